@@ -1,0 +1,18 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^ankurah$': '<rootDir>/src/index.ts',
+    '^ankurah/(typeorm|server)$': '<rootDir>/src/$1.ts',
+  },
+  testTimeout: 30000,
+  maxWorkers: 2,
+};
+
+export default config;

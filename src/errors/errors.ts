@@ -1,0 +1,111 @@
+import { AnkurahError } from './ankurah-error';
+
+/** One problem found in a model declaration. */
+export interface MetadataProblem {
+  readonly model: string;
+  readonly field?: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** A model declaration is invalid; lists every problem found at registration. */
+export class MetadataError extends AnkurahError {
+  readonly problems: readonly MetadataProblem[];
+
+  constructor(problems: readonly MetadataProblem[]) {
+    const lines = problems.map(
+      (p) => `  - ${p.field ? `${p.model}.${p.field}` : p.model}: ${p.problem}. Fix: ${p.fix}`,
+    );
+    super('METADATA', `Invalid model metadata:\n${lines.join('\n')}`);
+    this.problems = problems;
+  }
+
+  static single(model: string, field: string | undefined, problem: string, fix: string): MetadataError {
+    return new MetadataError([{ model, field, problem, fix }]);
+  }
+}
+
+/** One failed constraint of one field. */
+export interface FieldViolation {
+  readonly field: string;
+  readonly constraints: Readonly<Record<string, string>>;
+}
+
+/** Field values failed validation; the transaction was rejected and nothing was kept. */
+export class ValidationError extends AnkurahError {
+  readonly model: string;
+  readonly violations: readonly FieldViolation[];
+
+  constructor(model: string, violations: readonly FieldViolation[]) {
+    const lines = violations.flatMap((v) =>
+      Object.entries(v.constraints).map(([name, msg]) => `  - ${model}.${v.field} (${name}): ${msg}`),
+    );
+    super('VALIDATION', `Validation failed for ${model}:\n${lines.join('\n')}`);
+    this.model = model;
+    this.violations = violations;
+  }
+
+  static field(model: string, field: string, constraint: string, message: string): ValidationError {
+    return new ValidationError(model, [{ field, constraints: { [constraint]: message } }]);
+  }
+}
+
+/** The entity, model or collection does not exist, or policy hides it. */
+export class NotFoundError extends AnkurahError {
+  static entity(collection: string, id: string): NotFoundError {
+    return new NotFoundError('NOT_FOUND', `No ${collection} entity with id ${id}`);
+  }
+
+  static model(name: string): NotFoundError {
+    return new NotFoundError(
+      'NOT_FOUND',
+      `${name} is not a registered model. Fix: decorate it with @Model() and list it in the node's { models: [...] }`,
+    );
+  }
+}
+
+/** A transaction, or a mutable from it, was used after commit() or rollback(). */
+export class TransactionClosedError extends AnkurahError {
+  static create(what: string, state: 'committed' | 'rolled back' | 'failed'): TransactionClosedError {
+    return new TransactionClosedError(
+      'TRANSACTION_CLOSED',
+      `Cannot ${what}: the transaction was already ${state}. Fix: begin a new transaction with ctx.begin()`,
+    );
+  }
+}
+
+/** The policy agent refused the request. */
+export class AccessDeniedError extends AnkurahError {
+  static create(reason: string): AccessDeniedError {
+    return new AccessDeniedError('ACCESS_DENIED', `Access denied: ${reason}`);
+  }
+}
+
+/** A wire message was malformed, unexpected or exceeded a limit. */
+export class ProtocolError extends AnkurahError {
+  static create(reason: string): ProtocolError {
+    return new ProtocolError('PROTOCOL', `Protocol error: ${reason}`);
+  }
+}
+
+/** The storage engine failed; the operation was rolled back. */
+export class StorageError extends AnkurahError {
+  static wrap(what: string, cause: unknown): StorageError {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new StorageError('STORAGE', `Storage failure while ${what}: ${detail}`, { cause });
+  }
+}
+
+/** Causal history could not be reconciled. */
+export class CausalError extends AnkurahError {
+  static create(reason: string): CausalError {
+    return new CausalError('CAUSAL', reason);
+  }
+}
+
+/** The node is closed, or no peer is available for an operation that needs one. */
+export class UnavailableError extends AnkurahError {
+  static create(reason: string): UnavailableError {
+    return new UnavailableError('UNAVAILABLE', reason);
+  }
+}

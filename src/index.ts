@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+
+export { Model, Field, Text, Json, Ref, type FieldOptions } from './model/decorators';
+export { type FieldType } from './model/field-type';
+export { type ModelClass, type ModelMeta, type FieldMeta } from './model/model-meta';
+export { modelMeta } from './model/registry';
+export { type View, type ViewMembers } from './model/view';
+export { type Mutable, type MutableMembers, type TextHandle } from './node/mutable';
+export { Node, type NodeOptions, type ChangeBatch, type EntityChange } from './node/node';
+export { Context } from './node/context';
+export { Transaction, type CreateData } from './node/transaction';
+export { Collection } from './node/collection';
+export {
+  PermissiveAgent,
+  type PolicyAgent,
+  type ContextData,
+  type Handshake,
+  type Access,
+} from './node/policy';
+export { MemoryStorage } from './storage/memory-storage';
+export { type StorageEngine, type CommitBatch, type CollectionSpec, type ColumnSpec } from './storage/engine';
+export { type EntityState } from './entity/entity-state';
+export { type Event, type Operations } from './event/event';
+export { type Clock } from './event/clock';
+export { parseSelection } from './query/parser';
+export { printSelection } from './query/printer';
+export { type Selection, type Predicate, type OrderKey } from './query/ast';
+export { AnkurahError } from './errors/ankurah-error';
+export { ERROR_CODES, type ErrorCode } from './errors/codes';
+export {
+  MetadataError,
+  ValidationError,
+  NotFoundError,
+  TransactionClosedError,
+  AccessDeniedError,
+  ProtocolError,
+  StorageError,
+  CausalError,
+  UnavailableError,
+} from './errors/errors';
+export { QuerySyntaxError } from './errors/query-syntax-error';

@@ -1,0 +1,38 @@
+import { type FieldType } from './field-type';
+
+/** A model class; views and mutables are built on its prototype, never by calling it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameters are the user's business
+export type ModelClass<M extends object = object> = abstract new (...args: any[]) => M;
+
+/** How a field's state changes and merges. */
+export type BackendKind = 'lww' | 'text';
+
+/** The registered description of one field. */
+export interface FieldMeta {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly backend: BackendKind;
+  readonly optional: boolean;
+  readonly index: boolean;
+  /** For `ref` fields: the referenced model, resolved lazily to allow cycles. */
+  readonly ref?: () => ModelClass;
+}
+
+/** The registered description of one model. */
+export interface ModelMeta {
+  readonly ctor: ModelClass;
+  readonly name: string;
+  readonly collection: string;
+  readonly fields: ReadonlyMap<string, FieldMeta>;
+}
+
+/** Names that a field may not take: they are the view's own members. */
+export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
+  'id',
+  'collection',
+  'head',
+  'changes$',
+  'observe',
+  'text',
+  'constructor',
+]);

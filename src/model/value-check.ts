@@ -1,0 +1,111 @@
+import { ValidationError } from '../errors/errors';
+import { type FieldMeta } from './model-meta';
+
+/** A JSON-compatible value as kept in entity state (dates as ISO strings, refs as ids). */
+export type StoredValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly StoredValue[]
+  | { readonly [k: string]: StoredValue };
+
+function fail(model: string, field: string, constraint: string, message: string): never {
+  throw ValidationError.field(model, field, constraint, message);
+}
+
+/** Copies a JSON value, rejecting functions, cycles, non-finite numbers and class instances. */
+export function toJsonValue(
+  model: string,
+  field: string,
+  value: unknown,
+  seen = new Set<object>(),
+): StoredValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail(model, field, 'isJson', `${String(value)} is not a finite number`);
+    return value;
+  }
+  if (value instanceof Date) return isoDate(model, field, value);
+  if (typeof value !== 'object') {
+    return fail(model, field, 'isJson', `a ${typeof value} is not serialisable; use JSON values only`);
+  }
+  if (seen.has(value)) fail(model, field, 'isJson', 'the value contains a cycle');
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      return value.map((v: unknown) => (v === undefined ? null : toJsonValue(model, field, v, seen)));
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      fail(model, field, 'isJson', 'only plain objects, arrays and scalars are serialisable');
+    }
+    const out: Record<string, StoredValue> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) out[k] = toJsonValue(model, field, v, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function isoDate(model: string, field: string, value: Date): string {
+  if (Number.isNaN(value.getTime())) fail(model, field, 'isDate', 'the Date is invalid');
+  return value.toISOString();
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+/** Checks and normalises a value for a declared field; throws ValidationError naming the field. */
+export function checkFieldValue(model: string, field: FieldMeta, value: unknown): StoredValue {
+  if (value === undefined || value === null) {
+    if (!field.optional && field.type !== 'text') {
+      fail(
+        model,
+        field.name,
+        'isDefined',
+        `${field.name} is required; declare it { optional: true } to allow null`,
+      );
+    }
+    return null;
+  }
+  const wrong = (expected: string): never =>
+    fail(model, field.name, `is${expected}`, `expected ${expected.toLowerCase()}, got ${describe(value)}`);
+  switch (field.type) {
+    case 'string':
+    case 'text':
+      return typeof value === 'string' ? value : wrong('String');
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? value : wrong('Number');
+    case 'integer':
+      return Number.isSafeInteger(value) ? (value as number) : wrong('Integer');
+    case 'boolean':
+      return typeof value === 'boolean' ? value : wrong('Boolean');
+    case 'date':
+      if (value instanceof Date) return isoDate(model, field.name, value);
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+        ? new Date(value).toISOString()
+        : wrong('Date');
+    case 'ref':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
+        return (value as { id: string }).id;
+      }
+      return wrong('Ref');
+    case 'json':
+      return toJsonValue(model, field.name, value);
+  }
+}
+
+/** Converts a stored value back to what a view returns for the field (dates become Date objects). */
+export function fromStoredValue(field: FieldMeta | undefined, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (field?.type === 'date' && typeof value === 'string') return new Date(value);
+  return value;
+}

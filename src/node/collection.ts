@@ -1,0 +1,57 @@
+import { type ModelClass } from '../model/model-meta';
+import { type View } from '../model/view';
+import { type Context } from './context';
+import { type Mutable } from './mutable';
+import { type CreateData } from './transaction';
+
+/** A repository for one model bound to a context: the shape NestJS services inject. */
+export class Collection<M extends object> {
+  readonly #ctx: Context;
+  readonly model: ModelClass<M>;
+
+  constructor(ctx: Context, model: ModelClass<M>) {
+    this.#ctx = ctx;
+    this.model = model;
+  }
+
+  /** The collection name. */
+  get name(): string {
+    return this.#ctx.node.meta(this.model).collection;
+  }
+
+  get(id: string): Promise<View<M>> {
+    return this.#ctx.get(this.model, id);
+  }
+
+  fetch(selection: string, ...params: unknown[]): Promise<View<M>[]> {
+    return this.#ctx.fetch(this.model, selection, ...params);
+  }
+
+  /** Creates and commits one entity; resolves to its view. */
+  async create(data: CreateData<M>): Promise<View<M>> {
+    const trx = this.#ctx.begin();
+    const m = await trx.create(this.model, data);
+    await trx.commit();
+    return this.#ctx.get(this.model, m.id);
+  }
+
+  /** Edits one entity in its own transaction; `fn` may be async. Resolves to the updated view. */
+  async edit(id: string, fn: (m: Mutable<M>) => void | Promise<void>): Promise<View<M>> {
+    const trx = this.#ctx.begin();
+    try {
+      await fn(await trx.edit(this.model, id));
+      await trx.commit();
+    } catch (e) {
+      if (trx.open) trx.rollback();
+      throw e;
+    }
+    return this.#ctx.get(this.model, id);
+  }
+
+  /** Deletes one entity in its own transaction. */
+  async delete(id: string): Promise<void> {
+    const trx = this.#ctx.begin();
+    await trx.delete(this.model, id);
+    await trx.commit();
+  }
+}

@@ -1,0 +1,106 @@
+import { type Entity } from '../entity/entity';
+import { AccessDeniedError, NotFoundError } from '../errors/errors';
+import { type Event } from '../event/event';
+import { type ModelClass, type ModelMeta } from '../model/model-meta';
+import { createView, type View } from '../model/view';
+import { type Selection } from '../query/ast';
+import { andPredicates } from '../query/analyze';
+import { compilePredicate } from '../query/evaluate';
+import { parseSelection } from '../query/parser';
+import { bindSchema } from '../query/bind-schema';
+import { Collection } from './collection';
+import { topologicalOrder } from './history';
+import { type Node } from './node';
+import { type ContextData } from './policy';
+import { resolveRefPaths } from './ref-paths';
+import { Transaction } from './transaction';
+
+const views = new WeakMap<Entity, View<object>>();
+
+/** The one view of a live entity (views are thin and shared). */
+export function viewOf<M extends object>(meta: ModelMeta, entity: Entity): View<M> {
+  let v = views.get(entity);
+  if (!v) {
+    v = createView<object>(meta, entity);
+    views.set(entity, v);
+  }
+  return v as View<M>;
+}
+
+/** A caller's handle on a node: reads, queries and transactions, checked by the policy agent with its data. */
+export class Context {
+  readonly node: Node;
+  readonly data: ContextData;
+
+  constructor(node: Node, data: ContextData) {
+    this.node = node;
+    this.data = data;
+  }
+
+  /** Starts an isolated transaction. */
+  begin(): Transaction {
+    return new Transaction(this.node, this.data);
+  }
+
+  /** The view of one entity; NotFoundError when it is missing, deleted or hidden by policy. */
+  async get<M extends object>(model: ModelClass<M>, id: string): Promise<View<M>> {
+    const meta = this.node.meta(model);
+    await this.#checkRead(meta.collection);
+    const entity = await this.node.loadEntity(meta.collection, id, this.data);
+    if (!entity || entity.deleted || !(await this.#visible(meta, entity))) {
+      throw NotFoundError.entity(meta.collection, id);
+    }
+    return viewOf<M>(meta, entity);
+  }
+
+  /** The views matching an AnkQL selection, in selection order. */
+  async fetch<M extends object>(
+    model: ModelClass<M>,
+    selection: string,
+    ...params: unknown[]
+  ): Promise<View<M>[]> {
+    const meta = this.node.meta(model);
+    const sel = await this.selection(meta, selection, params);
+    const entities = await this.node.fetchEntities(meta.collection, sel);
+    return entities.map((e) => viewOf<M>(meta, e));
+  }
+
+  /** Parses, binds to the model's types, applies the policy filter and resolves reference paths. */
+  async selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection> {
+    await this.#checkRead(meta.collection);
+    let sel = bindSchema(parseSelection(text, params), (f) => meta.fields.get(f)?.type, meta.name);
+    const filter = await this.node.policy.filterPredicate(this.data, meta.collection);
+    if (filter) {
+      const f = bindSchema(parseSelection(filter), (x) => meta.fields.get(x)?.type, meta.name);
+      sel = { ...sel, predicate: andPredicates(f.predicate, sel.predicate) };
+    }
+    return resolveRefPaths(this, meta, sel);
+  }
+
+  async #checkRead(collection: string): Promise<void> {
+    if (!(await this.node.policy.canAccessCollection(this.data, collection, 'read'))) {
+      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
+    }
+  }
+
+  async #visible(meta: ModelMeta, entity: Entity): Promise<boolean> {
+    const filter = await this.node.policy.filterPredicate(this.data, meta.collection);
+    if (!filter) return true;
+    const pred = bindSchema(parseSelection(filter), (x) => meta.fields.get(x)?.type, meta.name).predicate;
+    return compilePredicate(pred)({ ...entity.values(), id: entity.id });
+  }
+
+  /** The entity's events in a deterministic topological order, oldest first (the audit trail). */
+  async history<M extends object>(model: ModelClass<M>, id: string): Promise<Event[]> {
+    await this.get(model, id).catch(async (e: unknown) => {
+      const entity = await this.node.loadEntity(this.node.meta(model).collection, id, this.data);
+      if (!entity?.deleted) throw e;
+    });
+    return topologicalOrder(await this.node.entityEvents(this.node.meta(model).collection, id));
+  }
+
+  /** A repository for one model: get, fetch, query, create, edit. */
+  collection<M extends object>(model: ModelClass<M>): Collection<M> {
+    return new Collection(this, model);
+  }
+}

@@ -1,0 +1,97 @@
+import { type FieldMeta, type ModelClass, type ModelMeta } from '../model/model-meta';
+import { fromStoredValue } from '../model/value-check';
+
+/** Edits one collaborative text field inside a transaction. */
+export interface TextHandle {
+  insert(index: number, content: string): void;
+  delete(index: number, length: number): void;
+  /** Replaces the whole content. */
+  replace(content: string): void;
+  toString(): string;
+  readonly length: number;
+}
+
+/** What a mutable reads and writes through: its transaction's private fork of the entity. */
+export interface MutableSource {
+  readonly id: string;
+  readonly collection: string;
+  value(field: string): unknown;
+  set(field: string, value: unknown): void;
+  text(field: string): TextHandle;
+}
+
+/** Members every mutable has in addition to the model's fields. */
+export interface MutableMembers {
+  readonly id: string;
+  readonly collection: string;
+  /** The text editor of a `@Text` field. */
+  text(field: string): TextHandle;
+  /** Sets a field by name, declared or not. */
+  set(field: string, value: unknown): void;
+  get(field: string): unknown;
+}
+
+/** A transaction-scoped writable face of an entity: the model's fields, settable until commit/rollback. */
+export type Mutable<M> = M & MutableMembers;
+
+const MUTABLE_SOURCE: unique symbol = Symbol('ankurah.mutable');
+type Internals = { readonly [MUTABLE_SOURCE]: MutableSource };
+const src = (v: unknown): MutableSource => (v as Internals)[MUTABLE_SOURCE];
+
+function fieldProperty(f: FieldMeta): PropertyDescriptor {
+  return {
+    get(this: unknown) {
+      return fromStoredValue(f, src(this).value(f.name));
+    },
+    set(this: unknown, value: unknown) {
+      src(this).set(f.name, value);
+    },
+    enumerable: true,
+  };
+}
+
+const prototypes = new WeakMap<ModelMeta, object>();
+
+function mutablePrototype(meta: ModelMeta): object {
+  let proto = prototypes.get(meta);
+  if (!proto) {
+    const props: PropertyDescriptorMap = {
+      id: {
+        get: function (this: unknown) {
+          return src(this).id;
+        },
+      },
+      collection: {
+        get: function (this: unknown) {
+          return src(this).collection;
+        },
+      },
+      text: {
+        value: function (this: unknown, field: string) {
+          return src(this).text(field);
+        },
+      },
+      set: {
+        value: function (this: unknown, field: string, v: unknown) {
+          src(this).set(field, v);
+        },
+      },
+      get: {
+        value: function (this: unknown, field: string) {
+          return fromStoredValue(meta.fields.get(field), src(this).value(field));
+        },
+      },
+    };
+    for (const f of meta.fields.values()) props[f.name] = fieldProperty(f);
+    proto = Object.create((meta.ctor as ModelClass).prototype as object, props) as object;
+    prototypes.set(meta, proto);
+  }
+  return proto;
+}
+
+/** Builds a mutable on the model's prototype without running its constructor. */
+export function createMutable<M extends object>(meta: ModelMeta, source: MutableSource): Mutable<M> {
+  const m = Object.create(mutablePrototype(meta)) as Internals;
+  Object.defineProperty(m, MUTABLE_SOURCE, { value: source });
+  return Object.seal(m) as unknown as Mutable<M>;
+}

@@ -1,0 +1,16 @@
+import { type Entity } from '../entity/entity';
+import { type Event } from '../event/event';
+import { type ModelClass, type ModelMeta } from '../model/model-meta';
+import { type ContextData } from './policy';
+
+/** The part of a Node that contexts and transactions use. */
+export interface NodeCore {
+  /** The metadata of a model class, registering its collection with the node on first use. */
+  meta(model: ModelClass): ModelMeta;
+  /** The metadata of a collection by name (a synthetic, field-less model for collections learnt at run time). */
+  metaOf(collection: string): ModelMeta;
+  /** The live entity, from the cache or storage (or, on an ephemeral node, a durable peer). */
+  loadEntity(collection: string, id: string, ctx: ContextData): Promise<Entity | undefined>;
+  /** Persists and applies locally made events atomically, after policy checks. */
+  commitLocal(events: readonly Event[], ctx: ContextData): Promise<void>;
+}

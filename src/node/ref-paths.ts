@@ -1,0 +1,60 @@
+import { type ModelMeta } from '../model/model-meta';
+import { modelMeta } from '../model/registry';
+import { type Predicate, type Selection } from '../query/ast';
+import { printPredicate } from '../query/printer';
+import { type Context } from './context';
+
+type Leaf = Extract<Predicate, { path: readonly string[] }>;
+
+/**
+ * Rewrites conditions through references (`label.name = 'Warp'`) into id sets (`label IN (…)`) by querying
+ * the referenced collection with the rest of the path. Conditions on JSON paths are left alone.
+ */
+export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Selection): Promise<Selection> {
+  const rewrite = async (p: Predicate): Promise<Predicate> => {
+    switch (p.kind) {
+      case 'and':
+      case 'or':
+        return { ...p, operands: await Promise.all(p.operands.map(rewrite)) };
+      case 'not':
+        return { ...p, operand: await rewrite(p.operand) };
+      case 'true':
+      case 'false':
+        return p;
+      case 'compare':
+      case 'in':
+      case 'between':
+      case 'isNull':
+        return rewriteLeaf(ctx, meta, p);
+    }
+  };
+  const hasRef = (p: Predicate): boolean => {
+    switch (p.kind) {
+      case 'and':
+      case 'or':
+        return p.operands.some(hasRef);
+      case 'not':
+        return hasRef(p.operand);
+      case 'true':
+      case 'false':
+        return false;
+      case 'compare':
+      case 'in':
+      case 'between':
+      case 'isNull':
+        return p.path.length > 1 && meta.fields.get(p.path[0] as string)?.type === 'ref';
+    }
+  };
+  if (!hasRef(sel.predicate)) return sel;
+  return { ...sel, predicate: await rewrite(sel.predicate) };
+}
+
+async function rewriteLeaf(ctx: Context, meta: ModelMeta, p: Leaf): Promise<Predicate> {
+  const [head, ...rest] = p.path;
+  const field = head === undefined ? undefined : meta.fields.get(head);
+  if (!field?.ref || rest.length === 0 || p.kind === 'isNull') return p;
+  const target = modelMeta(field.ref());
+  const inner = printPredicate({ ...p, path: rest } as Predicate);
+  const views = await ctx.fetch(target.ctor as new () => object, inner);
+  return { kind: 'in', path: [field.name], values: views.map((v) => v.id), negated: false, span: p.span };
+}

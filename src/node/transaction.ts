@@ -1,0 +1,155 @@
+import { Entity } from '../entity/entity';
+import {
+  NotFoundError,
+  TransactionClosedError,
+  ValidationError,
+  type FieldViolation,
+} from '../errors/errors';
+import { type Event } from '../event/event';
+import { newId } from '../event/ids';
+import { type ModelClass, type ModelMeta } from '../model/model-meta';
+import { validateValues } from '../model/validate';
+import { viewSource, type View } from '../model/view';
+import { Fork } from './fork';
+import { createMutable, type Mutable } from './mutable';
+import { type NodeCore } from './node-core';
+import { type ContextData } from './policy';
+
+type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
+
+/** Initial values for `create`: the model's fields, all optional at the type level. */
+export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) => unknown ? never : M[K] };
+
+/**
+ * An isolated snapshot: edits are private until commit() resolves, and commit is atomic across every entity
+ * in it. After commit or rollback the transaction and its mutables refuse further use.
+ */
+export class Transaction {
+  readonly #node: NodeCore;
+  readonly #ctx: ContextData;
+  readonly #forks = new Map<string, Fork>();
+  readonly #mutables = new Map<string, Mutable<object>>();
+  #state: TxState = 'open';
+
+  constructor(node: NodeCore, ctx: ContextData) {
+    this.#node = node;
+    this.#ctx = ctx;
+  }
+
+  /** True until commit() or rollback() is called. */
+  get open(): boolean {
+    return this.#state === 'open';
+  }
+
+  #guard = (what: string): void => {
+    if (this.#state !== 'open') {
+      throw TransactionClosedError.create(what, this.#state === 'committing' ? 'committed' : this.#state);
+    }
+  };
+
+  /** Creates an entity; returns its mutable (its `id` is the id of the creation event). */
+  async create<M extends object>(model: ModelClass<M>, data: CreateData<M> = {}): Promise<Mutable<M>> {
+    this.#guard('create');
+    const meta = this.#node.meta(model);
+    const id = newId();
+    const fork = new Fork(meta, new Entity({ id, collection: meta.collection }), true, this.#guard);
+    const problems: FieldViolation[] = [];
+    for (const [k, v] of Object.entries(data)) {
+      try {
+        fork.set(k, v);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(...e.violations);
+      }
+    }
+    for (const f of meta.fields.values()) {
+      if (!(f.name in data) && !f.optional && f.backend === 'lww') {
+        problems.push({ field: f.name, constraints: { isDefined: `${f.name} is required` } });
+      } else if (!(f.name in data) && f.backend === 'text') {
+        fork.set(f.name, '');
+      }
+    }
+    if (problems.length > 0) throw new ValidationError(meta.name, problems);
+    return this.#track(fork);
+  }
+
+  /** Opens an entity for editing, by view or by model and id; NotFoundError when missing or deleted. */
+  async edit<M extends object>(target: View<M> | ModelClass<M>, id?: string): Promise<Mutable<M>> {
+    this.#guard('edit');
+    const { meta, entityId } = this.#resolve(target, id);
+    const key = `${meta.collection}/${entityId}`;
+    const known = this.#mutables.get(key);
+    if (known) return known as Mutable<M>;
+    const primary = await this.#node.loadEntity(meta.collection, entityId, this.#ctx);
+    this.#guard('edit');
+    if (!primary || primary.deleted) throw NotFoundError.entity(meta.collection, entityId);
+    return this.#track(new Fork(meta, primary.clone(), false, this.#guard));
+  }
+
+  /** Deletes an entity (a tombstone event): it leaves every query once committed. */
+  async delete<M extends object>(target: View<M> | Mutable<M> | ModelClass<M>, id?: string): Promise<void> {
+    const m = await this.edit(
+      target as View<M> | ModelClass<M>,
+      id ?? (viewSource(target) ? undefined : (target as Mutable<M>).id),
+    );
+    this.#forks.get(`${m.collection}/${m.id}`)?.markDeleted();
+  }
+
+  #resolve(target: unknown, id?: string): { meta: ModelMeta; entityId: string } {
+    const src = viewSource(target);
+    if (src) return { meta: this.#node.metaOf(src.collection), entityId: src.id };
+    if (
+      typeof target === 'object' &&
+      target !== null &&
+      typeof (target as { id?: unknown }).id === 'string'
+    ) {
+      const m = target as { id: string; collection: string };
+      return { meta: this.#node.metaOf(m.collection), entityId: m.id };
+    }
+    if (typeof id !== 'string') {
+      throw new TypeError('edit(Model, id) needs the entity id as a string');
+    }
+    return { meta: this.#node.meta(target as ModelClass), entityId: id };
+  }
+
+  #track<M extends object>(fork: Fork): Mutable<M> {
+    const key = `${fork.collection}/${fork.id}`;
+    this.#forks.set(key, fork);
+    const m = createMutable<M>(fork.meta, fork);
+    this.#mutables.set(key, m as Mutable<object>);
+    return m;
+  }
+
+  /** Validates, builds one event per changed entity and commits them atomically. */
+  async commit(): Promise<void> {
+    this.#guard('commit');
+    this.#state = 'committing';
+    try {
+      const events: Event[] = [];
+      for (const fork of this.#forks.values()) {
+        const operations = fork.operations();
+        if (!operations) continue;
+        if (!fork.deleted) await validateValues(fork.meta, fork.values());
+        const id = fork.isNew ? fork.id : newId();
+        events.push({
+          id,
+          entityId: fork.id,
+          collection: fork.collection,
+          parents: fork.baseHead,
+          operations,
+        });
+      }
+      if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
+      this.#state = 'committed';
+    } catch (e) {
+      this.#state = 'failed';
+      throw e;
+    }
+  }
+
+  /** Discards every pending change. */
+  rollback(): void {
+    this.#guard('rollback');
+    this.#state = 'rolled back';
+  }
+}

@@ -1,0 +1,254 @@
+import { QuerySyntaxError } from '../errors/query-syntax-error';
+import {
+  type CompareOp,
+  type Literal,
+  type OrderKey,
+  type Path,
+  type Predicate,
+  type Selection,
+  type Span,
+} from './ast';
+import { type Token, tokenize } from './lexer';
+import { ParamCursor } from './params';
+
+/** Deepest nesting of parentheses and NOTs accepted; it bounds every recursive walk of the AST. */
+export const MAX_DEPTH = 256;
+
+const VALUE = "a value (number, 'string', true, false, null or ?)";
+const OPERATOR = 'an operator (=, !=, <>, <, <=, >, >=, IN, NOT IN, BETWEEN, IS NULL, IS NOT NULL)';
+const PREDICATE = "a predicate (a field, NOT, '(', true or false)";
+const OPS: Readonly<Record<string, CompareOp>> = {
+  '=': '=',
+  '!=': '!=',
+  '<>': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
+
+/** Parses AnkQL selection text, binding `?` parameters in order; throws QuerySyntaxError with its offset. */
+export function parseSelection(text: string, params: readonly unknown[] = []): Selection {
+  return new Parser(text, params).selection();
+}
+
+class Parser {
+  readonly #text: string;
+  readonly #tokens: Token[];
+  readonly #params: ParamCursor;
+  #pos = 0;
+  #depth = 0;
+
+  constructor(text: string, params: readonly unknown[]) {
+    this.#text = text;
+    this.#tokens = tokenize(text);
+    this.#params = new ParamCursor(text, params);
+  }
+
+  selection(): Selection {
+    const predicate = this.#or();
+    const orderBy = this.#keyword('ORDER') ? this.#orderBy() : [];
+    const limit = this.#keyword('LIMIT') ? this.#limit() : undefined;
+    if (this.#peek().kind !== 'eof') {
+      if (limit !== undefined) this.#fail('end of input');
+      this.#fail(
+        orderBy.length > 0 ? "',', LIMIT or end of input" : 'AND, OR, ORDER BY, LIMIT or end of input',
+      );
+    }
+    this.#params.finish();
+    const base = { predicate, orderBy, source: this.#text };
+    return limit === undefined ? base : { ...base, limit };
+  }
+
+  #or(): Predicate {
+    const first = this.#and();
+    if (!this.#isKeyword('OR')) return first;
+    const operands = [first];
+    while (this.#keyword('OR')) operands.push(this.#and());
+    return { kind: 'or', operands, span: cover(first.span, this.#lastEnd()) };
+  }
+
+  #and(): Predicate {
+    const first = this.#not();
+    if (!this.#isKeyword('AND')) return first;
+    const operands = [first];
+    while (this.#keyword('AND')) operands.push(this.#not());
+    return { kind: 'and', operands, span: cover(first.span, this.#lastEnd()) };
+  }
+
+  #not(): Predicate {
+    const start = this.#peek().start;
+    if (!this.#isKeyword('NOT')) return this.#primary();
+    this.#enter();
+    this.#pos++;
+    const operand = this.#not();
+    this.#depth--;
+    return { kind: 'not', operand, span: { start, end: operand.span.end } };
+  }
+
+  #primary(): Predicate {
+    const t = this.#peek();
+    if (t.kind === 'punct' && t.symbol === '(') {
+      this.#enter();
+      this.#pos++;
+      const inner = this.#or();
+      this.#expectPunct(')', "AND, OR or ')'");
+      this.#depth--;
+      return inner;
+    }
+    if (this.#keyword('TRUE')) return { kind: 'true', span: { start: t.start, end: t.end } };
+    if (this.#keyword('FALSE')) return { kind: 'false', span: { start: t.start, end: t.end } };
+    if (t.kind !== 'ident') return this.#fail(PREDICATE);
+    return this.#condition(this.#path(), t.start);
+  }
+
+  #condition(path: Path, start: number): Predicate {
+    const t = this.#peek();
+    const op = t.kind === 'punct' ? OPS[t.symbol] : undefined;
+    if (op !== undefined) {
+      this.#pos++;
+      const [value, vs] = this.#value();
+      return { kind: 'compare', op, path, value, span: cover({ start }, vs.end), valueSpans: [vs] };
+    }
+    if (this.#keyword('IS')) {
+      const negated = this.#keyword('NOT');
+      if (!this.#keyword('NULL')) this.#fail(negated ? 'NULL' : 'NULL or NOT NULL');
+      return { kind: 'isNull', path, negated, span: cover({ start }, this.#lastEnd()) };
+    }
+    const negated = this.#keyword('NOT');
+    if (this.#keyword('IN')) return this.#in(path, start, negated);
+    if (this.#keyword('BETWEEN')) {
+      const [low, lowSpan] = this.#value();
+      if (!this.#keyword('AND')) this.#fail('AND');
+      const [high, highSpan] = this.#value();
+      const span = cover({ start }, highSpan.end);
+      const between: Predicate = { kind: 'between', path, low, high, span, valueSpans: [lowSpan, highSpan] };
+      return negated ? { kind: 'not', operand: between, span } : between;
+    }
+    return this.#fail(negated ? 'IN or BETWEEN' : OPERATOR);
+  }
+
+  #in(path: Path, start: number, negated: boolean): Predicate {
+    const t = this.#peek();
+    if (t.kind === 'param') {
+      this.#pos++;
+      const values = this.#params.list(t.start);
+      const valueSpans = values.map(() => ({ start: t.start, end: t.end }));
+      return { kind: 'in', path, values, negated, span: cover({ start }, t.end), valueSpans };
+    }
+    this.#expectPunct('(', "'(' or ?");
+    const values: Literal[] = [];
+    const valueSpans: Span[] = [];
+    if (!this.#punct(')')) {
+      do {
+        const [value, span] = this.#value();
+        values.push(value);
+        valueSpans.push(span);
+      } while (this.#punct(','));
+      this.#expectPunct(')', "',' or ')'");
+    }
+    return { kind: 'in', path, values, negated, span: cover({ start }, this.#lastEnd()), valueSpans };
+  }
+
+  #value(): [Literal, Span] {
+    const t = this.#peek();
+    const span = { start: t.start, end: t.end };
+    this.#pos++;
+    if (t.kind === 'number' || t.kind === 'string') return [t.value, span];
+    if (t.kind === 'param') return [this.#params.literal(t.start), span];
+    if (t.kind === 'keyword' && t.word === 'TRUE') return [true, span];
+    if (t.kind === 'keyword' && t.word === 'FALSE') return [false, span];
+    if (t.kind === 'keyword' && t.word === 'NULL') return [null, span];
+    this.#pos--;
+    return this.#fail(VALUE);
+  }
+
+  #path(): Path {
+    const names: string[] = [];
+    do {
+      const t = this.#peek();
+      // After a dot a keyword is unambiguous, so `meta.order` needs no quotes.
+      if (t.kind === 'ident') names.push(t.name);
+      else if (t.kind === 'keyword' && names.length > 0) names.push(this.#text.slice(t.start, t.end));
+      else this.#fail('a field name');
+      this.#pos++;
+    } while (this.#punct('.'));
+    return names;
+  }
+
+  #orderBy(): OrderKey[] {
+    if (!this.#keyword('BY')) this.#fail('BY');
+    const keys: OrderKey[] = [];
+    do {
+      const path = this.#path();
+      const desc = this.#keyword('DESC');
+      if (!desc) this.#keyword('ASC');
+      keys.push({ path, direction: desc ? 'desc' : 'asc' });
+    } while (this.#punct(','));
+    return keys;
+  }
+
+  #limit(): number {
+    const t = this.#peek();
+    this.#pos++;
+    if (t.kind === 'param') return this.#params.limit(t.start);
+    if (t.kind === 'number' && Number.isSafeInteger(t.value) && t.value >= 0) return t.value;
+    this.#pos--;
+    return this.#fail('a non-negative integer or ? after LIMIT');
+  }
+
+  #enter(): void {
+    if (++this.#depth > MAX_DEPTH) this.#fail(`at most ${MAX_DEPTH} levels of nested parentheses and NOT`);
+  }
+
+  #peek(): Token {
+    // tokenize always ends with eof and the parser never moves past it.
+    return this.#tokens[this.#pos] as Token;
+  }
+
+  #lastEnd(): number {
+    return this.#tokens[this.#pos - 1]?.end ?? 0;
+  }
+
+  #isKeyword(word: string): boolean {
+    const t = this.#peek();
+    return t.kind === 'keyword' && t.word === word;
+  }
+
+  #keyword(word: string): boolean {
+    if (!this.#isKeyword(word)) return false;
+    this.#pos++;
+    return true;
+  }
+
+  #punct(symbol: string): boolean {
+    const t = this.#peek();
+    if (t.kind !== 'punct' || t.symbol !== symbol) return false;
+    this.#pos++;
+    return true;
+  }
+
+  #expectPunct(symbol: string, expected: string): void {
+    if (!this.#punct(symbol)) this.#fail(expected);
+  }
+
+  #fail(expected: string): never {
+    const t = this.#peek();
+    throw new QuerySyntaxError({
+      query: this.#text,
+      offset: t.start,
+      found: describe(this.#text, t),
+      expected,
+    });
+  }
+}
+
+function cover(from: { readonly start: number }, end: number): Span {
+  return { start: from.start, end };
+}
+
+function describe(text: string, t: Token): string {
+  if (t.kind === 'eof') return 'end of input';
+  const raw = text.slice(t.start, Math.min(t.end, t.start + 40)) + (t.end - t.start > 40 ? '…' : '');
+  return t.kind === 'string' ? raw : `'${raw}'`;
+}

@@ -1,0 +1,2 @@
+/** Node-only server pieces: the Socket.IO server and scale-out fan-out. */
+export {};

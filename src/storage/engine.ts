@@ -1,0 +1,56 @@
+import { type EntityState } from '../entity/entity-state';
+import { type Event } from '../event/event';
+import { type FieldType } from '../model/field-type';
+import { type Selection } from '../query/ast';
+
+/** A declared field as a storage engine sees it: what to materialise and index. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly index: boolean;
+}
+
+/** A collection as a storage engine sees it. Collections a node only learns of at run time have no columns. */
+export interface CollectionSpec {
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+}
+
+/** What one commit persists: new events and the states that result from them. */
+export interface CommitBatch {
+  readonly events: readonly Event[];
+  readonly states: readonly EntityState[];
+}
+
+/**
+ * A storage engine keeps every event and the current state of every entity.
+ *
+ * Invariants every engine keeps:
+ * - `commit` is atomic: all events and states of the batch are kept, or none are (a failure rejects with
+ *   StorageError and leaves no trace of the batch).
+ * - Events are written before the states that reference them, in the same transaction.
+ * - Re-writing an event that is already kept is a no-op (ids are unique; the first copy stays).
+ * - `fetchStates` never returns deleted entities and gives exactly the answer of the in-memory AnkQL evaluator
+ *   (the same filter, null rules, code-point collation, ORDER BY with id tie-break, LIMIT).
+ * - Returned objects are copies: mutating them never changes what is stored.
+ */
+export interface StorageEngine {
+  /** A short name for messages and benchmarks ("memory", "sqlite", "postgres"). */
+  readonly kind: string;
+  /** Declares (or re-declares) a collection; creates its tables and indexes if missing. Idempotent. */
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  /** Every collection that has data or was declared. */
+  collections(): Promise<string[]>;
+  /** Persists a batch atomically (see the invariants above). */
+  commit(batch: CommitBatch): Promise<void>;
+  /** The state of one entity, deleted or not; undefined when unknown. */
+  getState(collection: string, id: string): Promise<EntityState | undefined>;
+  /** The states of live (not deleted) entities matching a selection, in selection order. */
+  fetchStates(collection: string, selection: Selection): Promise<EntityState[]>;
+  /** The events with these ids that are kept (any order); unknown ids are skipped. */
+  getEvents(collection: string, ids: readonly string[]): Promise<Event[]>;
+  /** Every kept event of one entity, ordered by id. */
+  entityEvents(collection: string, entityId: string): Promise<Event[]>;
+  /** Releases connections and handles; the engine is unusable afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,116 @@
+import { type EntityState } from '../entity/entity-state';
+import { freezeEvent } from '../event/codec';
+import { type Event } from '../event/event';
+import { type Selection } from '../query/ast';
+import { compilePredicate } from '../query/evaluate';
+import { compareRecords } from '../query/order';
+import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
+
+interface Table {
+  readonly states: Map<string, EntityState>;
+  readonly events: Map<string, Event>;
+  readonly byEntity: Map<string, string[]>;
+}
+
+type Row = Readonly<Record<string, unknown>>;
+
+const compiled = new WeakMap<Selection, { match: (r: Row) => boolean; order: (a: Row, b: Row) => number }>();
+
+/** Compiles a selection once per Selection object (live queries and repeated fetches reuse it). */
+export function compiledSelection(sel: Selection): {
+  match: (r: Row) => boolean;
+  order: (a: Row, b: Row) => number;
+} {
+  let c = compiled.get(sel);
+  if (!c) {
+    c = { match: compilePredicate(sel.predicate), order: compareRecords(sel.orderBy) };
+    compiled.set(sel, c);
+  }
+  return c;
+}
+
+/** The row a selection is evaluated over: the entity's values plus its id. */
+export function queryRow(state: EntityState): Row {
+  return { ...state.values, id: state.id };
+}
+
+/** Keeps everything in memory: the default for ephemeral nodes and tests. States and events are frozen. */
+export class MemoryStorage implements StorageEngine {
+  readonly kind = 'memory';
+  readonly #tables = new Map<string, Table>();
+  #closed = false;
+
+  #table(collection: string): Table {
+    let t = this.#tables.get(collection);
+    if (!t) {
+      t = { states: new Map(), events: new Map(), byEntity: new Map() };
+      this.#tables.set(collection, t);
+    }
+    return t;
+  }
+
+  async ensureCollection(spec: CollectionSpec): Promise<void> {
+    this.#table(spec.name);
+  }
+
+  async collections(): Promise<string[]> {
+    return [...this.#tables.keys()].sort();
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    if (this.#closed) throw new Error('MemoryStorage is closed');
+    for (const e of batch.events) {
+      const t = this.#table(e.collection);
+      if (t.events.has(e.id)) continue;
+      t.events.set(e.id, freezeEvent(e));
+      const list = t.byEntity.get(e.entityId);
+      if (list) list.push(e.id);
+      else t.byEntity.set(e.entityId, [e.id]);
+    }
+    for (const s of batch.states) this.#table(s.collection).states.set(s.id, Object.freeze({ ...s }));
+  }
+
+  async getState(collection: string, id: string): Promise<EntityState | undefined> {
+    return this.#tables.get(collection)?.states.get(id);
+  }
+
+  async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
+    const t = this.#tables.get(collection);
+    if (!t) return [];
+    const { match, order } = compiledSelection(selection);
+    const rows: { row: Row; state: EntityState }[] = [];
+    for (const state of t.states.values()) {
+      if (state.deleted) continue;
+      const row = queryRow(state);
+      if (match(row)) rows.push({ row, state });
+    }
+    rows.sort((a, b) => order(a.row, b.row));
+    const limited = selection.limit === undefined ? rows : rows.slice(0, selection.limit);
+    return limited.map((r) => r.state);
+  }
+
+  async getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {
+    const t = this.#tables.get(collection);
+    if (!t) return [];
+    const out: Event[] = [];
+    for (const id of ids) {
+      const e = t.events.get(id);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  async entityEvents(collection: string, entityId: string): Promise<Event[]> {
+    const t = this.#tables.get(collection);
+    const ids = t?.byEntity.get(entityId) ?? [];
+    return ids
+      .slice()
+      .sort()
+      .map((id) => t?.events.get(id))
+      .filter((e): e is Event => e !== undefined);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}

@@ -57,7 +57,9 @@ function benchEvaluate(): void {
   }
   console.log(`  evaluate: ${QUERY}`);
   console.log(`    over ${fmt(RECORDS)} records, ${fmt(expected)} selected, best of ${ROUNDS} rounds`);
-  console.log(`    compiled:     ${bestCompiled.toFixed(2)} ms (${fmt((RECORDS / bestCompiled) * 1000)} records/s)`);
+  console.log(
+    `    compiled:     ${bestCompiled.toFixed(2)} ms (${fmt((RECORDS / bestCompiled) * 1000)} records/s)`,
+  );
   console.log(`    hand-written: ${bestHand.toFixed(2)} ms (${fmt((RECORDS / bestHand) * 1000)} records/s)`);
   console.log(`    ratio compiled/hand-written: ${(bestCompiled / bestHand).toFixed(2)}x (target <= 2x)`);
 }

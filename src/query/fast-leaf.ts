@@ -43,7 +43,7 @@ export function fastCompare(
           const v = r[key];
           return typeof v === 'number' ? v <= lit : deep(v);
         };
-      default:
+      case '!=':
         return undefined;
     }
   }
@@ -69,7 +69,7 @@ export function fastCompare(
         const v = r[key];
         return typeof v === 'string' ? v <= lit : deep(v);
       };
-    default:
+    case '!=':
       return undefined;
   }
 }

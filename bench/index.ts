@@ -1,0 +1,24 @@
+/* Runs one benchmark by name: `npm run bench -- core` (or several: `npm run bench -- core query`). */
+import 'reflect-metadata';
+
+const known = ['core', 'query', 'storage', 'live', 'dag', 'sync'] as const;
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = asked.length > 0 ? asked : [...known];
+  for (const name of names) {
+    if (!(known as readonly string[]).includes(name)) {
+      console.error(`Unknown benchmark '${name}'. Known: ${known.join(', ')}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(`\n=== bench ${name} ===`);
+    const mod = (await import(`./${name}`)) as { run: () => Promise<void> };
+    await mod.run();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,31 @@
+/* Small helpers shared by the benchmark scripts. */
+
+/** Milliseconds since an arbitrary origin, sub-millisecond precision. */
+export function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Runs fn and returns its duration in milliseconds. */
+export async function time(fn: () => unknown): Promise<number> {
+  const t0 = now();
+  await fn();
+  return now() - t0;
+}
+
+/** The p-th percentile (0..100) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Formats a rate with thousands separators. */
+export function rate(count: number, ms: number): string {
+  return `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
+}
+
+/** Prints one aligned line of a result table. */
+export function row(label: string, ...cells: (string | number)[]): void {
+  console.log(`  ${label.padEnd(48)} ${cells.map((c) => String(c).padStart(14)).join(' ')}`);
+}

@@ -88,12 +88,12 @@ export class Entity implements ViewSource {
     return new Entity(this.state());
   }
 
-  /** Takes over another instance's state (after it was persisted) and notifies observers. */
+  /** Takes over a staged clone's state (after it was persisted; the clone must not be used again) and notifies. */
   adopt(other: Entity): void {
     this.#head = other.#head;
     this.#deletedBy = other.#deletedBy;
-    this.#lww = other.#lww.clone();
-    this.#text = other.#text.clone();
+    this.#lww = other.#lww;
+    this.#text = other.#text;
     this.#values = undefined;
     this.#changed.next();
   }

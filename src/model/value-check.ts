@@ -105,7 +105,7 @@ export function checkFieldValue(model: string, field: FieldMeta, value: unknown)
 
 /** Converts a stored value back to what a view returns for the field (dates become Date objects). */
 export function fromStoredValue(field: FieldMeta | undefined, value: unknown): unknown {
-  if (value === undefined) return undefined;
+  if (value === undefined) return field?.type === 'text' ? '' : undefined;
   if (field?.type === 'date' && typeof value === 'string') return new Date(value);
   return value;
 }

@@ -62,7 +62,11 @@ export class Fork implements MutableSource {
       );
     }
     const stored = checkFieldValue(this.meta.name, f, value);
-    if (f.backend === 'text') this.#editor(field).replace(typeof stored === 'string' ? stored : '');
+    if (f.backend === 'text') {
+      // A new entity's empty text needs no Yjs document: it reads as '' until first edited.
+      if (this.isNew && !stored && !this.#texts.has(field)) return;
+      this.#editor(field).replace(typeof stored === 'string' ? stored : '');
+    }
     else this.#writes.set(field, stored);
   }
 

@@ -60,7 +60,7 @@ function bindLeaf(p: Leaf, b: Binding): Leaf {
       query,
       offset,
       found: `${value === null ? 'null' : typeof value} ${printLiteral(value)}`,
-      expected: `${result.expected} for ${b.model}.${field} (a ${type} field)`,
+      expected: `${result.expected} for ${b.model}.${field} (declared ${type})`,
     });
   };
   switch (p.kind) {

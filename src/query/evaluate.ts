@@ -45,6 +45,8 @@ function compile(p: Predicate, want: boolean, deref: Deref | undefined): Compile
       return fast ?? leaf(p.path, test, want ? MATCH : MISS, deref);
     }
     case 'in': {
+      // `x IN (a, b)` means `x = a OR x = b`, so an empty list is FALSE even for a missing x.
+      if (p.values.length === 0) return want !== p.negated ? never : always;
       const values: ReadonlySet<unknown> = new Set(p.values.filter((v) => v !== null));
       const hasNull = values.size < p.values.length;
       // A null in the list makes a non-match UNKNOWN rather than FALSE, as in SQL.

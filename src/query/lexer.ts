@@ -32,26 +32,30 @@ export type Token = { readonly start: number; readonly end: number } & (
   | { readonly kind: 'eof' }
 );
 
-const WORD = /[\p{L}_][\p{L}\p{N}_$]*/uy;
+const WORD = /[\p{L}_][\p{L}\p{M}\p{N}_$]*/uy;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SYMBOLS: readonly Punct[] = ['!=', '<>', '<=', '>=', '(', ')', ',', '.', '=', '<', '>'];
 
-/** Splits selection text into tokens in one linear pass, ending with an `eof` token. */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) {
-      i++;
-      continue;
-    }
-    const token = c === 39 ? quoted(text, i, "'") : c === 34 ? quoted(text, i, '"') : other(text, i);
-    tokens.push(token);
-    i = token.end;
+/** Reads tokens one at a time, so the first problem in text order is the one reported; ends with `eof`. */
+export class Lexer {
+  readonly #text: string;
+  #i = 0;
+
+  constructor(text: string) {
+    this.#text = text;
   }
-  tokens.push({ kind: 'eof', start: text.length, end: text.length });
-  return tokens;
+
+  /** The next token; `eof` forever once the text is used up. */
+  next(): Token {
+    const text = this.#text;
+    let i = this.#i;
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
+    if (i >= text.length) return { kind: 'eof', start: text.length, end: text.length };
+    const c = text.charCodeAt(i);
+    const token = c === 39 ? quoted(text, i, "'") : c === 34 ? quoted(text, i, '"') : other(text, i);
+    this.#i = token.end;
+    return token;
+  }
 }
 
 /** The keyword a word spells, ignoring ASCII case only (so no locale folding such as 'ı' → 'I'), if any. */

@@ -8,7 +8,7 @@ import {
   type Selection,
   type Span,
 } from './ast';
-import { type Token, tokenize } from './lexer';
+import { Lexer, type Token } from './lexer';
 import { ParamCursor } from './params';
 
 /** Deepest nesting of parentheses and NOTs accepted; it bounds every recursive walk of the AST. */
@@ -34,14 +34,16 @@ export function parseSelection(text: string, params: readonly unknown[] = []): S
 
 class Parser {
   readonly #text: string;
-  readonly #tokens: Token[];
+  readonly #lexer: Lexer;
   readonly #params: ParamCursor;
-  #pos = 0;
+  #token: Token;
+  #lastEnd = 0;
   #depth = 0;
 
   constructor(text: string, params: readonly unknown[]) {
     this.#text = text;
-    this.#tokens = tokenize(text);
+    this.#lexer = new Lexer(text);
+    this.#token = this.#lexer.next();
     this.#params = new ParamCursor(text, params);
   }
 
@@ -65,7 +67,7 @@ class Parser {
     if (!this.#isKeyword('OR')) return first;
     const operands = [first];
     while (this.#keyword('OR')) operands.push(this.#and());
-    return { kind: 'or', operands, span: cover(first.span, this.#lastEnd()) };
+    return { kind: 'or', operands, span: cover(first.span, this.#lastEnd) };
   }
 
   #and(): Predicate {
@@ -73,14 +75,14 @@ class Parser {
     if (!this.#isKeyword('AND')) return first;
     const operands = [first];
     while (this.#keyword('AND')) operands.push(this.#not());
-    return { kind: 'and', operands, span: cover(first.span, this.#lastEnd()) };
+    return { kind: 'and', operands, span: cover(first.span, this.#lastEnd) };
   }
 
   #not(): Predicate {
     const start = this.#peek().start;
     if (!this.#isKeyword('NOT')) return this.#primary();
     this.#enter();
-    this.#pos++;
+    this.#advance();
     const operand = this.#not();
     this.#depth--;
     return { kind: 'not', operand, span: { start, end: operand.span.end } };
@@ -90,7 +92,7 @@ class Parser {
     const t = this.#peek();
     if (t.kind === 'punct' && t.symbol === '(') {
       this.#enter();
-      this.#pos++;
+      this.#advance();
       const inner = this.#or();
       this.#expectPunct(')', "AND, OR or ')'");
       this.#depth--;
@@ -106,14 +108,14 @@ class Parser {
     const t = this.#peek();
     const op = t.kind === 'punct' ? OPS[t.symbol] : undefined;
     if (op !== undefined) {
-      this.#pos++;
+      this.#advance();
       const [value, vs] = this.#value();
       return { kind: 'compare', op, path, value, span: cover({ start }, vs.end), valueSpans: [vs] };
     }
     if (this.#keyword('IS')) {
       const negated = this.#keyword('NOT');
       if (!this.#keyword('NULL')) this.#fail(negated ? 'NULL' : 'NULL or NOT NULL');
-      return { kind: 'isNull', path, negated, span: cover({ start }, this.#lastEnd()) };
+      return { kind: 'isNull', path, negated, span: cover({ start }, this.#lastEnd) };
     }
     const negated = this.#keyword('NOT');
     if (this.#keyword('IN')) return this.#in(path, start, negated);
@@ -131,7 +133,7 @@ class Parser {
   #in(path: Path, start: number, negated: boolean): Predicate {
     const t = this.#peek();
     if (t.kind === 'param') {
-      this.#pos++;
+      this.#advance();
       const values = this.#params.list(t.start);
       const valueSpans = values.map(() => ({ start: t.start, end: t.end }));
       return { kind: 'in', path, values, negated, span: cover({ start }, t.end), valueSpans };
@@ -147,19 +149,22 @@ class Parser {
       } while (this.#punct(','));
       this.#expectPunct(')', "',' or ')'");
     }
-    return { kind: 'in', path, values, negated, span: cover({ start }, this.#lastEnd()), valueSpans };
+    return { kind: 'in', path, values, negated, span: cover({ start }, this.#lastEnd), valueSpans };
   }
 
   #value(): [Literal, Span] {
     const t = this.#peek();
-    const span = { start: t.start, end: t.end };
-    this.#pos++;
-    if (t.kind === 'number' || t.kind === 'string') return [t.value, span];
-    if (t.kind === 'param') return [this.#params.literal(t.start), span];
-    if (t.kind === 'keyword' && t.word === 'TRUE') return [true, span];
-    if (t.kind === 'keyword' && t.word === 'FALSE') return [false, span];
-    if (t.kind === 'keyword' && t.word === 'NULL') return [null, span];
-    this.#pos--;
+    const value = this.#literalOf(t);
+    this.#advance();
+    return [value, { start: t.start, end: t.end }];
+  }
+
+  #literalOf(t: Token): Literal {
+    if (t.kind === 'number' || t.kind === 'string') return t.value;
+    if (t.kind === 'param') return this.#params.literal(t.start);
+    if (t.kind === 'keyword' && t.word === 'TRUE') return true;
+    if (t.kind === 'keyword' && t.word === 'FALSE') return false;
+    if (t.kind === 'keyword' && t.word === 'NULL') return null;
     return this.#fail(VALUE);
   }
 
@@ -171,7 +176,7 @@ class Parser {
       if (t.kind === 'ident') names.push(t.name);
       else if (t.kind === 'keyword' && names.length > 0) names.push(this.#text.slice(t.start, t.end));
       else this.#fail('a field name');
-      this.#pos++;
+      this.#advance();
     } while (this.#punct('.'));
     return names;
   }
@@ -190,11 +195,15 @@ class Parser {
 
   #limit(): number {
     const t = this.#peek();
-    this.#pos++;
-    if (t.kind === 'param') return this.#params.limit(t.start);
-    if (t.kind === 'number' && Number.isSafeInteger(t.value) && t.value >= 0) return t.value;
-    this.#pos--;
-    return this.#fail('a non-negative integer or ? after LIMIT');
+    if (t.kind === 'param') {
+      this.#advance();
+      return this.#params.limit(t.start);
+    }
+    if (t.kind !== 'number' || !Number.isSafeInteger(t.value) || t.value < 0) {
+      this.#fail('a non-negative integer or ? after LIMIT');
+    }
+    this.#advance();
+    return t.value;
   }
 
   #enter(): void {
@@ -202,12 +211,12 @@ class Parser {
   }
 
   #peek(): Token {
-    // tokenize always ends with eof and the parser never moves past it.
-    return this.#tokens[this.#pos] as Token;
+    return this.#token;
   }
 
-  #lastEnd(): number {
-    return this.#tokens[this.#pos - 1]?.end ?? 0;
+  #advance(): void {
+    this.#lastEnd = this.#token.end;
+    this.#token = this.#lexer.next();
   }
 
   #isKeyword(word: string): boolean {
@@ -217,14 +226,14 @@ class Parser {
 
   #keyword(word: string): boolean {
     if (!this.#isKeyword(word)) return false;
-    this.#pos++;
+    this.#advance();
     return true;
   }
 
   #punct(symbol: string): boolean {
     const t = this.#peek();
     if (t.kind !== 'punct' || t.symbol !== symbol) return false;
-    this.#pos++;
+    this.#advance();
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { type Literal, type OrderKey, type Path, type Predicate, type Selection } from './ast';
 import { keywordOf } from './lexer';
 
-const PLAIN = /^[\p{L}_][\p{L}\p{N}_$]*$/u;
+const PLAIN = /^[\p{L}_][\p{L}\p{M}\p{N}_$]*$/u;
 
 /** Prints a selection as AnkQL text that parses back to the same AST (spans aside). */
 export function printSelection(sel: Selection): string {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Packs the package, installs the tarball into a fresh project and imports every public entry.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tarball="$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1)"
+cd "$work"
+npm init -y >/dev/null
+# Peer dependencies come from the project's own lock-pinned copies (no second download of better-sqlite3's build).
+npm install --no-audit --no-fund --ignore-scripts "$work/$tarball" \
+  "$root/node_modules/reflect-metadata" "$root/node_modules/class-validator" "$root/node_modules/rxjs" \
+  "$root/node_modules/yjs" "$root/node_modules/typeorm" >/dev/null
+cat > smoke.cjs <<'JS'
+require('reflect-metadata');
+const root = require('ankurah');
+const typeorm = require('ankurah/typeorm');
+const server = require('ankurah/server');
+const missing = [];
+for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
+  if (!root[name]) missing.push('ankurah.' + name);
+}
+if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }
+(async () => {
+  const node = await root.Node.durable(new root.MemoryStorage());
+  await node.close();
+  console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
+    Object.keys(server).length + ' exports) load from the installed tarball');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+node smoke.cjs

@@ -23,7 +23,9 @@ export class Entity implements ViewSource {
   #lww: LwwBackend;
   #text: TextBackend;
   #values: Record<string, unknown> | undefined;
-  readonly #changed = new Subject<void>();
+  // Created on first subscription: most entities in a bulk write are never observed.
+  #changed: Subject<void> | undefined;
+  #completed = false;
 
   constructor(state: Pick<EntityState, 'id' | 'collection'> & Partial<EntityState>) {
     this.id = state.id;
@@ -48,6 +50,10 @@ export class Entity implements ViewSource {
   }
 
   get changed$(): Observable<void> {
+    if (!this.#changed) {
+      this.#changed = new Subject<void>();
+      if (this.#completed) this.#changed.complete();
+    }
     return this.#changed;
   }
 
@@ -95,12 +101,13 @@ export class Entity implements ViewSource {
     this.#lww = other.#lww;
     this.#text = other.#text;
     this.#values = undefined;
-    this.#changed.next();
+    this.#changed?.next();
   }
 
   /** Completes the change stream (node closing). */
   complete(): void {
-    this.#changed.complete();
+    this.#completed = true;
+    this.#changed?.complete();
   }
 
   /**

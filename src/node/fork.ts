@@ -118,7 +118,7 @@ export class Fork implements MutableSource {
 
   /** The operations of this fork's event, or undefined when it changes nothing. */
   operations(): Operations | undefined {
-    if (this.#deleted) return { delete: true };
+    if (this.#deleted) return Object.freeze({ delete: true });
     const lww: Record<string, StoredValue> = {};
     for (const [k, v] of this.#writes) if (this.isNew || !sameValue(v, this.base.value(k))) lww[k] = v;
     const text: Record<string, Uint8Array> = {};
@@ -129,7 +129,7 @@ export class Fork implements MutableSource {
     const hasLww = Object.keys(lww).length > 0;
     const hasText = Object.keys(text).length > 0;
     if (!hasLww && !hasText && !this.isNew) return undefined;
-    return { ...(hasLww || this.isNew ? { lww } : {}), ...(hasText ? { text } : {}) };
+    return Object.freeze({ ...(hasLww || this.isNew ? { lww } : {}), ...(hasText ? { text } : {}) });
   }
 
   /** Every field's value as it will be after commit. */

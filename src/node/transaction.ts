@@ -126,19 +126,16 @@ export class Transaction {
     this.#state = 'committing';
     try {
       const events: Event[] = [];
+      const checks: Promise<void>[] = [];
       for (const fork of this.#forks.values()) {
         const operations = fork.operations();
         if (!operations) continue;
-        if (!fork.deleted) await validateValues(fork.meta, fork.values());
+        if (!fork.deleted) checks.push(validateValues(fork.meta, fork.values()));
         const id = fork.isNew ? fork.id : newId();
-        events.push({
-          id,
-          entityId: fork.id,
-          collection: fork.collection,
-          parents: fork.baseHead,
-          operations,
-        });
+        const parents = fork.baseHead;
+        events.push(Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }));
       }
+      await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
       this.#state = 'committed';
     } catch (e) {

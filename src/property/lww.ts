@@ -22,10 +22,14 @@ export class LwwBackend {
     return c ? winner(c)[0] : undefined;
   }
 
-  /** Event ids of every standing write: what a causal walk must classify for a merge. */
-  candidateEvents(): Set<string> {
+  /** Event ids of every standing write, or of the standing writes to `fields` when given. */
+  candidateEvents(fields?: Iterable<string>): Set<string> {
     const out = new Set<string>();
-    for (const cs of this.#fields.values()) for (const c of cs) out.add(c[1]);
+    if (fields) {
+      for (const f of fields) for (const c of this.#fields.get(f) ?? []) out.add(c[1]);
+    } else {
+      for (const cs of this.#fields.values()) for (const c of cs) out.add(c[1]);
+    }
     return out;
   }
 
@@ -63,6 +67,7 @@ export class LwwBackend {
     return out;
   }
 
+  /** An independent copy. */
   clone(): LwwBackend {
     return new LwwBackend(this.state());
   }

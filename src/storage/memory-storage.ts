@@ -62,7 +62,7 @@ export class MemoryStorage implements StorageEngine {
     for (const e of batch.events) {
       const t = this.#table(e.collection);
       if (t.events.has(e.id)) continue;
-      t.events.set(e.id, freezeEvent(e));
+      t.events.set(e.id, Object.isFrozen(e) ? e : freezeEvent(e));
       const list = t.byEntity.get(e.entityId);
       if (list) list.push(e.id);
       else t.byEntity.set(e.entityId, [e.id]);

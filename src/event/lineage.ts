@@ -1,6 +1,7 @@
 import { CausalError } from '../errors/errors';
 import { type Clock } from './clock';
 import { type Event } from './event';
+import { IdHeap } from './id-heap';
 
 /** Reads events for DAG walks: staged events first, then storage, then (ephemeral) a durable peer. */
 export interface EventRetriever {
@@ -11,9 +12,74 @@ export interface EventRetriever {
 /** The default bound on events visited by one causal walk. */
 export const DEFAULT_WALK_BUDGET = 100_000;
 
+const FETCH_BATCH = 256;
+
 /**
- * Finds which of `targets` lie in the causal past of `from` (inclusive), walking parents breadth-first.
- * Stops early once every target is found; throws CausalError when an event is missing or the budget runs out.
+ * Rejects an event whose id does not sort after each of its parents. Every node mints ids that way
+ * (newIdAfter), and walks rely on it: visiting ids in descending order visits children before parents.
+ */
+export function checkParentOrder(event: Event): void {
+  for (const p of event.parents) {
+    if (p >= event.id) {
+      throw CausalError.create(
+        `event ${event.id} of ${event.collection}/${event.entityId} has parent ${p}, which does not sort before it`,
+      );
+    }
+  }
+}
+
+/** Fetches and caches the events one walk visits, and counts them against the budget. */
+export class WalkReader {
+  readonly #cache = new Map<string, Event>();
+  #visited = 0;
+
+  constructor(
+    readonly collection: string,
+    readonly retriever: EventRetriever,
+    readonly budget: number,
+  ) {}
+
+  /** Counts one visited event; throws CausalError past the budget. */
+  visit(): void {
+    if (++this.#visited > this.budget) {
+      throw CausalError.create(
+        `causal walk over ${this.collection} exceeded its budget of ${this.budget} events`,
+      );
+    }
+  }
+
+  /** The events of `ids` (fetched together with `prefetch` when not cached); CausalError when one is missing. */
+  async read(ids: readonly string[], prefetch: () => string[] = () => []): Promise<Event[]> {
+    const missing = ids.filter((id) => !this.#cache.has(id));
+    if (missing.length > 0) {
+      const want = new Set(missing);
+      for (const id of prefetch()) {
+        if (want.size >= FETCH_BATCH) break;
+        if (!this.#cache.has(id)) want.add(id);
+      }
+      const got = await this.retriever.getEvents(this.collection, [...want]);
+      for (const [id, e] of got) {
+        checkParentOrder(e);
+        this.#cache.set(id, e);
+      }
+    }
+    return ids.map((id) => {
+      const e = this.#cache.get(id);
+      if (!e) {
+        throw CausalError.create(
+          `event ${id} of ${this.collection} is not known here; its history is incomplete (an ephemeral node needs a durable peer)`,
+        );
+      }
+      return e;
+    });
+  }
+}
+
+/**
+ * Finds which of `targets` lie in the causal past of `from` (inclusive), walking parents from the greatest id
+ * down. Since ids sort parents-first, the walk stops once every unvisited id is below the least target still
+ * unresolved: its cost is the number of ancestors newer than that target. Throws CausalError when an event is
+ * missing or the budget runs out.
  */
 export async function reachableTargets(
   collection: string,
@@ -23,28 +89,35 @@ export async function reachableTargets(
   budget = DEFAULT_WALK_BUDGET,
 ): Promise<Set<string>> {
   const found = new Set<string>();
-  const visited = new Set<string>();
-  let frontier = [...from];
-  while (frontier.length > 0 && found.size < targets.size) {
-    const batch = frontier.filter((id) => !visited.has(id));
-    if (batch.length === 0) break;
-    for (const id of batch) {
-      visited.add(id);
-      if (targets.has(id)) found.add(id);
+  const pending = [...targets].sort();
+  let low = 0;
+  const seen = new Set<string>();
+  const queue = new IdHeap();
+  for (const id of from) {
+    if (!seen.has(id)) {
+      seen.add(id);
+      queue.push(id);
     }
-    if (visited.size > budget) {
-      throw CausalError.create(`causal walk over ${collection} exceeded its budget of ${budget} events`);
-    }
-    if (found.size === targets.size) break;
-    const events = await retriever.getEvents(collection, batch);
-    const next: string[] = [];
-    for (const id of batch) {
-      const ev = events.get(id);
-      if (!ev)
-        throw CausalError.create(`event ${id} of ${collection} is not known; its history is incomplete`);
-      for (const p of ev.parents) if (!visited.has(p)) next.push(p);
-    }
-    frontier = next;
   }
-  return found;
+  const reader = new WalkReader(collection, retriever, budget);
+  for (;;) {
+    while (low < pending.length && found.has(pending[low] as string)) low++;
+    const floor = pending[low];
+    const top = queue.peek();
+    if (floor === undefined || top === undefined || top < floor) return found;
+    const batch: string[] = [];
+    while (batch.length < FETCH_BATCH && (queue.peek() ?? '') >= floor) {
+      reader.visit();
+      batch.push(queue.pop() as string);
+    }
+    for (const id of batch) if (targets.has(id)) found.add(id);
+    for (const event of await reader.read(batch)) {
+      for (const p of event.parents) {
+        if (!seen.has(p)) {
+          seen.add(p);
+          queue.push(p);
+        }
+      }
+    }
+  }
 }

@@ -66,8 +66,7 @@ export class Fork implements MutableSource {
       // A new entity's empty text needs no Yjs document: it reads as '' until first edited.
       if (this.isNew && !stored && !this.#texts.has(field)) return;
       this.#editor(field).replace(typeof stored === 'string' ? stored : '');
-    }
-    else this.#writes.set(field, stored);
+    } else this.#writes.set(field, stored);
   }
 
   text(field: string): TextHandle {

@@ -133,7 +133,9 @@ export class Transaction {
         if (!fork.deleted) checks.push(validateValues(fork.meta, fork.values()));
         const id = fork.isNew ? fork.id : newId();
         const parents = fork.baseHead;
-        events.push(Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }));
+        events.push(
+          Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }),
+        );
       }
       await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);

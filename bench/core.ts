@@ -67,11 +67,9 @@ async function framework(): Promise<{ oneTrx: number; manyTrx: number; edits: nu
 
 /** Best of several rounds: the first rounds include JIT warm-up for both sides. */
 async function best<T extends Record<string, number>>(fn: () => Promise<T>): Promise<T> {
-  let out: T | undefined;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t = await fn();
-    if (!out) out = t;
-    else for (const k of Object.keys(t) as (keyof T)[]) out[k] = Math.min(out[k], t[k]) as T[keyof T];
+  const out: Record<string, number> = { ...(await fn()) };
+  for (let r = 1; r < ROUNDS; r++) {
+    for (const [k, v] of Object.entries(await fn())) out[k] = Math.min(out[k] ?? v, v);
   }
   return out as T;
 }

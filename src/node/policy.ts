@@ -36,20 +36,25 @@ export interface PolicyAgent {
 
 /** Allows everything; the handshake's `auth` becomes the context data when it is an object. */
 export class PermissiveAgent implements PolicyAgent {
-  authenticate(handshake: Handshake): ContextData {
+  authenticate(handshake: Handshake): MaybePromise<ContextData> {
     const auth = handshake.auth;
     return typeof auth === 'object' && auth !== null ? (auth as ContextData) : {};
   }
 
-  canAccessCollection(): boolean {
+  canAccessCollection(_ctx: ContextData, _collection: string, _access: Access): MaybePromise<boolean> {
     return true;
   }
 
-  filterPredicate(): string | null {
+  filterPredicate(_ctx: ContextData, _collection: string): MaybePromise<string | null> {
     return null;
   }
 
-  checkEvent(): boolean {
+  checkEvent(
+    _ctx: ContextData,
+    _collection: string,
+    _before: object | null,
+    _after: object | null,
+  ): MaybePromise<boolean> {
     return true;
   }
 }

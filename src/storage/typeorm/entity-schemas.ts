@@ -1,0 +1,83 @@
+import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaIndexOptions } from 'typeorm';
+import { type CollectionSpec, type ColumnSpec } from '../engine';
+import { materialisable } from './columns';
+import { type Dialect } from './dialect';
+
+/** The table that lists the collections a database holds and their materialised columns. */
+export const CATALOG_TABLE = 'ankurah_collections';
+
+/** The state table of a collection. */
+export function stateTable(collection: string): string {
+  return collection;
+}
+
+/** The event table of a collection. */
+export function eventTable(collection: string): string {
+  return `${collection}_events`;
+}
+
+/** The declared fields of a spec that get their own column. */
+export function materialisedColumns(spec: CollectionSpec): ColumnSpec[] {
+  return spec.columns.filter((c) => materialisable(c.name));
+}
+
+function text(d: Dialect, extra: Partial<EntitySchemaColumnOptions> = {}): EntitySchemaColumnOptions {
+  return { type: d.textType, ...(d.collation ? { collation: d.collation } : {}), ...extra };
+}
+
+/**
+ * The TypeORM schema of a collection's state table: id, head, deleted and mismatch flags, the serialised
+ * state, the values as JSON, and one nullable column per declared field (indexed when the field is).
+ */
+export function stateSchema(spec: CollectionSpec, d: Dialect, schema?: string): EntitySchema {
+  const columns: Record<string, EntitySchemaColumnOptions> = {
+    id: text(d, { primary: true }),
+    _head: text(d),
+    _deleted: { type: 'integer', default: 0 },
+    _mismatch: { type: 'integer', default: 0 },
+    _state: text(d),
+    _values: { type: d.valuesType, nullable: true },
+  };
+  const indices: EntitySchemaIndexOptions[] = [
+    { name: `${spec.name}__mismatch_idx`, columns: ['_mismatch'], where: '"_mismatch" = 1' },
+  ];
+  for (const c of materialisedColumns(spec)) {
+    const type = d.columnType(c.type);
+    columns[c.name] =
+      type === 'text' ? text(d, { nullable: true }) : { type: d.columnType(c.type), nullable: true };
+    if (c.index) indices.push({ name: `${spec.name}_${c.name}_idx`, columns: [c.name] });
+  }
+  return new EntitySchema({
+    name: `ankurah:${spec.name}`,
+    tableName: stateTable(spec.name),
+    ...(schema ? { schema } : {}),
+    columns,
+    indices,
+  });
+}
+
+/** The TypeORM schema of a collection's event table, indexed by entity. */
+export function eventSchema(collection: string, d: Dialect, schema?: string): EntitySchema {
+  return new EntitySchema({
+    name: `ankurah:${collection}:events`,
+    tableName: eventTable(collection),
+    ...(schema ? { schema } : {}),
+    columns: {
+      id: text(d, { primary: true }),
+      entity_id: text(d),
+      parents: text(d),
+      operations: text(d),
+    },
+    indices: [{ name: `${eventTable(collection)}_entity_idx`, columns: ['entity_id', 'id'] }],
+  });
+}
+
+/** The TypeORM schema of the collection catalog. */
+export function catalogSchema(d: Dialect, schema?: string): EntitySchema {
+  return new EntitySchema({
+    name: 'ankurah:catalog',
+    tableName: CATALOG_TABLE,
+    ...(schema ? { schema } : {}),
+    columns: { name: text(d, { primary: true }), columns: text(d) },
+  });
+}

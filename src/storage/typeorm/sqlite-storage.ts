@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3';
+import { type DataSource } from 'typeorm';
+import { sqliteDialect } from './dialect';
+import { openDataSource } from './open-storage';
+import { SqlStorage } from './sql-storage';
+
+/** Options of SqliteStorage.open. */
+export interface SqliteOptions {
+  /** Milliseconds a statement waits for a lock held by another process before failing (default 5000). */
+  readonly busyTimeout?: number;
+  /** `synchronous` pragma: 'normal' (default; safe with WAL, the last commits may be lost on power loss) or 'full'. */
+  readonly synchronous?: 'normal' | 'full';
+}
+
+/** SQLite storage through TypeORM and better-sqlite3: WAL journal, foreign keys on, a busy timeout. */
+export class SqliteStorage extends SqlStorage {
+  protected constructor(ds: DataSource) {
+    super(ds, sqliteDialect, undefined);
+  }
+
+  /** Opens (or creates) a database file, or an in-memory database for ':memory:'. */
+  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteStorage> {
+    const busy = options.busyTimeout ?? 5000;
+    return openDataSource(
+      {
+        type: 'better-sqlite3',
+        database: path,
+        timeout: busy,
+        prepareDatabase: (db: Database.Database) => prepare(db, busy, options.synchronous ?? 'normal'),
+      },
+      `SQLite database '${path}'`,
+      async (ds) => {
+        const storage = new SqliteStorage(ds);
+        await storage.load();
+        return storage;
+      },
+    );
+  }
+}
+
+/** Sets the pragmas and proves the file is a SQLite database; closes the handle when it is not. */
+function prepare(db: Database.Database, busy: number, synchronous: string): void {
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,71 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageError } from 'ankurah';
+import { SqliteStorage } from 'ankurah/typeorm';
+import { nodeOnStorage } from './faults';
+
+const dir = mkdtempSync(join(tmpdir(), 'ankurah-sqlite-node-'));
+let n = 0;
+let current = '';
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Each test gets its own database file; opening again within a test reopens the same file.
+beforeEach(() => {
+  current = join(dir, `node-${n++}.db`);
+});
+nodeOnStorage('SQLite', () => SqliteStorage.open(current));
+
+describe('opening SQLite storage', () => {
+  test('a file that is not a SQLite database: StorageError naming the path, file untouched', async () => {
+    const path = join(dir, 'not-a-db.db');
+    const content = 'this is a text file, not a database\n'.repeat(40);
+    writeFileSync(path, content);
+    const err = (await SqliteStorage.open(path).catch((e: unknown) => e)) as StorageError;
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toContain(path);
+    expect(String((err.cause as { message?: unknown }).message)).toMatch(/not a database/);
+    expect(readFileSync(path, 'utf8')).toBe(content);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  test('a directory that cannot be written: StorageError naming the path', async () => {
+    let path: string;
+    if (process.getuid?.() === 0) {
+      // root ignores permission bits; sysfs is mounted read-only for everyone.
+      path = '/sys/ankurah-test/app.db';
+    } else {
+      const ro = join(dir, 'read-only');
+      rmSync(ro, { recursive: true, force: true });
+      mkdirSync(ro);
+      chmodSync(ro, 0o555);
+      path = join(ro, 'app.db');
+    }
+    const err = (await SqliteStorage.open(path).catch((e: unknown) => e)) as StorageError;
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toContain(path);
+    expect(err.cause).toBeDefined();
+  });
+
+  test("':memory:' works and keeps data while open", async () => {
+    const s = await SqliteStorage.open(':memory:');
+    await s.ensureCollection({ name: 'm', columns: [] });
+    const id = '01J00000000000000000000000';
+    await s.commit({
+      events: [{ id, entityId: id, collection: 'm', parents: [], operations: { lww: { a: 1 } } }],
+      states: [{ id, collection: 'm', head: [id], deleted: false, lww: {}, text: {}, values: { a: 1 } }],
+    });
+    expect((await s.getState('m', id))?.values).toEqual({ a: 1 });
+    await s.close();
+  });
+
+  test('the database runs in WAL mode with foreign keys on and a busy timeout', async () => {
+    const s = await SqliteStorage.open(join(dir, 'pragmas.db'), { busyTimeout: 1234 });
+    const [mode] = await s.dataSource.query('PRAGMA journal_mode');
+    const [fk] = await s.dataSource.query('PRAGMA foreign_keys');
+    const [busy] = await s.dataSource.query('PRAGMA busy_timeout');
+    expect([mode?.journal_mode, fk?.foreign_keys, busy?.timeout]).toEqual(['wal', 1, 1234]);
+    await s.close();
+  });
+});

@@ -3,21 +3,14 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Node, ValidationError, type StorageEngine } from 'ankurah';
+import { Node, ValidationError } from 'ankurah';
+import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from './models';
 
-async function openStorage(dir: string): Promise<StorageEngine> {
-  const typeorm = (await import('ankurah/typeorm')) as Record<string, unknown>;
-  const sqlite = typeorm.SqliteStorage as { open(path: string): Promise<StorageEngine> } | undefined;
-  if (sqlite) return sqlite.open(join(dir, 'albums.db'));
-  const { MemoryStorage } = await import('ankurah');
-  return new MemoryStorage();
-}
-
 export async function albumsDemo(dir: string): Promise<void> {
-  const storage = await openStorage(dir);
-  console.log(`Storage: ${storage.kind}${storage.kind === 'sqlite' ? ` (${join(dir, 'albums.db')})` : ''}`);
-  const node = await Node.durable(storage, { models: [Album] });
+  const file = join(dir, 'albums.db');
+  console.log(`Storage: SQLite at ${file}`);
+  const node = await Node.durable(await SqliteStorage.open(file), { models: [Album] });
   const ctx = node.context({ user: 'demo' });
 
   const trx = ctx.begin();
@@ -72,6 +65,16 @@ export async function albumsDemo(dir: string): Promise<void> {
     );
   }
   await node.close();
+
+  const reopened = await Node.durable(await SqliteStorage.open(file), { models: [Album] });
+  const again = reopened.context();
+  const all = await again.fetch(Album, 'true ORDER BY year');
+  const events = await again.history(Album, origin.id);
+  console.log(`\nReopened the database: ${all.length} albums (years ${all.map((a) => a.year).join(', ')}),`);
+  console.log(
+    `  ${events.length} events of history for Origin of Symmetry, head ${all.find((a) => a.id === origin.id)?.head.join(',')}`,
+  );
+  await reopened.close();
 }
 
 async function main(): Promise<void> {

@@ -8,8 +8,10 @@ export interface EntityState {
   readonly collection: string;
   readonly head: Clock;
   readonly deleted: boolean;
-  /** The event id of the tombstone, when deleted. */
+  /** The least tombstone event id, when deleted. */
   readonly deletedBy?: string;
+  /** Every tombstone event id, sorted: an edit descending from any of them is rejected. */
+  readonly tombstones?: readonly string[];
   readonly lww: LwwState;
   readonly text: TextState;
   /** Every field's current value (text as strings): the materialised columns and the query input. */

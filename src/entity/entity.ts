@@ -1,39 +1,75 @@
 import { Subject, type Observable } from 'rxjs';
 import { CausalError } from '../errors/errors';
 import { EMPTY_CLOCK, clockEquals, clockOf, type Clock } from '../event/clock';
+import { compare } from '../event/compare';
 import { isGenesis, type Event } from '../event/event';
-import { reachableTargets, type EventRetriever } from '../event/lineage';
+import { observeId } from '../event/ids';
+import { checkParentOrder, reachableTargets, type EventRetriever } from '../event/lineage';
 import { type ViewSource } from '../model/view';
-import { LwwBackend } from '../property/lww';
+import { LwwBackend, sameValue } from '../property/lww';
 import { TextBackend } from '../property/text';
+import { Covers } from './covers';
 import { type EntityState } from './entity-state';
 
-/** What applying an event did. */
+/** What applying an event did: 'applied' on the fast path, 'merged' after a causal walk. */
 export type ApplyOutcome = 'applied' | 'merged' | 'noop';
+
+/** The result of Entity.applyEvent. */
+export interface ApplyResult {
+  readonly outcome: ApplyOutcome;
+  /** True when a field value, existence or the deleted flag changed: only then are observers told. */
+  readonly changed: boolean;
+}
+
+/** Options of Entity.applyEvent. */
+export interface ApplyOptions {
+  /** The bound on events one causal walk may visit. */
+  readonly budget?: number;
+  /**
+   * Check over the DAG that the event is not already in the entity's past. Callers that know every applied
+   * event (a node with the entity's full history in storage) skip this; holders of a bare state need it.
+   */
+  readonly verifyUnseen?: boolean;
+}
+
+/** What Entity.applyState did: took the incoming state, kept its own, or found the two diverged. */
+export type StateOutcome = 'equal' | 'adopted' | 'kept' | 'diverged';
+
+const NOOP: ApplyResult = Object.freeze({ outcome: 'noop', changed: false });
 
 /**
  * An entity: identity, head clock and property backends. A node keeps one live instance per id; views read
  * it directly. Events are applied through applyEvent, which compares them with the head over the DAG.
+ * Invariants: the head is an antichain of the applied events' maximal elements; the state is a pure function
+ * of the set of applied events, whatever order they came in.
  */
 export class Entity implements ViewSource {
   readonly id: string;
   readonly collection: string;
-  #head: Clock;
-  #deletedBy: string | undefined;
-  #lww: LwwBackend;
-  #text: TextBackend;
+  #head: Clock = EMPTY_CLOCK;
+  #tombstones: readonly string[] = [];
+  #lww = new LwwBackend();
+  #text = new TextBackend();
+  #covers = new Covers();
   #values: Record<string, unknown> | undefined;
-  // Created on first subscription: most entities in a bulk write are never observed.
-  #changed: Subject<void> | undefined;
-  #completed = false;
+  readonly #changed = new Subject<void>();
 
   constructor(state: Pick<EntityState, 'id' | 'collection'> & Partial<EntityState>) {
     this.id = state.id;
     this.collection = state.collection;
+    this.#load(state);
+  }
+
+  #load(state: Partial<EntityState>): void {
     this.#head = state.head ?? EMPTY_CLOCK;
-    this.#deletedBy = state.deleted ? (state.deletedBy ?? '') : undefined;
+    for (const h of this.#head) observeId(h);
+    this.#tombstones =
+      state.tombstones ?? (state.deleted ? [state.deletedBy ?? this.#head[0] ?? this.id] : []);
     this.#lww = new LwwBackend(state.lww);
-    this.#text = new TextBackend(state.text);
+    this.#text = new TextBackend(state.text, state.values);
+    this.#values = undefined;
+    const only = this.#head.length === 1 ? this.#head[0] : undefined;
+    this.#covers = only === undefined ? new Covers() : Covers.below(only, this.#tracked());
   }
 
   get head(): Clock {
@@ -41,7 +77,7 @@ export class Entity implements ViewSource {
   }
 
   get deleted(): boolean {
-    return this.#deletedBy !== undefined;
+    return this.#tombstones.length > 0;
   }
 
   /** True once the entity has a creation event applied. */
@@ -49,11 +85,8 @@ export class Entity implements ViewSource {
     return this.#head.length > 0;
   }
 
+  /** Emits after every change of a value, of existence or of the deleted flag. */
   get changed$(): Observable<void> {
-    if (!this.#changed) {
-      this.#changed = new Subject<void>();
-      if (this.#completed) this.#changed.complete();
-    }
     return this.#changed;
   }
 
@@ -71,18 +104,19 @@ export class Entity implements ViewSource {
     return this.#values;
   }
 
-  /** The Yjs document behind a text field, for transactions that edit it. */
-  textDoc(field: string): ReturnType<TextBackend['doc']> | undefined {
-    return this.#text.fields().includes(field) ? this.#text.doc(field) : undefined;
+  /** The encoded Yjs document behind a text field, which a transaction copies to edit it. */
+  textDoc(field: string): Uint8Array | undefined {
+    return this.#text.encoded(field);
   }
 
+  /** The persistable state. */
   state(): EntityState {
     return {
       id: this.id,
       collection: this.collection,
       head: this.#head,
       deleted: this.deleted,
-      ...(this.#deletedBy !== undefined ? { deletedBy: this.#deletedBy } : {}),
+      ...(this.deleted ? { deletedBy: this.#tombstones[0], tombstones: this.#tombstones } : {}),
       lww: this.#lww.state(),
       text: this.#text.state(),
       values: this.values(),
@@ -91,76 +125,209 @@ export class Entity implements ViewSource {
 
   /** An independent copy (no subscribers), used to stage a change before it is persisted. */
   clone(): Entity {
-    return new Entity(this.state());
+    const copy = new Entity(this.state());
+    copy.#covers = this.#covers.clone();
+    return copy;
   }
 
-  /** Takes over a staged clone's state (after it was persisted; the clone must not be used again) and notifies. */
-  adopt(other: Entity): void {
+  /** Takes over another instance's state (after it was persisted); notifies observers when `notify`. */
+  adopt(other: Entity, notify = true): void {
     this.#head = other.#head;
-    this.#deletedBy = other.#deletedBy;
-    this.#lww = other.#lww;
-    this.#text = other.#text;
+    this.#tombstones = other.#tombstones;
+    this.#lww = other.#lww.clone();
+    this.#text = other.#text.clone();
+    this.#covers = other.#covers.clone();
     this.#values = undefined;
-    this.#changed?.next();
+    if (notify) this.#changed.next();
   }
 
   /** Completes the change stream (node closing). */
   complete(): void {
-    this.#completed = true;
-    this.#changed?.complete();
+    this.#changed.complete();
   }
 
   /**
-   * Applies one event the node has not stored before (callers skip known events): a no-op when it is in the head, the quick path when its parents are the head,
-   * otherwise a merge after a causal walk. Throws CausalError for unrelated histories, missing parents,
-   * edits that descend from a delete, or an exceeded walk budget; the entity is then unchanged.
+   * Applies one event whose parents were applied before: a no-op when it is already applied, the fast path
+   * when its parents are the head, otherwise a merge (see docs/conflict-resolution.md). Throws CausalError for
+   * unrelated histories, missing events, edits that descend from a delete, or an exceeded walk budget; the
+   * entity is then unchanged.
    */
-  async applyEvent(event: Event, retriever: EventRetriever, budget?: number): Promise<ApplyOutcome> {
-    if (this.#head.includes(event.id)) return 'noop';
+  async applyEvent(
+    event: Event,
+    retriever: EventRetriever,
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    if (this.#head.includes(event.id)) return NOOP;
+    if (event.entityId !== this.id || event.collection !== this.collection) {
+      throw CausalError.create(
+        `event ${event.id} belongs to ${event.collection}/${event.entityId}, not here`,
+      );
+    }
+    checkParentOrder(event);
     if (!this.exists) {
-      if (!isGenesis(event) || event.entityId !== this.id) {
+      if (!isGenesis(event)) {
         throw CausalError.create(
           `event ${event.id} of ${this.collection}/${this.id} needs history this node does not hold`,
         );
       }
-      this.#applyOps(event, () => true, clockOf([event.id]));
-      return 'applied';
+      return this.#commit(event, 'applied', () => true, new Set());
     }
     if (event.parents.length === 0) {
+      if (isGenesis(event)) return NOOP;
       throw CausalError.create(
         `event ${event.id} claims to create ${this.collection}/${this.id}, which already exists: unrelated history`,
       );
     }
     if (clockEquals(event.parents, this.#head)) {
-      this.#rejectAfterDelete(event, true);
-      this.#applyOps(event, () => true, clockOf([event.id]));
-      return 'applied';
+      this.#rejectAfterDelete(event, this.deleted);
+      return this.#commit(event, 'applied', () => true, new Set(this.#head));
     }
-    const targets = this.#lww.candidateEvents();
-    for (const h of this.#head) targets.add(h);
-    if (this.#deletedBy) targets.add(this.#deletedBy);
-    const past = await reachableTargets(this.collection, event.parents, targets, retriever, budget);
-    this.#rejectAfterDelete(event, this.#deletedBy !== undefined && past.has(this.#deletedBy));
-    const head = clockOf([...this.#head.filter((h) => !past.has(h)), event.id]);
-    this.#applyOps(event, (id) => past.has(id), head);
-    return 'merged';
+    const budget = options.budget;
+    const newest = this.#head[this.#head.length - 1] as string;
+    // An event whose parents are all head members cannot be in the past of the (antichain) head.
+    const parentsInHead = event.parents.every((p) => this.#head.includes(p));
+    if (options.verifyUnseen && event.id < newest && !parentsInHead) {
+      const seen = await reachableTargets(
+        this.collection,
+        this.#head,
+        new Set([event.id]),
+        retriever,
+        budget,
+      );
+      if (seen.size > 0) return NOOP;
+    }
+    const below = await this.#classify(event, retriever, budget);
+    this.#rejectAfterDelete(
+      event,
+      this.#tombstones.some((t) => below(t) === true),
+    );
+    const removed = new Set(event.parents.filter((p) => this.#head.includes(p)));
+    return this.#commit(event, 'merged', below, removed);
+  }
+
+  /**
+   * Decides, for every event a merge needs (standing writes to the fields the event writes, tombstones),
+   * whether it is in the event's past: from the cover index when it can tell, otherwise by one walk.
+   */
+  async #classify(
+    event: Event,
+    retriever: EventRetriever,
+    budget: number | undefined,
+  ): Promise<(id: string) => boolean | undefined> {
+    const head = new Set(this.#head);
+    const parentsInHead = event.parents.every((p) => head.has(p));
+    const removed = new Set(event.parents.filter((p) => head.has(p)));
+    if (!parentsInHead) {
+      const outside = event.parents.filter((p) => !head.has(p));
+      const got = await retriever.getEvents(this.collection, outside);
+      const lost = outside.find((p) => !got.has(p));
+      if (lost !== undefined) {
+        throw CausalError.create(
+          `parent ${lost} of event ${event.id} is not known here; its history is incomplete`,
+        );
+      }
+    }
+    const known = new Map<string, boolean>();
+    const unknown = new Set<string>();
+    const needed = this.#lww.candidateEvents(Object.keys(event.operations.lww ?? {}));
+    for (const t of this.#tombstones) needed.add(t);
+    for (const t of this.#tracked()) {
+      // Head members are pairwise concurrent, so one is in the past of the event exactly when it is a parent.
+      const k = head.has(t) ? removed.has(t) : this.#covers.isAncestor(t, removed, parentsInHead);
+      if (k !== undefined) known.set(t, k);
+      // Walk for what this merge needs, and for what keeps the cover index whole (so later merges need not).
+      else if (needed.has(t) || this.#covers.has(t)) unknown.add(t);
+    }
+    if (unknown.size > 0) {
+      const past = await reachableTargets(this.collection, event.parents, unknown, retriever, budget);
+      for (const t of unknown) known.set(t, past.has(t));
+    }
+    return (id) => known.get(id) ?? (head.has(id) ? removed.has(id) : undefined);
   }
 
   #rejectAfterDelete(event: Event, sawDelete: boolean): void {
-    if (this.#deletedBy !== undefined && sawDelete && !event.operations.delete) {
+    if (sawDelete && !event.operations.delete) {
       throw CausalError.create(
         `event ${event.id} edits ${this.collection}/${this.id} after it was deleted; the edit is rejected`,
       );
     }
   }
 
-  #applyOps(event: Event, isAncestor: (id: string) => boolean, head: Clock): void {
+  /** Every event a merge may have to classify: standing writes and tombstones. */
+  #tracked(): Set<string> {
+    const out = this.#lww.candidateEvents();
+    for (const t of this.#tombstones) out.add(t);
+    return out;
+  }
+
+  #commit(
+    event: Event,
+    outcome: ApplyOutcome,
+    below: (id: string) => boolean | undefined,
+    removed: ReadonlySet<string>,
+  ): ApplyResult {
     const ops = event.operations;
-    if (ops.lww) this.#lww.apply(event.id, ops.lww, isAncestor);
-    if (ops.text) this.#text.apply(ops.text);
-    if (ops.delete && (this.#deletedBy === undefined || event.id < this.#deletedBy))
-      this.#deletedBy = event.id;
-    this.#head = head;
-    this.#values = undefined;
+    const fast = outcome === 'applied';
+    let changed = !this.exists;
+    // Text first: a malformed Yjs update throws before anything else has changed.
+    if (ops.text && this.#text.apply(ops.text).length > 0) changed = true;
+    if (ops.lww && this.#lww.apply(event.id, ops.lww, (id) => below(id) === true).length > 0) changed = true;
+    if (ops.delete) {
+      changed ||= !this.deleted;
+      this.#tombstones = [...this.#tombstones, event.id].sort();
+    }
+    const parentsInHead = event.parents.every((p) => removed.has(p));
+    const old = this.#covers;
+    this.#covers = fast
+      ? Covers.below(event.id, this.#tracked())
+      : old.advance(
+          this.#tracked(),
+          event.id,
+          removed,
+          (id) => old.isAncestor(id, removed, parentsInHead) ?? below(id),
+        );
+    this.#head = clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
+    observeId(event.id);
+    if (changed) this.#values = undefined;
+    return { outcome, changed };
+  }
+
+  /**
+   * Adopts a state received from a peer when its head descends from (or equals) ours; keeps ours when it is
+   * newer; reports 'diverged' when neither descends from the other (the caller must fetch and apply the
+   * events instead). Throws CausalError for an unrelated history.
+   */
+  async applyState(
+    state: EntityState,
+    retriever: EventRetriever,
+    budget?: number,
+  ): Promise<{ outcome: StateOutcome; changed: boolean }> {
+    if (state.id !== this.id || state.collection !== this.collection) {
+      throw CausalError.create(`state of ${state.collection}/${state.id} cannot be applied to ${this.id}`);
+    }
+    if (!this.exists) return { outcome: 'adopted', changed: this.#replace(state) };
+    const cmp = await compare(this.collection, state.head, this.#head, retriever, budget);
+    switch (cmp.relation) {
+      case 'equal':
+        return { outcome: 'equal', changed: false };
+      case 'descends':
+        return { outcome: 'adopted', changed: this.#replace(state) };
+      case 'ancestor':
+        return { outcome: 'kept', changed: false };
+      case 'diverged':
+        return { outcome: 'diverged', changed: false };
+      case 'unrelated':
+        throw CausalError.create(`state of ${this.collection}/${this.id} has an unrelated history`);
+    }
+  }
+
+  #replace(state: EntityState): boolean {
+    const before = this.exists ? { deleted: this.deleted, values: this.values() } : undefined;
+    this.#load(state);
+    if (!before || before.deleted !== this.deleted) return true;
+    const after = this.values();
+    const keys = new Set([...Object.keys(before.values), ...Object.keys(after)]);
+    for (const k of keys) if (!sameValue(before.values[k], after[k])) return true;
+    return false;
   }
 }

@@ -1,12 +1,25 @@
-/** A max-heap of event ids: causal walks visit the greatest id first, so children come before their parents. */
+/**
+ * A heap of event ids, greatest first by default: causal walks visit the greatest id first, so children come
+ * before their parents. `least` makes it a min-heap (topological orders take the least ready id first).
+ */
 export class IdHeap {
   readonly #items: string[] = [];
+  readonly #sign: number;
+
+  constructor(order: 'greatest' | 'least' = 'greatest') {
+    this.#sign = order === 'greatest' ? 1 : -1;
+  }
+
+  /** True when `a` must come out before `b`. */
+  #before(a: string, b: string): boolean {
+    return this.#sign > 0 ? a > b : a < b;
+  }
 
   get size(): number {
     return this.#items.length;
   }
 
-  /** The greatest id, or undefined when empty. */
+  /** The id that comes out next, or undefined when empty. */
   peek(): string | undefined {
     return this.#items[0];
   }
@@ -17,14 +30,14 @@ export class IdHeap {
     let i = a.length - 1;
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if ((a[up] as string) >= id) break;
+      if (!this.#before(id, a[up] as string)) break;
       a[i] = a[up] as string;
       i = up;
     }
     a[i] = id;
   }
 
-  /** Removes and returns the greatest id. */
+  /** Removes and returns the id that comes out next. */
   pop(): string | undefined {
     const a = this.#items;
     const top = a[0];
@@ -35,8 +48,8 @@ export class IdHeap {
       const l = 2 * i + 1;
       if (l >= a.length) break;
       const r = l + 1;
-      const c = r < a.length && (a[r] as string) > (a[l] as string) ? r : l;
-      if ((a[c] as string) <= last) break;
+      const c = r < a.length && this.#before(a[r] as string, a[l] as string) ? r : l;
+      if (!this.#before(a[c] as string, last)) break;
       a[i] = a[c] as string;
       i = c;
     }

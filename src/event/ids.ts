@@ -48,6 +48,14 @@ export function newIdAfter(parents: readonly string[]): string {
   return id;
 }
 
+/**
+ * Notes an id minted elsewhere (a head this node loaded or received), so that ids minted here afterwards sort
+ * after it even when the other node's clock runs ahead: local events then always sort after their parents.
+ */
+export function observeId(id: string): void {
+  if (id > last && isUlid(id)) last = id;
+}
+
 /** Makes newId draw from `s` (seeded simulations) until the returned function restores the system source. */
 export function useIdSource(s: IdSource): () => void {
   const savedLast = last;

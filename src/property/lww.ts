@@ -49,22 +49,28 @@ export class LwwBackend {
       const prior = before ? winner(before)[0] : undefined;
       const kept = before ? before.filter((c) => c[1] !== eventId && !isAncestor(c[1])) : [];
       kept.push([value, eventId]);
+      // Sorted by event id, so the state is the same bytes on every node whatever the arrival order.
+      kept.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
       this.#fields.set(field, kept);
       if (!sameValue(prior, winner(kept)[0])) changed.push(field);
     }
     return changed;
   }
 
-  /** Writes every field's value into `out`. */
+  /** Writes every field's value into `out`, fields in name order. */
   collect(out: Record<string, unknown>): void {
-    for (const [field, cs] of this.#fields) out[field] = winner(cs)[0];
+    for (const field of this.#names()) out[field] = winner(this.#fields.get(field) ?? [])[0];
   }
 
-  /** The serialisable state. */
+  /** The serialisable state; fields in name order, so equal states serialise to equal text. */
   state(): LwwState {
     const out: Record<string, readonly LwwCandidate[]> = {};
-    for (const [field, cs] of this.#fields) out[field] = cs.slice();
+    for (const field of this.#names()) out[field] = (this.#fields.get(field) ?? []).slice();
     return out;
+  }
+
+  #names(): string[] {
+    return [...this.#fields.keys()].sort();
   }
 
   /** An independent copy. */
@@ -73,8 +79,10 @@ export class LwwBackend {
   }
 }
 
+const NO_WRITE: LwwCandidate = [undefined, ''];
+
 function winner(cs: readonly LwwCandidate[]): LwwCandidate {
-  let best = cs[0] as LwwCandidate;
+  let best = cs[0] ?? NO_WRITE;
   for (let i = 1; i < cs.length; i++) {
     const c = cs[i] as LwwCandidate;
     if (c[1] > best[1]) best = c;

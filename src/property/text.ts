@@ -15,32 +15,59 @@ export function clientIdFor(seed: string): number {
   return h >>> 0;
 }
 
-/** Collaborative text registers: a Yjs document per field. Updates commute and re-applying one is a no-op. */
+interface Slot {
+  /** The decoded document, once something needed it. */
+  doc?: Y.Doc;
+  /** The document encoded as one update, until it changes. */
+  encoded?: Uint8Array;
+  /** The current string, until it changes. */
+  text?: string;
+  /** False while the document may be shared with a clone: it is copied before its first change. */
+  owned: boolean;
+}
+
+/**
+ * Collaborative text registers: a Yjs document per field. Updates commute and re-applying one is a no-op.
+ * Documents are decoded only when needed and shared copy-on-write between clones, because entities are
+ * cloned for every transaction and batch and re-encoding a large document each time would dominate.
+ */
 export class TextBackend {
-  readonly #docs = new Map<string, Y.Doc>();
+  readonly #slots = new Map<string, Slot>();
 
-  constructor(state: TextState = {}) {
-    for (const [field, update] of Object.entries(state)) this.doc(field, update);
-  }
-
-  #newDoc(): Y.Doc {
-    return new Y.Doc({ gc: true });
-  }
-
-  /** The document of a field, created empty on first use. */
-  doc(field: string, initial?: Uint8Array): Y.Doc {
-    let d = this.#docs.get(field);
-    if (!d) {
-      d = this.#newDoc();
-      if (initial) Y.applyUpdate(d, initial);
-      this.#docs.set(field, d);
+  /** From a persisted state; `strings` (the state's values) spares decoding documents only read. */
+  constructor(state: TextState = {}, strings: Readonly<Record<string, unknown>> = {}) {
+    for (const [field, encoded] of Object.entries(state)) {
+      const text = strings[field];
+      this.#slots.set(field, { encoded, owned: false, ...(typeof text === 'string' ? { text } : {}) });
     }
-    return d;
+  }
+
+  #doc(slot: Slot): Y.Doc {
+    if (!slot.doc) {
+      slot.doc = new Y.Doc({ gc: true });
+      if (slot.encoded) Y.applyUpdate(slot.doc, slot.encoded);
+      slot.owned = true;
+    }
+    return slot.doc;
+  }
+
+  #encoded(slot: Slot): Uint8Array {
+    slot.encoded ??= Y.encodeStateAsUpdate(this.#doc(slot));
+    return slot.encoded;
+  }
+
+  /** The encoded document of a field (what a transaction copies to edit), or undefined when it has none. */
+  encoded(field: string): Uint8Array | undefined {
+    const slot = this.#slots.get(field);
+    return slot ? this.#encoded(slot) : undefined;
   }
 
   /** The current string of a field, or undefined when it has no document. */
   value(field: string): string | undefined {
-    return this.#docs.get(field)?.getText(TEXT_KEY).toJSON();
+    const slot = this.#slots.get(field);
+    if (!slot) return undefined;
+    slot.text ??= this.#doc(slot).getText(TEXT_KEY).toJSON();
+    return slot.text;
   }
 
   /** Applies Yjs updates; returns the fields whose string changed. */
@@ -48,41 +75,64 @@ export class TextBackend {
     const changed: string[] = [];
     for (const field of Object.keys(updates)) {
       const before = this.value(field);
-      Y.applyUpdate(this.doc(field), updates[field] as Uint8Array);
+      let slot = this.#slots.get(field);
+      if (!slot || !slot.owned) {
+        const doc = new Y.Doc({ gc: true });
+        if (slot) Y.applyUpdate(doc, this.#encoded(slot));
+        slot = { doc, owned: true };
+        this.#slots.set(field, slot);
+      }
+      Y.applyUpdate(this.#doc(slot), updates[field] as Uint8Array);
+      delete slot.encoded;
+      delete slot.text;
       if (this.value(field) !== before) changed.push(field);
     }
     return changed;
   }
 
+  /** Writes every field's string into `out`, fields in name order. */
   collect(out: Record<string, unknown>): void {
-    for (const [field, d] of this.#docs) out[field] = d.getText(TEXT_KEY).toJSON();
+    for (const field of this.fields()) out[field] = this.value(field);
   }
 
+  /** The serialisable state: per field (in name order) the document encoded as one update. */
   state(): TextState {
     const out: Record<string, Uint8Array> = {};
-    for (const [field, d] of this.#docs) out[field] = Y.encodeStateAsUpdate(d);
+    for (const field of this.fields()) out[field] = this.encoded(field) as Uint8Array;
     return out;
   }
 
+  /** An independent copy; documents are shared until either side changes one. */
   clone(): TextBackend {
-    return new TextBackend(this.state());
+    const copy = new TextBackend();
+    for (const [field, slot] of this.#slots) {
+      slot.owned = false;
+      copy.#slots.set(field, { ...slot });
+    }
+    return copy;
   }
 
+  /** The fields that have a document, in name order. */
   fields(): string[] {
-    return [...this.#docs.keys()];
+    return [...this.#slots.keys()].sort();
   }
 }
 
 /** A transaction's private copy of one text field; records its edits as one Yjs update. */
 export class TextEditor {
   readonly #doc: Y.Doc;
-  readonly #updates: Uint8Array[] = [];
+  readonly #base: Uint8Array;
+  #dirty = false;
 
-  constructor(base: Y.Doc | undefined, clientId: number) {
+  /** Edits a copy of `base` (a document or its encoding; none: empty) as Yjs client `clientId`. */
+  constructor(base: Y.Doc | Uint8Array | undefined, clientId: number) {
     this.#doc = new Y.Doc({ gc: true });
-    if (base) Y.applyUpdate(this.#doc, Y.encodeStateAsUpdate(base));
+    if (base) Y.applyUpdate(this.#doc, base instanceof Uint8Array ? base : Y.encodeStateAsUpdate(base));
     this.#doc.clientID = clientId;
-    this.#doc.on('update', (u: Uint8Array) => this.#updates.push(u));
+    this.#base = Y.encodeStateVector(this.#doc);
+    this.#doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.changed.size > 0) this.#dirty = true;
+    });
   }
 
   get #text(): Y.Text {
@@ -113,10 +163,9 @@ export class TextEditor {
     return this.#text.length;
   }
 
-  /** The merged update of every edit so far, or undefined when nothing was edited. */
+  /** One update holding every edit since the copy was made, or undefined when nothing was edited. */
   update(): Uint8Array | undefined {
-    if (this.#updates.length === 0) return undefined;
-    return this.#updates.length === 1 ? this.#updates[0] : Y.mergeUpdates(this.#updates);
+    return this.#dirty ? Y.encodeStateAsUpdate(this.#doc, this.#base) : undefined;
   }
 }
 

@@ -1,0 +1,45 @@
+import { type Event } from './event';
+import { topologicalOrder } from './topological';
+
+/** A batch split into what can be applied now (parents first) and what still waits for unknown parents. */
+export interface BatchPlan {
+  readonly ready: readonly Event[];
+  readonly waiting: readonly Event[];
+}
+
+/** Answers which of an entity's event ids this node has already applied. */
+export type KnownEvents = (collection: string, entityId: string, ids: string[]) => Promise<Set<string>>;
+
+/**
+ * Orders a batch parents-first whatever order it arrived in. An event is ready when each parent is already
+ * applied (per `known`) or ready before it in the batch; the others wait.
+ */
+export async function planBatch(events: readonly Event[], known: KnownEvents): Promise<BatchPlan> {
+  const inBatch = new Set(events.map((e) => e.id));
+  const outside = new Map<string, { collection: string; entityId: string; ids: Set<string> }>();
+  for (const e of events) {
+    for (const p of e.parents) {
+      if (inBatch.has(p)) continue;
+      const key = `${e.collection}\u0000${e.entityId}`;
+      let g = outside.get(key);
+      if (!g) {
+        g = { collection: e.collection, entityId: e.entityId, ids: new Set() };
+        outside.set(key, g);
+      }
+      g.ids.add(p);
+    }
+  }
+  const applied = new Set<string>();
+  for (const g of outside.values()) {
+    for (const id of await known(g.collection, g.entityId, [...g.ids])) applied.add(id);
+  }
+  const readyIds = new Set<string>();
+  const ready: Event[] = [];
+  for (const e of topologicalOrder(events)) {
+    if (e.parents.every((p) => applied.has(p) || readyIds.has(p))) {
+      readyIds.add(e.id);
+      ready.push(e);
+    }
+  }
+  return { ready, waiting: events.filter((e) => !readyIds.has(e.id)) };
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MemoryStorage, Node, type ChangeBatch } from 'ankurah';
+import { Album } from '../../fixtures/models';
+
+const DOC = readFileSync(join(__dirname, '../../../docs/conflict-resolution.md'), 'utf8');
+
+describe('docs/conflict-resolution.md', () => {
+  it('runs the concurrent-edit example: both nodes show the later write; the quiet merge notifies no one', async () => {
+    expect(DOC).toContain('await albumsOnB.edit(id, (m) => (m.year = 2020));');
+    const a = await Node.durable(new MemoryStorage(), { models: [Album] });
+    const b = await Node.durable(new MemoryStorage(), { models: [Album] });
+    const created = await a.context().collection(Album).create({ name: 'X', artist: 'Y', year: 2000 });
+    const id = created.id;
+    await b.applyEvents(await a.entityEvents('album', id), {}, false);
+    await a
+      .context()
+      .collection(Album)
+      .edit(id, (m) => {
+        m.year = 2010;
+      });
+    await b
+      .context()
+      .collection(Album)
+      .edit(id, (m) => {
+        m.year = 2020;
+      });
+    const onB: ChangeBatch[] = [];
+    b.changes$.subscribe((c) => onB.push(c));
+    await b.applyEvents(await a.entityEvents('album', id), {}, false);
+    await a.applyEvents(await b.entityEvents('album', id), {}, false);
+    const [va, vb] = [await a.context().get(Album, id), await b.context().get(Album, id)];
+    expect([va.year, vb.year]).toEqual([2020, 2020]);
+    expect(vb.head).toHaveLength(2);
+    expect(va.head).toEqual(vb.head);
+    expect(onB).toEqual([]);
+    await a.close();
+    await b.close();
+  });
+});

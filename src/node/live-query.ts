@@ -1,0 +1,202 @@
+import { Observable, ReplaySubject, Subject, type Observer, type Subscription } from 'rxjs';
+import { type ModelClass, type ModelMeta } from '../model/model-meta';
+import { type View } from '../model/view';
+import { parseSelection } from '../query/parser';
+import { GuardedObservable } from '../reactor/guarded-observable';
+import { type LiveResult } from '../reactor/live-result';
+import { type ResultDiff } from '../reactor/result-diff';
+import { ChangeSet } from './change-set';
+import { type Entity } from '../entity/entity';
+import { type Context } from './context';
+import { type RemoteQuery } from './peer';
+
+type Terminal = { readonly error?: Error };
+
+/** Gives the shared view of a live entity (Context passes its view cache in). */
+export type ViewFactory<M> = (meta: ModelMeta, entity: Entity) => View<M>;
+
+/**
+ * A selection kept up to date on a node: `items` in query order, `items$` (replays the current items to
+ * late subscribers once loaded), and `subscribe` for ChangeSets (the initial one first). Observables error
+ * on a failed load, complete on `unsubscribe()` or node close, and never emit after that.
+ */
+export class LiveQuery<M extends object> {
+  readonly model: ModelClass<M>;
+  /** Resolves once the initial result is in (rejects when it cannot be loaded). */
+  readonly loaded: Promise<void>;
+  /** The current items, re-emitted after every change (hot; replays the latest to a late subscriber). */
+  readonly items$: Observable<View<M>[]>;
+  /** The ChangeSets: the initial one first (immediately when already loaded), then one per change. */
+  readonly changes$: Observable<ChangeSet<M>>;
+  readonly #ctx: Context;
+  readonly #meta: ModelMeta;
+  readonly #view: ViewFactory<M>;
+  readonly #items$ = new ReplaySubject<View<M>[]>(1);
+  readonly #changes$ = new Subject<ChangeSet<M>>();
+  #items: View<M>[] = [];
+  #isLoaded = false;
+  #result: LiveResult<View<M>> | undefined;
+  /** On an ephemeral node: the relay of this query to the durable peer. */
+  #remote: RemoteQuery | undefined;
+  #terminal: Terminal | undefined;
+  #chain: Promise<void>;
+  #resolveLoaded!: () => void;
+  #rejectLoaded!: (e: Error) => void;
+
+  /** Made by `ctx.query`; throws QuerySyntaxError at once for a malformed selection. */
+  constructor(
+    ctx: Context,
+    model: ModelClass<M>,
+    selection: string,
+    params: readonly unknown[],
+    view: ViewFactory<M>,
+  ) {
+    parseSelection(selection, params);
+    this.#ctx = ctx;
+    this.#view = view;
+    this.model = model;
+    this.#meta = ctx.node.meta(model);
+    const report = (e: unknown): void => ctx.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    this.loaded = new Promise<void>((resolve, reject) => {
+      this.#resolveLoaded = resolve;
+      this.#rejectLoaded = reject;
+    });
+    this.loaded.catch(() => undefined);
+    this.items$ = new GuardedObservable(
+      new Observable<View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
+      report,
+    );
+    this.changes$ = new GuardedObservable(
+      new Observable<ChangeSet<M>>((s) =>
+        this.#attach(s, () => {
+          if (this.#isLoaded) s.next(initialSet(this.#items));
+          return this.#changes$.subscribe(s);
+        }),
+      ),
+      report,
+    );
+    this.#chain = this.#start(selection, params);
+  }
+
+  /** The current items in query order (empty until loaded). */
+  get items(): View<M>[] {
+    return this.#items;
+  }
+
+  /** True once unsubscribed, failed or closed with the node. */
+  get closed(): boolean {
+    return this.#terminal !== undefined;
+  }
+
+  /** Subscribes to the ChangeSets (the initial one first); a throwing callback is reported on `node.errors$`. */
+  subscribe(
+    observerOrNext: Partial<Observer<ChangeSet<M>>> | ((changes: ChangeSet<M>) => void),
+  ): Subscription {
+    return this.changes$.subscribe(observerOrNext);
+  }
+
+  /**
+   * Switches to another selection in place; one ChangeSet (not initial) carries the difference. Syntax
+   * errors throw at once; the promise resolves when the difference has been emitted.
+   */
+  update(selection: string, ...params: unknown[]): Promise<void> {
+    parseSelection(selection, params);
+    const step = this.#chain.then(async () => {
+      if (this.closed) return;
+      const sel = await this.#ctx.selection(this.#meta, selection, params);
+      if (this.closed || !this.#result) return;
+      this.#result.update(sel);
+      await this.#remote?.update(sel);
+      await this.#result.settled();
+    });
+    this.#chain = step.catch(() => undefined);
+    return step;
+  }
+
+  /** Resolves once loaded and every change routed so far (including gap fills from storage) has been emitted. */
+  async settled(): Promise<void> {
+    await this.#chain;
+    await this.#result?.settled();
+  }
+
+  /** Stops the query: observables complete and nothing is emitted afterwards. */
+  unsubscribe(): void {
+    this.#finish({});
+  }
+
+  async #start(selection: string, params: readonly unknown[]): Promise<void> {
+    try {
+      const sel = await this.#ctx.selection(this.#meta, selection, params);
+      if (this.closed) return;
+      const node = this.#ctx.node;
+      this.#result = node.reactor.subscribe<View<M>>(
+        this.#meta.collection,
+        sel,
+        (s) => node.fetchEntities(this.#meta.collection, s),
+        {
+          next: (d) => this.#next(d),
+          error: (e) => this.#finish({ error: e }),
+          complete: () => this.#finish({}),
+        },
+        (e) => this.#view(this.#meta, e),
+      );
+      await this.loaded;
+      if (!node.durable && !this.closed) {
+        this.#remote = node.peers.trackQuery(this.#meta.collection, sel, () =>
+          this.#items.map((v) => ({ id: v.id, head: v.head })),
+        );
+        await this.#remote.synced;
+      }
+    } catch (e) {
+      this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+    }
+  }
+
+  #next(d: ResultDiff<View<M>>): void {
+    if (this.closed) return;
+    // A fresh array per emission, so consumers comparing by reference (Angular, React) see the change.
+    const items = d.items as View<M>[];
+    const changes = d.changes.map((c) => ({ kind: c.kind, view: c.item }));
+    this.#items = items;
+    if (d.initial) {
+      this.#isLoaded = true;
+      this.#resolveLoaded();
+    }
+    this.#items$.next(items);
+    this.#changes$.next(new ChangeSet(d.initial, items, changes));
+  }
+
+  #finish(terminal: Terminal): void {
+    if (this.#terminal) return;
+    this.#terminal = terminal;
+    this.#result?.close();
+    this.#remote?.close();
+    if (terminal.error) {
+      this.#rejectLoaded(terminal.error);
+      this.#items$.error(terminal.error);
+      this.#changes$.error(terminal.error);
+    } else {
+      this.#resolveLoaded();
+      this.#items$.complete();
+      this.#changes$.complete();
+    }
+  }
+
+  #attach(
+    s: { error(e: unknown): void; complete(): void },
+    open: () => Subscription,
+  ): Subscription | undefined {
+    if (this.#terminal?.error) s.error(this.#terminal.error);
+    else if (this.#terminal) s.complete();
+    else return open();
+    return undefined;
+  }
+}
+
+function initialSet<M>(items: View<M>[]): ChangeSet<M> {
+  return new ChangeSet(
+    true,
+    items,
+    items.map((view) => ({ kind: 'initial' as const, view })),
+  );
+}

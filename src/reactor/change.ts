@@ -1,0 +1,27 @@
+import { type Entity } from '../entity/entity';
+
+/** An entity's query row: its current values plus `id` (what compiled predicates and orderings read). */
+export type Row = Readonly<Record<string, unknown>>;
+
+/** One entity changed by a commit or a remote batch, as the node reports it. */
+export interface ReactorChange {
+  readonly entity: Entity;
+  /** Values before the change (unused by the reactor, which trusts its own membership sets instead). */
+  readonly before: Readonly<Record<string, unknown>> | null;
+}
+
+/** The changes applied together by one commit or one batch of remote events. */
+export interface ReactorBatch {
+  readonly changes: readonly ReactorChange[];
+}
+
+/** A change routed to one watch: the entity and its row at the time of the change (undefined once deleted). */
+export interface Candidate {
+  readonly entity: Entity;
+  readonly row: Row | undefined;
+}
+
+/** The row a predicate is evaluated over, or undefined for a deleted entity (which matches nothing). */
+export function rowOf(entity: Entity): Row | undefined {
+  return entity.deleted ? undefined : { ...entity.values(), id: entity.id };
+}

@@ -1,0 +1,142 @@
+import { type Observable, type Subscription } from 'rxjs';
+import { type Entity } from '../entity/entity';
+import { type Predicate, type Selection } from '../query/ast';
+import { type Candidate, type ReactorBatch, rowOf } from './change';
+import { type FetchEntities, LiveResult, type ResultListener } from './live-result';
+import { SubscriptionIndex } from './subscription-index';
+import { Watch, type WatchHandler, type WatchHost } from './watch';
+
+/**
+ * Matches applied changes to subscriptions. It consumes the node's change batches synchronously (so a
+ * commit's results are updated before the commit resolves), finds the watches a change can affect through
+ * the subscription index, the entity's memberships and the loading watches of its collection, and hands
+ * each watch all of its candidates of a batch in one call.
+ */
+export class Reactor {
+  /** Extra rows kept beyond a `LIMIT n` window (undefined: max(16, n)); 0 makes every gap fill read storage. */
+  windowSlack: number | undefined;
+  readonly #index = new SubscriptionIndex<Watch>();
+  readonly #members = new Map<string, Set<Watch>>();
+  readonly #loading = new Map<string, Set<Watch>>();
+  readonly #watches = new Set<Watch>();
+  readonly #report: (error: Error) => void;
+  readonly #input: Subscription | undefined;
+  readonly #host: WatchHost;
+  #closed = false;
+
+  constructor(changes: Observable<ReactorBatch>, report: (error: Error) => void) {
+    this.#report = report;
+    this.#host = {
+      reindex: (w, conjuncts) => this.#index.add(w.collection, conjuncts, w),
+      member: (w, id, on) => setMember(this.#members, key(w.collection, id), w, on),
+      loading: (w, on) => setMember(this.#loading, w.collection, w, on),
+      release: (w) => {
+        this.#index.remove(w);
+        setMember(this.#loading, w.collection, w, false);
+        this.#watches.delete(w);
+      },
+    };
+    this.#input = changes.subscribe({ next: (b) => this.apply(b), complete: () => this.close() });
+  }
+
+  /** The number of open watches. */
+  get size(): number {
+    return this.#watches.size;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Registers a low-level watch: the handler receives every candidate change and decides what it means. */
+  watch(collection: string, predicate: Predicate, handler: WatchHandler): Watch {
+    const w = new Watch(this.#host, collection, predicate, handler);
+    if (this.#closed) {
+      w.close();
+      queueMicrotask(() => handler.closed());
+    } else this.#watches.add(w);
+    return w;
+  }
+
+  /**
+   * Keeps a selection's result up to date (the generic subscription used by live queries and by servers
+   * relaying to remote subscribers): the listener gets the initial result, then one diff per batch that
+   * changes it, with ORDER BY / LIMIT windows refilled through `fetch`.
+   */
+  subscribe<T = Entity>(
+    collection: string,
+    selection: Selection,
+    fetch: FetchEntities,
+    listener: ResultListener<T>,
+    // Without a wrap the items are the entities themselves (T defaults to Entity).
+    wrap: (entity: Entity) => T = (e) => e as unknown as T,
+  ): LiveResult<T> {
+    return new LiveResult<T>(selection, listener, {
+      wrap,
+      open: (predicate, handler) => this.watch(collection, predicate, handler),
+      fetch,
+      slack: (limit) => this.windowSlack ?? Math.max(16, limit),
+    });
+  }
+
+  /** Routes one batch: each affected watch is called once with its candidates, in batch order. */
+  apply(batch: ReactorBatch): void {
+    if (this.#watches.size === 0) return;
+    const routed = new Map<Watch, Candidate[]>();
+    try {
+      for (const { entity } of batch.changes) {
+        const candidate: Candidate = { entity, row: rowOf(entity) };
+        const add = (w: Watch): void => {
+          const list = routed.get(w);
+          if (!list) routed.set(w, [candidate]);
+          else if (list[list.length - 1] !== candidate) list.push(candidate);
+        };
+        if (candidate.row) this.#index.candidates(entity.collection, candidate.row, add);
+        this.#members.get(key(entity.collection, entity.id))?.forEach(add);
+        this.#loading.get(entity.collection)?.forEach(add);
+      }
+    } catch (e) {
+      this.#report(e instanceof Error ? e : new Error(String(e)));
+    }
+    for (const [w, candidates] of routed) {
+      if (w.closed) continue;
+      try {
+        w.handler.changes(candidates);
+      } catch (e) {
+        this.#report(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  }
+
+  /** How a watch is indexed: by an equality/IN conjunct, a range, or scanned (for tests and diagnostics). */
+  placement(watch: Watch): 'eq' | 'range' | 'scan' | undefined {
+    return this.#index.placement(watch);
+  }
+
+  /** Closes every watch (their owners complete); called when the node's change stream completes. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#input?.unsubscribe();
+    for (const w of [...this.#watches]) {
+      w.close();
+      try {
+        w.handler.closed();
+      } catch (e) {
+        this.#report(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  }
+}
+
+function key(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+function setMember<K>(map: Map<K, Set<Watch>>, k: K, w: Watch, on: boolean): void {
+  let set = map.get(k);
+  if (on) {
+    if (!set) map.set(k, (set = new Set()));
+    set.add(w);
+  } else if (set?.delete(w) && set.size === 0) map.delete(k);
+}

@@ -1,0 +1,170 @@
+import { type Entity } from '../entity/entity';
+import { type RecordComparator } from '../query/order';
+import { type Candidate, type Row } from './change';
+
+/** A tracked entity with the row it was sorted by and the item its owner shows for it (e.g. its view). */
+export interface Entry<T> {
+  readonly entity: Entity;
+  readonly row: Row;
+  readonly item: T;
+}
+
+/** Who is told which ids a window holds (the watch, so changes to them are routed back). */
+export interface Tracker {
+  track(id: string): void;
+  untrack(id: string): void;
+}
+
+/** How a window is sorted, filtered and bounded. */
+export interface WindowOptions<T> {
+  /** The item shown for an entity; called once per entity while it stays in the window. */
+  readonly wrap: (entity: Entity) => T;
+  readonly order: RecordComparator;
+  readonly match: (row: Row) => boolean;
+  /** LIMIT; undefined keeps every match. */
+  readonly limit?: number;
+  /** Extra rows kept beyond the limit so most gap fills need no storage read. */
+  readonly slack: number;
+  readonly tracker: Tracker;
+}
+
+/**
+ * The sorted rows of one live result: every match when there is no LIMIT, else the first `limit` matches
+ * (visible) plus a buffer. While it does not hold every match ("incomplete"), `boundary` is a row that every
+ * untracked match sorts after, so a changed row is inserted only when it sorts at or before it; when the
+ * rows fall below the limit the owner must refill from storage (`needsFill`).
+ */
+export class ResultWindow<T> {
+  readonly limit: number;
+  /** The LIMIT to fetch with: the window plus its buffer (undefined: fetch everything). */
+  readonly fetchLimit: number | undefined;
+  readonly #o: WindowOptions<T>;
+  #rows: Entry<T>[] = [];
+  readonly #byId = new Map<string, Entry<T>>();
+  #complete = true;
+  #boundary: Row | undefined;
+
+  constructor(options: WindowOptions<T>) {
+    this.#o = options;
+    this.limit = options.limit ?? Infinity;
+    this.fetchLimit = options.limit === undefined ? undefined : options.limit + options.slack;
+  }
+
+  get size(): number {
+    return this.#rows.length;
+  }
+
+  /** True when the window holds every current match. */
+  get complete(): boolean {
+    return this.#complete;
+  }
+
+  /** True when fewer rows than the limit are held but more may match: a storage read is needed. */
+  get needsFill(): boolean {
+    return !this.#complete && this.#rows.length < this.limit;
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** The item of a tracked entity. */
+  item(id: string): T | undefined {
+    return this.#byId.get(id)?.item;
+  }
+
+  matches(row: Row | undefined): boolean {
+    return row !== undefined && this.#o.match(row);
+  }
+
+  /** Replaces the rows with a fetched prefix of the result (rows must match; they are sorted here). */
+  reset(rows: readonly { readonly entity: Entity; readonly row: Row }[], complete: boolean): void {
+    const items = new Map<string, T>();
+    for (const e of this.#byId.values()) items.set(e.entity.id, e.item);
+    this.clear();
+    this.#rows = rows
+      .map((r) => ({ ...r, item: items.get(r.entity.id) ?? this.#o.wrap(r.entity) }))
+      .sort((a, b) => this.#o.order(a.row, b.row));
+    for (const e of this.#rows) {
+      this.#byId.set(e.entity.id, e);
+      this.#o.tracker.track(e.entity.id);
+    }
+    this.#complete = complete;
+    this.#boundary = complete ? undefined : this.#rows[this.#rows.length - 1]?.row;
+    this.#trim();
+  }
+
+  /** Applies one change: the entity leaves, moves or enters according to its new row. */
+  apply(c: Candidate): void {
+    const id = c.entity.id;
+    const old = this.#byId.get(id);
+    if (old) this.#unlink(old);
+    const row = c.row;
+    const stays =
+      row !== undefined &&
+      this.#o.match(row) &&
+      (this.#complete || (this.#boundary !== undefined && this.#o.order(row, this.#boundary) <= 0));
+    if (!stays) {
+      if (old) this.#o.tracker.untrack(id);
+      return;
+    }
+    const entry = { entity: c.entity, row, item: old?.item ?? this.#o.wrap(c.entity) };
+    this.#rows.splice(this.#lowerBound(row), 0, entry);
+    this.#byId.set(id, entry);
+    if (!old) this.#o.tracker.track(id);
+    this.#trim();
+  }
+
+  /** The items of the result, in order (the first `limit`). */
+  visible(): T[] {
+    const n = Math.min(this.limit, this.#rows.length);
+    const out = new Array<T>(n);
+    for (let i = 0; i < n; i++) out[i] = (this.#rows[i] as Entry<T>).item;
+    return out;
+  }
+
+  /** The entries of the result, in order (the first `limit`). */
+  visibleEntries(): Entry<T>[] {
+    return this.#rows.slice(0, this.limit);
+  }
+
+  /** Drops every row (and stops tracking them). */
+  clear(): void {
+    for (const id of this.#byId.keys()) this.#o.tracker.untrack(id);
+    this.#byId.clear();
+    this.#rows = [];
+    this.#complete = true;
+    this.#boundary = undefined;
+  }
+
+  /** Takes an entry out of the rows; the caller decides whether the id stays tracked (it usually re-enters). */
+  #unlink(entry: Entry<T>): void {
+    let at = this.#lowerBound(entry.row);
+    if (this.#rows[at] !== entry) at = this.#rows.indexOf(entry);
+    this.#rows.splice(at, 1);
+    this.#byId.delete(entry.entity.id);
+  }
+
+  /** Keeps the buffer bounded: beyond limit + 2·slack rows, drops back to limit + slack. */
+  #trim(): void {
+    const keep = this.limit + this.#o.slack;
+    if (this.#rows.length <= keep + this.#o.slack) return;
+    for (const e of this.#rows.splice(keep)) {
+      this.#byId.delete(e.entity.id);
+      this.#o.tracker.untrack(e.entity.id);
+    }
+    this.#complete = false;
+    this.#boundary = this.#rows[this.#rows.length - 1]?.row;
+  }
+
+  #lowerBound(row: Row): number {
+    let lo = 0;
+    let hi = this.#rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#o.order((this.#rows[mid] as Entry<T>).row, row) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -10,6 +10,8 @@ export { Node, type NodeOptions, type ChangeBatch, type EntityChange } from './n
 export { Context } from './node/context';
 export { Transaction, type CreateData } from './node/transaction';
 export { Collection } from './node/collection';
+export { LiveQuery } from './node/live-query';
+export { ChangeSet, type Change, type ChangeKind } from './node/change-set';
 export {
   PermissiveAgent,
   type PolicyAgent,
@@ -39,3 +41,8 @@ export {
   UnavailableError,
 } from './errors/errors';
 export { QuerySyntaxError } from './errors/query-syntax-error';
+export { SocketClient, type SocketClientOptions } from './transport/socket-client';
+export { LocalConnector, type LocalConnectOptions, type LocalConnection } from './transport/local-connector';
+export { PROTOCOL_VERSION } from './protocol/version';
+export { DEFAULT_LIMITS, type Limits } from './protocol/limits';
+export { type EntityRef, type HeldEntity, type RemoteStates, type DurablePeer } from './node/peer';

@@ -1,2 +1,2 @@
 /** Node-only server pieces: the Socket.IO server and scale-out fan-out. */
-export {};
+export { SocketServer, type SocketServerOptions, type SocketServerHandle } from './transport/socket-server';

@@ -1,6 +1,7 @@
 import { type ModelClass } from '../model/model-meta';
 import { type View } from '../model/view';
 import { type Context } from './context';
+import { type LiveQuery } from './live-query';
 import { type Mutable } from './mutable';
 import { type CreateData } from './transaction';
 
@@ -25,6 +26,11 @@ export class Collection<M extends object> {
 
   fetch(selection: string, ...params: unknown[]): Promise<View<M>[]> {
     return this.#ctx.fetch(this.model, selection, ...params);
+  }
+
+  /** A live query on this model (see Context.query). */
+  query(selection: string, ...params: unknown[]): LiveQuery<M> {
+    return this.#ctx.query(this.model, selection, ...params);
   }
 
   /** Creates and commits one entity; resolves to its view. */

@@ -8,8 +8,10 @@ import { andPredicates } from '../query/analyze';
 import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
 import { bindSchema } from '../query/bind-schema';
+import { type ChangeSet } from './change-set';
 import { Collection } from './collection';
 import { topologicalOrder } from './history';
+import { LiveQuery } from './live-query';
 import { type Node } from './node';
 import { type ContextData } from './policy';
 import { resolveRefPaths } from './ref-paths';
@@ -97,6 +99,29 @@ export class Context {
       if (!entity?.deleted) throw e;
     });
     return topologicalOrder(await this.node.entityEvents(this.node.meta(model).collection, id));
+  }
+
+  /** A live query: the selection's result kept up to date (see LiveQuery); throws QuerySyntaxError at once. */
+  query<M extends object>(model: ModelClass<M>, selection: string, ...params: unknown[]): LiveQuery<M> {
+    return new LiveQuery<M>(this, model, selection, params, (meta, e) => viewOf<M>(meta, e));
+  }
+
+  /** Runs `callback` with every ChangeSet of a live query (the initial one first); resolves once loaded. */
+  async subscribe<M extends object>(
+    model: ModelClass<M>,
+    selection: string,
+    ...rest: [...params: unknown[], callback: (changes: ChangeSet<M>) => void]
+  ): Promise<LiveQuery<M>> {
+    const callback = rest[rest.length - 1] as (changes: ChangeSet<M>) => void;
+    const q = this.query(model, selection, ...rest.slice(0, -1));
+    q.subscribe(callback);
+    try {
+      await q.loaded;
+    } catch (e) {
+      q.unsubscribe();
+      throw e;
+    }
+    return q;
   }
 
   /** A repository for one model: get, fetch, query, create, edit. */

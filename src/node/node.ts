@@ -1,16 +1,24 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { Entity } from '../entity/entity';
-import { AccessDeniedError, StorageError, UnavailableError } from '../errors/errors';
+import { type EntityState } from '../entity/entity-state';
+import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '../errors/errors';
+import { planBatch } from '../event/batch-plan';
+import { clockEquals } from '../event/clock';
 import { isGenesis, type Event } from '../event/event';
 import { newId } from '../event/ids';
-import { type EventRetriever } from '../event/lineage';
+import { reachableTargets, type EventRetriever } from '../event/lineage';
+import { StagingArea } from '../event/staging-area';
+import { validateValues } from '../model/validate';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type Selection } from '../query/ast';
+import { Reactor } from '../reactor/reactor';
 import { type StorageEngine } from '../storage/engine';
 import { Context } from './context';
 import { EntityCache } from './entity-cache';
 import { Mutex } from './mutex';
 import { type NodeCore } from './node-core';
+import { type EntityRef, type RemoteStates } from './peer';
+import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
 import { Schema, collectionSpec } from './schema';
 
@@ -53,10 +61,16 @@ export class Node implements NodeCore {
   readonly errors$ = new Subject<Error>();
   /** The number of local commits not yet acknowledged by a durable peer. */
   readonly pending$ = new BehaviorSubject<number>(0);
+  /** Matches applied changes to live queries and subscriptions (servers relay remote subscriptions through it). */
+  readonly reactor = new Reactor(this.changes$, (e) => this.errors$.next(e));
+  /** Durable peers (ephemeral nodes): remote reads, the commit queue, relayed live queries. */
+  readonly peers: PeerHub;
   readonly #cache = new EntityCache();
   readonly #lock = new Mutex();
   readonly #ensured = new Map<string, Promise<void>>();
   readonly #loading = new Map<string, Promise<Entity | undefined>>();
+  readonly #staging = new StagingArea();
+  #remote: EventRetriever | undefined;
   #closed = false;
 
   protected constructor(storage: StorageEngine, durable: boolean, options: NodeOptions) {
@@ -65,6 +79,7 @@ export class Node implements NodeCore {
     this.policy = options.policy ?? new PermissiveAgent();
     this.schema = new Schema(options.models ?? []);
     this.walkBudget = options.walkBudget;
+    this.peers = new PeerHub(this);
   }
 
   /** An authority that keeps every event and answers for history. */
@@ -92,6 +107,7 @@ export class Node implements NodeCore {
   /** Resolves when the node can serve reads and writes (ephemeral: once a durable peer is connected). */
   async ready(): Promise<void> {
     this.#checkOpen();
+    if (!this.durable) await this.peers.ready();
   }
 
   /** A context carrying the caller's identity and claims for the policy agent. */
@@ -125,26 +141,46 @@ export class Node implements NodeCore {
     if (this.#closed) throw UnavailableError.create(`node ${this.id} is closed`);
   }
 
-  /** Reads events for causal walks: storage first (staged events are passed in per call). */
+  /** Reads events for causal walks: the batch being applied, staged events, storage, then the remote fallback. */
   retriever(staged?: ReadonlyMap<string, Event>): EventRetriever {
     return {
       getEvents: async (collection, ids) => {
         const out = new Map<string, Event>();
-        const missing: string[] = [];
+        let missing: string[] = [];
         for (const id of ids) {
-          const s = staged?.get(id);
+          const s = staged?.get(id) ?? this.#staging.get(id);
           if (s) out.set(id, s);
           else missing.push(id);
         }
         if (missing.length > 0) {
           for (const e of await this.storage.getEvents(collection, missing)) out.set(e.id, e);
+          missing = missing.filter((id) => !out.has(id));
+        }
+        if (missing.length > 0 && this.#remote) {
+          for (const [id, e] of await this.#remote.getEvents(collection, missing)) out.set(id, e);
         }
         return out;
       },
     };
   }
 
+  /** Where causal walks fetch events this node lacks (an ephemeral node's durable peer); undefined: nowhere. */
+  setRemoteRetriever(retriever: EventRetriever | undefined): void {
+    this.#remote = retriever;
+  }
+
+  /** The number of remote events waiting for their parents to arrive. */
+  get stagedCount(): number {
+    return this.#staging.size;
+  }
+
   async loadEntity(collection: string, id: string, _ctx?: ContextData): Promise<Entity | undefined> {
+    this.#checkOpen();
+    return this.durable ? this.loadLocal(collection, id) : this.peers.load(collection, id);
+  }
+
+  /** The live entity from the cache or this node's storage only. */
+  async loadLocal(collection: string, id: string): Promise<Entity | undefined> {
     this.#checkOpen();
     const cached = this.#cache.get(collection, id);
     if (cached) return cached;
@@ -163,8 +199,14 @@ export class Node implements NodeCore {
     return state ? this.#cache.fromState(state) : undefined;
   }
 
-  /** Live entities matching a selection, from storage (policy filters are applied by the caller). */
+  /** Live entities matching a selection (policy filters are applied by the caller); ephemeral: from the peer. */
   async fetchEntities(collection: string, selection: Selection): Promise<Entity[]> {
+    this.#checkOpen();
+    return this.durable ? this.fetchLocal(collection, selection) : this.peers.fetch(collection, selection);
+  }
+
+  /** Live entities matching a selection, from this node's storage only. */
+  async fetchLocal(collection: string, selection: Selection): Promise<Entity[]> {
     this.#checkOpen();
     await this.ensureCollection(this.metaOf(collection));
     const states = await this.storage.fetchStates(collection, selection);
@@ -177,64 +219,192 @@ export class Node implements NodeCore {
     return this.storage.entityEvents(collection, id);
   }
 
+  /** Commits a transaction's events: applied here (durable), or sent to the durable peer / queued (ephemeral). */
   async commitLocal(events: readonly Event[], ctx: ContextData): Promise<void> {
     this.#checkOpen();
-    await this.applyEvents(events, ctx, true);
+    if (this.durable) await this.applyEvents(events, ctx, true);
+    else await this.peers.commit(events, ctx);
   }
 
   /**
-   * Applies new events atomically: policy check, causal apply on staged copies, one storage commit, then the
-   * live entities adopt the new states and one change batch is emitted. On any failure nothing changes.
+   * Adopts states a durable peer sent (ephemeral nodes hold state without history) and drops `gone` entities
+   * locally; entities for which `keep` is true are left alone. Resolves to the live entities of `states`.
+   */
+  async adoptStates(update: RemoteStates, keep: (ref: EntityRef) => boolean): Promise<Entity[]> {
+    return this.#lock.run(async () => {
+      const out: Entity[] = [];
+      const changes: EntityChange[] = [];
+      const states: EntityState[] = [];
+      const staged: { primary: Entity | undefined; next: Entity; before: Record<string, unknown> | null }[] =
+        [];
+      // Whether a state is older than one already adopted is the caller's call (`keep`: sequence numbers).
+      const take = async (state: EntityState): Promise<Entity | undefined> => {
+        await this.ensureCollection(this.metaOf(state.collection));
+        const primary = await this.loadLocal(state.collection, state.id);
+        if (
+          keep(state) ||
+          (primary && clockEquals(primary.head, state.head) && primary.deleted === state.deleted)
+        ) {
+          return primary;
+        }
+        const next = new Entity(state);
+        states.push(state);
+        staged.push({ primary, next, before: primary?.exists && !primary.deleted ? primary.values() : null });
+        return primary ?? next;
+      };
+      for (const s of update.states) {
+        const e = await take(s);
+        if (e) out.push(e);
+      }
+      for (const g of update.gone) {
+        const held = await this.loadLocal(g.collection, g.id);
+        if (held?.exists && !held.deleted && !keep(g)) {
+          await take({ ...held.state(), deleted: true, deletedBy: held.head[0] });
+        }
+      }
+      if (states.length === 0) return out;
+      try {
+        await this.storage.commit({ events: [], states });
+      } catch (e) {
+        throw e instanceof StorageError ? e : StorageError.wrap('keeping states from a peer', e);
+      }
+      for (const w of staged) {
+        if (w.primary) w.primary.adopt(w.next);
+        else this.#cache.put(w.next);
+        changes.push({ entity: w.primary ?? w.next, before: w.before });
+      }
+      this.changes$.next({ changes });
+      return out;
+    });
+  }
+
+  /**
+   * Applies new events atomically, parents first whatever order they came in: causal apply on copies, policy
+   * check, one storage commit, then the live entities adopt the new states and one change batch is emitted
+   * (entities whose values did not change are left out). Known events are skipped. Remote events whose parents
+   * are unknown wait in the staging area until the parents arrive; local ones are refused. On any failure
+   * nothing changes.
    */
   async applyEvents(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
     return this.#lock.run(async () => {
-      const staged = new Map(events.map((e) => [e.id, e]));
-      const known = new Set<string>();
-      for (const c of new Set(events.map((e) => e.collection))) {
-        await this.ensureCollection(this.metaOf(c));
-        const ids = events.filter((e) => e.collection === c).map((e) => e.id);
-        for (const e of await this.storage.getEvents(c, ids)) known.add(e.id);
-      }
-      const work = new Map<
-        string,
-        { primary: Entity; next: Entity; before: Record<string, unknown> | null }
-      >();
-      const fresh: Event[] = [];
-      const retriever = this.retriever(staged);
-      for (const event of events) {
-        if (known.has(event.id)) continue;
-        const key = EntityCache.key(event.collection, event.entityId);
-        let w = work.get(key);
-        if (!w) {
-          // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
-          const fresh = this.durable && isGenesis(event) && !this.#cache.get(event.collection, event.entityId);
-          const primary =
-            (fresh ? undefined : await this.loadEntity(event.collection, event.entityId)) ??
-            new Entity({ id: event.entityId, collection: event.collection });
-          const before = primary.exists && !primary.deleted ? primary.values() : null;
-          w = { primary, next: primary.exists ? primary.clone() : new Entity({ id: primary.id, collection: primary.collection }), before };
-          work.set(key, w);
-        }
-        const outcome = await w.next.applyEvent(event, retriever, this.walkBudget);
-        if (outcome !== 'noop') fresh.push(event);
-        known.add(event.id);
-      }
+      for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
+      const fresh = await this.#unseen(events);
       if (fresh.length === 0) return [];
-      await this.#checkPolicy(work.values(), ctx, local);
+      const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
+      if (released.length === 0) return this.#applyPlanned(fresh, ctx, local);
       try {
-        await this.storage.commit({ events: fresh, states: [...work.values()].map((w) => w.next.state()) });
+        return await this.#applyPlanned([...fresh, ...released], ctx, local);
       } catch (e) {
-        throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
+        // A staged event that fails must not block the events that released it: drop it and retry without.
+        for (const r of released) {
+          this.#staging.delete(r.id);
+          this.#reportDropped(r, `failed once its parents arrived (${(e as Error).message})`);
+        }
+        return this.#applyPlanned(fresh, ctx, local);
       }
-      const changes: EntityChange[] = [];
-      for (const w of work.values()) {
-        if (!w.primary.exists) this.#cache.put(w.primary);
-        w.primary.adopt(w.next);
-        changes.push({ entity: w.primary, before: w.before });
-      }
-      this.changes$.next({ changes });
-      return changes;
     });
+  }
+
+  /** The events of a batch that are not stored yet, once each. */
+  async #unseen(events: readonly Event[]): Promise<Event[]> {
+    const byId = new Map<string, Event>();
+    for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e);
+    for (const c of new Set(events.map((e) => e.collection))) {
+      await this.ensureCollection(this.metaOf(c));
+      const ids = [...byId.values()].filter((e) => e.collection === c).map((e) => e.id);
+      for (const e of await this.storage.getEvents(c, ids)) byId.delete(e.id);
+    }
+    return [...byId.values()];
+  }
+
+  async #applyPlanned(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
+    const plan = await planBatch(events, (c, entityId, ids) => this.#knownEvents(c, entityId, ids));
+    const first = plan.waiting[0];
+    if (first && local) {
+      throw CausalError.create(
+        `local event ${first.id} has parents ${first.parents.join(', ')} this node does not hold`,
+      );
+    }
+    for (const e of plan.waiting) {
+      for (const d of this.#staging.add(e)) this.#reportDropped(d, 'the staging area is full');
+    }
+    const changes = await this.#applyReady(plan.ready, ctx, local);
+    for (const e of plan.ready) this.#staging.delete(e.id);
+    return changes;
+  }
+
+  /**
+   * Which of these ids of an entity's events are applied here: stored, or (for a state held without its
+   * history, on an ephemeral node) in the past of its head as the retriever can tell.
+   */
+  async #knownEvents(collection: string, entityId: string, ids: string[]): Promise<Set<string>> {
+    const found = new Set((await this.storage.getEvents(collection, ids)).map((e) => e.id));
+    if (found.size === ids.length || this.durable) return found;
+    const head = (await this.loadLocal(collection, entityId))?.head ?? [];
+    for (const id of ids) if (head.includes(id)) found.add(id);
+    const rest = new Set(ids.filter((id) => !found.has(id)));
+    if (rest.size === 0 || head.length === 0) return found;
+    try {
+      const past = await reachableTargets(collection, head, rest, this.retriever(), this.walkBudget);
+      for (const id of past) found.add(id);
+    } catch (e) {
+      if (!(e instanceof CausalError)) throw e;
+    }
+    return found;
+  }
+
+  #reportDropped(event: Event, why: string): void {
+    this.errors$.next(
+      CausalError.create(`event ${event.id} of ${event.collection}/${event.entityId} was dropped: it ${why}`),
+    );
+  }
+
+  async #applyReady(ready: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
+    if (ready.length === 0) return [];
+    const retriever = this.retriever(new Map(ready.map((e) => [e.id, e])));
+    const work = new Map<string, Work>();
+    const applied: Event[] = [];
+    for (const event of ready) {
+      const key = EntityCache.key(event.collection, event.entityId);
+      let w = work.get(key);
+      if (!w) {
+        // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
+        const isNew = this.durable && isGenesis(event) && !this.#cache.get(event.collection, event.entityId);
+        const primary =
+          (isNew ? undefined : await this.loadLocal(event.collection, event.entityId)) ??
+          new Entity({ id: event.entityId, collection: event.collection });
+        const before = primary.exists && !primary.deleted ? primary.values() : null;
+        const next = primary.exists
+          ? primary.clone()
+          : new Entity({ id: primary.id, collection: primary.collection });
+        w = { primary, next, before, touched: false, changed: false };
+        work.set(key, w);
+      }
+      const result = await w.next.applyEvent(event, retriever, {
+        ...(this.walkBudget !== undefined ? { budget: this.walkBudget } : {}),
+        verifyUnseen: !this.durable,
+      });
+      if (result.outcome === 'noop') continue;
+      applied.push(event);
+      w.touched = true;
+      w.changed ||= result.changed;
+    }
+    if (applied.length === 0) return [];
+    const touched = [...work.values()].filter((w) => w.touched);
+    await this.#checkPolicy(touched, ctx, local);
+    try {
+      await this.storage.commit({ events: applied, states: touched.map((w) => w.next.state()) });
+    } catch (e) {
+      throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
+    }
+    const changes: EntityChange[] = [];
+    for (const w of touched) {
+      if (!w.primary.exists) this.#cache.put(w.primary);
+      w.primary.adopt(w.next, w.changed);
+      if (w.changed) changes.push({ entity: w.primary, before: w.before });
+    }
+    if (changes.length > 0) this.changes$.next({ changes });
+    return changes;
   }
 
   async #checkPolicy(
@@ -242,9 +412,15 @@ export class Node implements NodeCore {
     ctx: ContextData,
     _local: boolean,
   ): Promise<void> {
-    if (this.policy instanceof PermissiveAgent) return;
+    // Exactly PermissiveAgent: a subclass may override checks.
+    const permissive = Object.getPrototypeOf(this.policy) === PermissiveAgent.prototype;
+    if (permissive && _local) return;
     for (const w of work) {
       const c = w.next.collection;
+      // A remote writer's values are checked here too: its own validation is not to be trusted.
+      const meta = _local ? undefined : this.schema.get(c);
+      if (meta && !w.next.deleted) await validateValues(meta, w.next.values());
+      if (permissive) continue;
       if (!(await this.policy.canAccessCollection(ctx, c, 'write'))) {
         throw AccessDeniedError.create(`writing to collection '${c}' is not allowed`);
       }
@@ -262,12 +438,24 @@ export class Node implements NodeCore {
     await this.#lock.run(async () => {
       this.#closed = true;
     });
+    this.peers.close();
     for (const e of this.#cache.live()) e.complete();
     this.changes$.complete();
     this.errors$.complete();
     this.pending$.complete();
     await this.storage.close();
   }
+}
+
+/** One entity's part of a batch being applied. */
+interface Work {
+  readonly primary: Entity;
+  readonly next: Entity;
+  readonly before: Record<string, unknown> | null;
+  /** Some event of the batch was applied to it. */
+  touched: boolean;
+  /** Its values, existence or deleted flag changed. */
+  changed: boolean;
 }
 
 /** Public alias of the change stream's element type. */

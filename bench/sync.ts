@@ -1,0 +1,192 @@
+/* Sync benchmark: raw socket.io round trip vs commit-to-live-query latency, commit throughput, memory per client. */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { firstValueFrom, filter } from 'rxjs';
+import { Server } from 'socket.io';
+import { io } from 'socket.io-client';
+import { MemoryStorage, Node, SocketClient } from 'ankurah';
+import { SocketServer } from 'ankurah/server';
+import { Album } from '../samples/albums/models';
+import { now, percentile, rate, row } from './stats';
+
+const ROUND_TRIPS = 2_000;
+const LATENCY_SAMPLES = 1_000;
+const WARM_UP = 300;
+const CLIENTS = 10;
+const QUERIES_PER_CLIENT = 10;
+const COMMITS_PER_CLIENT = 200;
+const MEMORY_CLIENTS = 100;
+
+async function rawRoundTrip(): Promise<number[]> {
+  const http = createServer();
+  const ioServer = new Server(http, { serveClient: false });
+  ioServer.on('connection', (s) => s.on('echo', (x: unknown, ack: (x: unknown) => void) => ack(x)));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    transports: ['websocket'],
+  });
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  const payload = {
+    id: 1,
+    kind: 'commit',
+    events: [{ id: 'x'.repeat(26), parents: [], operations: { lww: { year: 1 } } }],
+  };
+  const samples: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS + WARM_UP; i++) {
+    const t0 = now();
+    await socket.emitWithAck('echo', payload);
+    if (i >= WARM_UP) samples.push(now() - t0);
+  }
+  socket.close();
+  await new Promise<void>((r) => void ioServer.close(() => r()));
+  return samples;
+}
+
+async function client(url: string): Promise<{ node: Node; conn: SocketClient }> {
+  const node = await Node.ephemeral(new MemoryStorage(), { models: [Album] });
+  const conn = await SocketClient.connect(node, url);
+  await node.ready();
+  return { node, conn };
+}
+
+async function commitToLiveQuery(url: string): Promise<number[]> {
+  const a = await client(url);
+  const b = await client(url);
+  const trx = a.node.context().begin();
+  const id = (await trx.create(Album, { name: 'bench', artist: 'A', year: 1900, notes: '' })).id;
+  await trx.commit();
+  const q = b.node.context().query(Album, "name = 'bench'");
+  await firstValueFrom(q.items$.pipe(filter((items) => items.length === 1)));
+  const samples: number[] = [];
+  // The first WARM_UP rounds are not timed (JIT warm-up).
+  for (let n = 1; n <= LATENCY_SAMPLES + WARM_UP; n++) {
+    const i = 1900 + (n % 200);
+    const t = a.node.context().begin();
+    const m = await t.edit(Album, id);
+    m.year = i;
+    const seen = firstValueFrom(q.items$.pipe(filter((items) => items[0]?.year === i)));
+    const t0 = now();
+    await t.commit();
+    await seen;
+    if (n > WARM_UP) samples.push(now() - t0);
+  }
+  q.unsubscribe();
+  for (const c of [a, b]) {
+    c.conn.close();
+    await c.node.close();
+  }
+  return samples;
+}
+
+async function throughput(url: string): Promise<{ ms: number; commits: number; pushes: number }> {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => client(url)));
+  let pushes = 0;
+  const queries = clients.flatMap((c) =>
+    Array.from({ length: QUERIES_PER_CLIENT }, (_, j) =>
+      c.node.context().query(Album, "year = ? AND artist = 'T' ORDER BY name", 2000 + j),
+    ),
+  );
+  await Promise.all(queries.map((q) => q.loaded));
+  for (const q of queries) q.subscribe((cs) => (pushes += cs.initial ? 0 : 1));
+  const t0 = now();
+  await Promise.all(
+    clients.map(async (c, ci) => {
+      for (let i = 0; i < COMMITS_PER_CLIENT; i++) {
+        const trx = c.node.context().begin();
+        await trx.create(Album, {
+          name: `c${ci}-${i}`,
+          artist: 'T',
+          year: 2000 + (i % QUERIES_PER_CLIENT),
+          notes: '',
+        });
+        await trx.commit();
+      }
+    }),
+  );
+  const ms = now() - t0;
+  // Every query must end with exactly its share of the commits: nothing lost on the way.
+  const share = (CLIENTS * COMMITS_PER_CLIENT) / QUERIES_PER_CLIENT;
+  await Promise.all(
+    queries.map((q) => firstValueFrom(q.items$.pipe(filter((items) => items.length === share)))),
+  );
+  for (const q of queries) q.unsubscribe();
+  for (const c of clients) {
+    c.conn.close();
+    await c.node.close();
+  }
+  return { ms, commits: CLIENTS * COMMITS_PER_CLIENT, pushes };
+}
+
+function ask<T>(child: ChildProcess, msg: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(msg);
+  });
+}
+
+async function memoryPerClient(): Promise<{ perClient: number; baseline: number }> {
+  const child = fork(join(__dirname, 'sync-server.ts'), [], {
+    execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+  });
+  const { url } = await new Promise<{ url: string }>((r) =>
+    child.once('message', (m) => r(m as { url: string })),
+  );
+  const before = await ask<{ heap: number }>(child, 'memory');
+  const clients = [];
+  for (let i = 0; i < MEMORY_CLIENTS; i++) {
+    const c = await client(url);
+    const q = c.node.context().query(Album, 'year > ?', 1900 + i);
+    await q.loaded;
+    clients.push({ ...c, q });
+  }
+  const after = await ask<{ heap: number; connections: number }>(child, 'memory');
+  for (const c of clients) {
+    c.conn.close();
+    await c.node.close();
+  }
+  child.send('close');
+  return { perClient: (after.heap - before.heap) / MEMORY_CLIENTS, baseline: before.heap };
+}
+
+/** Runs the sync benchmark. */
+export async function run(): Promise<void> {
+  const raw = await rawRoundTrip();
+  const server = await Node.durable(new MemoryStorage(), { models: [Album] });
+  const srv = await SocketServer.listen(server, { port: 0, host: '127.0.0.1' });
+  const latency = await commitToLiveQuery(srv.url);
+  const tput = await throughput(srv.url);
+  await srv.close();
+  await server.close();
+  const mem = await memoryPerClient();
+
+  const rawP50 = percentile(raw, 50);
+  const latP50 = percentile(latency, 50);
+  console.log('  (durable node on MemoryStorage, clients and server in one process, 127.0.0.1, websocket)');
+  row('', 'p50 ms', 'p99 ms', 'ratio p50');
+  row(
+    `raw socket.io echo round trip (${ROUND_TRIPS})`,
+    rawP50.toFixed(3),
+    percentile(raw, 99).toFixed(3),
+    '1.00x',
+  );
+  row(
+    `commit on A → B's live query emits (${LATENCY_SAMPLES})`,
+    latP50.toFixed(3),
+    percentile(latency, 99).toFixed(3),
+    `${(latP50 / rawP50).toFixed(2)}x`,
+  );
+  console.log();
+  row(
+    `${CLIENTS} clients × ${QUERIES_PER_CLIENT} live queries, ${tput.commits} commits`,
+    rate(tput.commits, tput.ms),
+    `${tput.pushes} emits`,
+  );
+  row(
+    `server heap per connected client (${MEMORY_CLIENTS}, 1 live query each)`,
+    `${(mem.perClient / 1024).toFixed(1)} KiB`,
+    `base ${(mem.baseline / 1048576).toFixed(1)} MiB`,
+  );
+}

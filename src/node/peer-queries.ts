@@ -1,0 +1,113 @@
+import { UnavailableError } from '../errors/errors';
+import { type Selection } from '../query/ast';
+import { type DurablePeer, type HeldEntity, type RemoteQuery, type RemoteStates } from './peer';
+
+/** What the relayed live queries need from the peer hub. */
+export interface QueryHost {
+  peer(): DurablePeer | undefined;
+  adopt(update: RemoteStates): Promise<unknown>;
+  report(error: unknown): void;
+}
+
+class Tracked implements RemoteQuery {
+  readonly sub: string;
+  readonly collection: string;
+  selection: Selection;
+  readonly held: () => readonly HeldEntity[];
+  synced: Promise<void> = Promise.resolve();
+  readonly #owner: RemoteQueries;
+  readonly #host: QueryHost;
+
+  constructor(
+    owner: RemoteQueries,
+    host: QueryHost,
+    sub: string,
+    collection: string,
+    selection: Selection,
+    held: () => readonly HeldEntity[],
+  ) {
+    this.#owner = owner;
+    this.#host = host;
+    this.sub = sub;
+    this.collection = collection;
+    this.selection = selection;
+    this.held = held;
+  }
+
+  /**
+   * Registers the query on a peer; the states it answers with go into the node like any other update. A lost
+   * connection is not an error: the query is registered again on the next peer.
+   */
+  async establish(peer: DurablePeer): Promise<void> {
+    try {
+      const update = await peer.subscribe(this.sub, this.collection, this.selection, this.held());
+      if (this.#host.peer() === peer) await this.#host.adopt(update);
+    } catch (e) {
+      if (!(e instanceof UnavailableError)) throw e;
+    }
+  }
+
+  async update(selection: Selection): Promise<void> {
+    this.selection = selection;
+    const peer = this.#host.peer();
+    if (!peer) return;
+    try {
+      const update = await peer.update(this.sub, selection, this.held());
+      if (this.#host.peer() === peer) await this.#host.adopt(update);
+    } catch (e) {
+      if (!(e instanceof UnavailableError)) throw e;
+    }
+  }
+
+  close(): void {
+    if (!this.#owner.forget(this)) return;
+    this.#host
+      .peer()
+      ?.unsubscribe(this.sub)
+      .catch(() => {
+        // The connection is gone, and the peer dropped the subscription with it.
+      });
+  }
+}
+
+/**
+ * The live queries an ephemeral node relays to its durable peer. Each is registered on every peer that
+ * attaches, with the ids and heads the node holds, so a reconnect resends only what changed meanwhile.
+ */
+export class RemoteQueries {
+  readonly #host: QueryHost;
+  readonly #queries = new Map<string, Tracked>();
+  #seq = 0;
+
+  constructor(host: QueryHost) {
+    this.#host = host;
+  }
+
+  get size(): number {
+    return this.#queries.size;
+  }
+
+  /** Starts relaying a query; `synced` resolves once the current peer answered (at once while offline). */
+  track(collection: string, selection: Selection, held: () => readonly HeldEntity[]): RemoteQuery {
+    const q = new Tracked(this, this.#host, `q${++this.#seq}`, collection, selection, held);
+    this.#queries.set(q.sub, q);
+    const peer = this.#host.peer();
+    if (peer) q.synced = q.establish(peer);
+    return q;
+  }
+
+  /** Re-establishes every query on a newly attached peer. */
+  attach(peer: DurablePeer): void {
+    for (const q of this.#queries.values()) {
+      q.synced = q.establish(peer).catch((e: unknown) => this.#host.report(e));
+    }
+  }
+
+  forget(q: Tracked): boolean {
+    return this.#queries.delete(q.sub);
+  }
+
+  clear(): void {
+    this.#queries.clear();
+  }
+}

@@ -1,0 +1,82 @@
+import { type Event } from '../event/event';
+import { type EntityRef } from './peer';
+
+/** A caller waiting for a queued commit's acknowledgement (a commit made while a flush was running). */
+export interface CommitWaiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** One commit kept locally until a durable peer acknowledges it. */
+export interface QueuedCommit {
+  readonly events: readonly Event[];
+  /** Settled when the peer answers; absent for commits made offline (they resolved already). */
+  waiter?: CommitWaiter;
+}
+
+/**
+ * The commits an ephemeral node made that no durable peer has acknowledged yet, oldest first. Kept in memory:
+ * the events themselves are in the node's storage, but the queue does not survive a restart of the process.
+ */
+export class CommitQueue {
+  readonly #items: QueuedCommit[] = [];
+  readonly #pendingEntities = new Map<string, number>();
+  readonly #onLength: (n: number) => void;
+
+  constructor(onLength: (n: number) => void) {
+    this.#onLength = onLength;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  get head(): QueuedCommit | undefined {
+    return this.#items[0];
+  }
+
+  at(index: number): QueuedCommit | undefined {
+    return this.#items[index];
+  }
+
+  push(item: QueuedCommit): void {
+    this.#items.push(item);
+    for (const key of keysOf(item)) this.#pendingEntities.set(key, (this.#pendingEntities.get(key) ?? 0) + 1);
+    this.#onLength(this.#items.length);
+  }
+
+  /** Removes the oldest commit (acknowledged or refused). */
+  shift(): QueuedCommit | undefined {
+    const item = this.#items.shift();
+    if (item) {
+      for (const key of keysOf(item)) {
+        const n = (this.#pendingEntities.get(key) ?? 1) - 1;
+        if (n <= 0) this.#pendingEntities.delete(key);
+        else this.#pendingEntities.set(key, n);
+      }
+      this.#onLength(this.#items.length);
+    }
+    return item;
+  }
+
+  /** True while a queued commit touches the entity: remote states must not overwrite its local changes. */
+  touches(ref: EntityRef): boolean {
+    return this.#pendingEntities.has(entityKey(ref.collection, ref.id));
+  }
+}
+
+function entityKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+function keysOf(item: QueuedCommit): Set<string> {
+  return new Set(item.events.map((e) => entityKey(e.collection, e.entityId)));
+}
+
+/** The entities a batch of events touches, once each. */
+export function touchedEntities(events: readonly Event[]): EntityRef[] {
+  const seen = new Map<string, EntityRef>();
+  for (const e of events)
+    seen.set(entityKey(e.collection, e.entityId), { collection: e.collection, id: e.entityId });
+  return [...seen.values()];
+}

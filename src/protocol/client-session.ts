@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ProtocolError } from '../errors/errors';
+import { type Event } from '../event/event';
+import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peer';
+import { type Selection } from '../query/ast';
+import { printSelection } from '../query/printer';
+import { type Channel } from './channel';
+import { fromErrorData } from './error-data';
+import {
+  pushSchema,
+  responseSchema,
+  resultSchemas,
+  serverHelloSchema,
+  type OutgoingRequest,
+  type RequestKind,
+  type Result,
+  type ServerHello,
+} from './messages';
+import { PROTOCOL_VERSION } from './version';
+
+/** Validates the durable node's hello; a version mismatch is refused with both versions named. */
+export function parseServerHello(raw: unknown): ServerHello {
+  const v: unknown = typeof raw === 'object' ? (raw as { v?: unknown } | null)?.v : undefined;
+  if (v !== PROTOCOL_VERSION) {
+    throw ProtocolError.create(
+      `protocol version mismatch: this node speaks version ${PROTOCOL_VERSION}, the server speaks ` +
+        `${typeof v === 'number' ? `version ${v}` : 'no known version'}. Fix: use the same ankurah release on both sides`,
+    );
+  }
+  const parsed = serverHelloSchema.safeParse(raw);
+  if (!parsed.success)
+    throw ProtocolError.create(`malformed hello from the server: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Validates a pushed update before it reaches the node. */
+export function parsePush(raw: unknown): RemoteStates {
+  const parsed = pushSchema.safeParse(raw);
+  if (!parsed.success)
+    throw ProtocolError.create(`malformed update from the server: ${z.prettifyError(parsed.error)}`);
+  return parsed.data as RemoteStates;
+}
+
+/**
+ * The client side of a connection to a durable node: numbers requests, validates every answer, and turns
+ * error data back into the matching AnkurahError subclass.
+ */
+export class ClientSession implements DurablePeer {
+  readonly nodeId: string;
+  readonly hello: ServerHello;
+  readonly #channel: Channel;
+  #seq = 0;
+
+  constructor(channel: Channel, hello: ServerHello) {
+    this.#channel = channel;
+    this.hello = hello;
+    this.nodeId = hello.nodeId;
+  }
+
+  async #call<K extends RequestKind>(request: OutgoingRequest & { kind: K }): Promise<Result<K>> {
+    const id = ++this.#seq;
+    const raw = await this.#channel.request({ ...request, id });
+    const answer = responseSchema.safeParse(raw);
+    if (!answer.success || answer.data.id !== id) {
+      throw ProtocolError.create(`malformed answer to ${request.kind} request ${id}`);
+    }
+    if (!answer.data.ok) throw fromErrorData(answer.data.error);
+    const result = resultSchemas[request.kind].safeParse(answer.data.result);
+    if (!result.success) {
+      throw ProtocolError.create(`malformed ${request.kind} result: ${z.prettifyError(result.error)}`);
+    }
+    return result.data as Result<K>;
+  }
+
+  async get(collection: string, id: string): Promise<RemoteStates> {
+    return (await this.#call({ kind: 'get', collection, entityId: id })) as RemoteStates;
+  }
+
+  async fetch(collection: string, selection: Selection): Promise<RemoteStates> {
+    return (await this.#call({
+      kind: 'fetch',
+      collection,
+      selection: printSelection(selection),
+    })) as RemoteStates;
+  }
+
+  async getEvents(collection: string, ids: readonly string[]): Promise<readonly Event[]> {
+    return (await this.#call({ kind: 'getEvents', collection, ids: [...ids] })).events as Event[];
+  }
+
+  async commit(events: readonly Event[]): Promise<RemoteStates> {
+    return (await this.#call({ kind: 'commit', events: events as Event[] as never })) as RemoteStates;
+  }
+
+  async subscribe(
+    sub: string,
+    collection: string,
+    selection: Selection,
+    held: readonly HeldEntity[],
+  ): Promise<RemoteStates> {
+    const request = {
+      kind: 'subscribe',
+      sub,
+      collection,
+      selection: printSelection(selection),
+      held,
+    } as const;
+    return (await this.#call(request as OutgoingRequest & { kind: 'subscribe' })) as RemoteStates;
+  }
+
+  async update(sub: string, selection: Selection, held: readonly HeldEntity[]): Promise<RemoteStates> {
+    const request = { kind: 'update', sub, selection: printSelection(selection), held } as const;
+    return (await this.#call(request as OutgoingRequest & { kind: 'update' })) as RemoteStates;
+  }
+
+  async unsubscribe(sub: string): Promise<void> {
+    await this.#call({ kind: 'unsubscribe', sub });
+  }
+}

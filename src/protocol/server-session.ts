@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { AccessDeniedError, CausalError, ProtocolError, UnavailableError } from '../errors/errors';
+import { AnkurahError } from '../errors/ankurah-error';
+import { type Entity } from '../entity/entity';
+import { type Event } from '../event/event';
+import { type Node } from '../node/node';
+import { type EntityRef, type RemoteStates } from '../node/peer';
+import { type ContextData } from '../node/policy';
+import { touchedEntities } from '../node/peer-queue';
+import { toErrorData } from './error-data';
+import { measureFrame } from './frame-size';
+import { type Limits } from './limits';
+import {
+  clientHelloSchema,
+  requestSchema,
+  type ClientHello,
+  type Request,
+  type Response,
+  type ServerHello,
+} from './messages';
+import { ServerSubscriptions } from './server-subscriptions';
+import { PROTOCOL_VERSION } from './version';
+import { Visibility } from './visibility';
+
+/** How a durable node serves its connections. */
+export interface SessionOptions {
+  readonly limits: Limits;
+  /** Serve collections the node has no model for (off by default: a peer could otherwise create tables). */
+  readonly acceptUnknownCollections?: boolean;
+}
+
+/** What a connecting peer presents: its hello, its auth payload and (when known) its address. */
+export interface Opening {
+  readonly hello: unknown;
+  readonly auth: unknown;
+  readonly address?: string;
+}
+
+/** An accepted connection: the context data the policy agent derived, and the hello to answer with. */
+export interface Accepted {
+  readonly ctx: ContextData;
+  readonly peer: ClientHello;
+  readonly hello: ServerHello;
+}
+
+const schemas = new WeakMap<Limits, ReturnType<typeof requestSchema>>();
+
+/**
+ * One connection to a durable node, independent of the transport: validates every frame before use, applies
+ * the limits, answers requests with results or errors as data, and pushes live-query updates.
+ * Invariants: `handle` never throws; a malformed or refused request changes nothing; commits from one
+ * connection are applied in the order they arrived.
+ */
+export class ServerSession {
+  readonly #node: Node;
+  readonly #limits: Limits;
+  readonly #vis: Visibility;
+  readonly #subs: ServerSubscriptions;
+  readonly #schema: ReturnType<typeof requestSchema>;
+  #inFlight = 0;
+  #commits: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** Checks a hello (protocol version first) and asks the policy agent to authenticate the peer. */
+  static async open(node: Node, opening: Opening): Promise<Accepted> {
+    if (node.closed) throw UnavailableError.create(`node ${node.id} is closed`);
+    if (!node.durable) throw ProtocolError.create('this node is ephemeral; connect to a durable node');
+    const v: unknown =
+      typeof opening.hello === 'object' ? (opening.hello as { v?: unknown } | null)?.v : undefined;
+    if (v !== PROTOCOL_VERSION) {
+      throw ProtocolError.create(
+        `protocol version mismatch: this node speaks version ${PROTOCOL_VERSION}, the peer speaks ` +
+          `${typeof v === 'number' ? `version ${v}` : 'no known version'}. Fix: use the same ankurah release on both sides`,
+      );
+    }
+    const parsed = clientHelloSchema.safeParse(opening.hello);
+    if (!parsed.success) throw ProtocolError.create(`malformed hello: ${z.prettifyError(parsed.error)}`);
+    if (parsed.data.durable) {
+      throw ProtocolError.create(
+        'a durable node cannot connect as a client; durable nodes share storage instead',
+      );
+    }
+    let ctx: ContextData;
+    try {
+      ctx = await node.policy.authenticate({
+        auth: opening.auth,
+        ...(opening.address !== undefined ? { address: opening.address } : {}),
+      });
+    } catch (e) {
+      throw e instanceof AnkurahError ? e : AccessDeniedError.create((e as Error).message);
+    }
+    const collections = node.schema.all().map((m) => m.collection);
+    return {
+      ctx: ctx ?? {},
+      peer: parsed.data,
+      hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: true, collections },
+    };
+  }
+
+  constructor(node: Node, ctx: ContextData, push: (frame: RemoteStates) => void, options: SessionOptions) {
+    this.#node = node;
+    this.#limits = options.limits;
+    this.#vis = new Visibility(node, ctx, options.limits, options.acceptUnknownCollections ?? false);
+    this.#subs = new ServerSubscriptions(this.#vis, options.limits, (frame) => {
+      if (!this.#closed) push(frame);
+    });
+    let schema = schemas.get(options.limits);
+    if (!schema) {
+      schema = requestSchema(options.limits);
+      schemas.set(options.limits, schema);
+    }
+    this.#schema = schema;
+  }
+
+  /** The number of live queries this connection holds. */
+  get subscriptions(): number {
+    return this.#subs.size;
+  }
+
+  /** Answers one inbound frame; never throws. */
+  async handle(raw: unknown): Promise<Response> {
+    const rawId = (raw as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : -1;
+    if (this.#inFlight >= this.#limits.maxInFlight) {
+      return fail(
+        id,
+        ProtocolError.create(`too many requests in flight (limit ${this.#limits.maxInFlight})`),
+      );
+    }
+    this.#inFlight++;
+    try {
+      if (this.#closed || this.#node.closed) throw UnavailableError.create('the connection is closed');
+      const size = measureFrame(raw, this.#limits.maxFrameBytes, this.#limits.maxDepth);
+      if (!size.ok) throw ProtocolError.create(size.reason);
+      const parsed = this.#schema.safeParse(raw);
+      if (!parsed.success) throw ProtocolError.create(`malformed request: ${z.prettifyError(parsed.error)}`);
+      return { id, ok: true, result: await this.#dispatch(parsed.data) };
+    } catch (e) {
+      return fail(id, e);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  /** Ends the connection's live queries. */
+  close(): void {
+    this.#closed = true;
+    this.#subs.close();
+  }
+
+  async #dispatch(req: Request): Promise<unknown> {
+    switch (req.kind) {
+      case 'get':
+        await this.#vis.canRead(req.collection);
+        return this.#statesOf([{ collection: req.collection, id: req.entityId }]);
+      case 'fetch': {
+        const sel = await this.#vis.selection(req.collection, req.selection);
+        await this.#vis.filter(req.collection);
+        return this.#vis.materialize(await this.#vis.fetch(req.collection, sel));
+      }
+      case 'getEvents':
+        return { events: await this.#events(req.collection, req.ids) };
+      case 'commit': {
+        // Chained so that one connection's commits apply in arrival order, whatever their checks cost.
+        const run = this.#commits.then(() => this.#commit(req.events));
+        this.#commits = run.catch(() => undefined);
+        return run;
+      }
+      case 'subscribe':
+        return this.#subs.subscribe(req.sub, req.collection, req.selection, req.held);
+      case 'update':
+        return this.#subs.update(req.sub, req.selection, req.held);
+      case 'unsubscribe':
+        this.#subs.unsubscribe(req.sub);
+        return {};
+    }
+  }
+
+  async #commit(events: readonly Event[]): Promise<RemoteStates> {
+    for (const e of events) this.#vis.served(e.collection);
+    await this.#checkParents(events);
+    await this.#node.applyEvents(events, this.#vis.ctx, false);
+    return this.#statesOf(touchedEntities(events));
+  }
+
+  /**
+   * A durable node holds every event, so a commit whose parents it lacks is refused whole (instead of parts of
+   * it waiting in the staging area for parents that will not come).
+   */
+  async #checkParents(events: readonly Event[]): Promise<void> {
+    const inBatch = new Set(events.map((e) => e.id));
+    const wanted = new Map<string, Set<string>>();
+    for (const e of events) {
+      for (const p of e.parents) {
+        if (inBatch.has(p)) continue;
+        let set = wanted.get(e.collection);
+        if (!set) wanted.set(e.collection, (set = new Set()));
+        set.add(p);
+      }
+    }
+    for (const [collection, ids] of wanted) {
+      await this.#node.ensureCollection(this.#node.metaOf(collection));
+      const found = new Set((await this.#node.storage.getEvents(collection, [...ids])).map((e) => e.id));
+      const missing = [...ids].filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        throw CausalError.create(
+          `the commit refers to parent events this node does not hold (${missing.slice(0, 3).join(', ')}); nothing was applied`,
+        );
+      }
+    }
+  }
+
+  /** The states the connection may see of these entities; the others are `gone`. */
+  async #statesOf(refs: readonly EntityRef[]): Promise<RemoteStates> {
+    const live: Entity[] = [];
+    const gone: EntityRef[] = [];
+    const readable = new Map<string, boolean>();
+    for (const ref of refs) {
+      let may = readable.get(ref.collection);
+      if (may === undefined) {
+        may = await this.#node.policy.canAccessCollection(this.#vis.ctx, ref.collection, 'read');
+        readable.set(ref.collection, may);
+        await this.#vis.filter(ref.collection);
+      }
+      const e = may ? await this.#node.loadLocal(ref.collection, ref.id) : undefined;
+      if (e) live.push(e);
+      else gone.push(ref);
+    }
+    return this.#vis.materialize(live, gone);
+  }
+
+  /** Events by id, leaving out those of entities the connection may not see. */
+  async #events(collection: string, ids: readonly string[]): Promise<Event[]> {
+    await this.#vis.canRead(collection);
+    await this.#node.ensureCollection(this.#node.metaOf(collection));
+    const events = await this.#node.storage.getEvents(collection, ids);
+    const visible = new Map<string, boolean>();
+    const out: Event[] = [];
+    for (const e of events) {
+      let ok = visible.get(e.entityId);
+      if (ok === undefined) {
+        const entity = await this.#node.loadLocal(collection, e.entityId);
+        ok = entity !== undefined && (await this.#vis.visible(entity));
+        visible.set(e.entityId, ok);
+      }
+      if (ok) out.push(e);
+    }
+    return out;
+  }
+}
+
+function fail(id: number, e: unknown): Response {
+  return { id, ok: false, error: toErrorData(e) };
+}

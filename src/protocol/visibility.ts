@@ -1,0 +1,120 @@
+import { type Entity } from '../entity/entity';
+import { type EntityState } from '../entity/entity-state';
+import { AccessDeniedError, NotFoundError, ProtocolError } from '../errors/errors';
+import { type Selection } from '../query/ast';
+import { bindSchema } from '../query/bind-schema';
+import { compilePredicate } from '../query/evaluate';
+import { parseSelection } from '../query/parser';
+import { type Node } from '../node/node';
+import { type EntityRef, type RemoteStates } from '../node/peer';
+import { type ContextData } from '../node/policy';
+import { type Limits } from './limits';
+
+type Row = Readonly<Record<string, unknown>>;
+
+/** The row an AnkQL predicate is evaluated over: an entity's values plus its id. */
+export function rowOf(entity: Entity): Row {
+  return { ...entity.values(), id: entity.id };
+}
+
+/** A head as one comparable string. */
+export function headKey(entity: Entity): string {
+  return entity.head.join(',');
+}
+
+/**
+ * What one connection may see on a durable node: collection read checks (asked per request) and the policy's
+ * row filter per collection (asked once per connection and compiled), so hidden rows never leave the node.
+ */
+export class Visibility {
+  readonly node: Node;
+  readonly ctx: ContextData;
+  readonly #acceptUnknown: boolean;
+  readonly #limits: Limits;
+  readonly #filters = new Map<string, Promise<(row: Row) => boolean>>();
+  readonly #compiled = new Map<string, (row: Row) => boolean>();
+  #seq = 0;
+
+  constructor(node: Node, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
+    this.node = node;
+    this.ctx = ctx;
+    this.#limits = limits;
+    this.#acceptUnknown = acceptUnknownCollections;
+  }
+
+  /** Refuses collections this node does not serve (so a peer cannot make it create tables at will). */
+  served(collection: string): void {
+    if (this.#acceptUnknown || this.node.schema.get(collection)) return;
+    throw new NotFoundError(
+      'NOT_FOUND',
+      `collection '${collection}' is not served by this node. Fix: list its model in the durable node's { models }`,
+    );
+  }
+
+  async canRead(collection: string): Promise<void> {
+    this.served(collection);
+    if (!(await this.node.policy.canAccessCollection(this.ctx, collection, 'read'))) {
+      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
+    }
+  }
+
+  /** The compiled row filter of a collection for this connection (true for every row when there is none). */
+  filter(collection: string): Promise<(row: Row) => boolean> {
+    let f = this.#filters.get(collection);
+    if (!f) {
+      f = (async () => {
+        const text = await this.node.policy.filterPredicate(this.ctx, collection);
+        const meta = this.node.metaOf(collection);
+        const fn = text
+          ? compilePredicate(
+              bindSchema(parseSelection(text), (x) => meta.fields.get(x)?.type, meta.name).predicate,
+            )
+          : () => true;
+        this.#compiled.set(collection, fn);
+        return fn;
+      })();
+      this.#filters.set(collection, f);
+    }
+    return f;
+  }
+
+  async visible(entity: Entity): Promise<boolean> {
+    return (await this.filter(entity.collection))(rowOf(entity));
+  }
+
+  /**
+   * Reads the states of live entities in one synchronous step, numbered with the connection's next sequence
+   * number, re-checking the row filter on the values of this moment: states read later are never older, so
+   * the peer can drop an older state that arrives after a newer one. Filters must have been compiled.
+   */
+  materialize(entities: readonly Entity[], gone: readonly EntityRef[] = []): RemoteStates {
+    const states: EntityState[] = [];
+    const dropped: EntityRef[] = [...gone];
+    for (const e of entities) {
+      const filter = this.#compiled.get(e.collection);
+      if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
+      if (e.exists && filter(rowOf(e))) states.push(e.state());
+      else dropped.push({ collection: e.collection, id: e.id });
+    }
+    return { seq: ++this.#seq, states, gone: dropped };
+  }
+
+  /** Parses a selection, ANDs the policy filter and resolves reference paths (after the read check). */
+  async selection(collection: string, text: string): Promise<Selection> {
+    this.served(collection);
+    return this.node.context(this.ctx).selection(this.node.metaOf(collection), text, []);
+  }
+
+  /** Fetches live entities for a selection; refuses results over the row limit. */
+  async fetch(collection: string, sel: Selection): Promise<Entity[]> {
+    const cap = this.#limits.maxResultRows + 1;
+    const capped = sel.limit !== undefined && sel.limit <= cap ? sel : { ...sel, limit: cap };
+    const entities = await this.node.fetchLocal(collection, capped);
+    if (entities.length > this.#limits.maxResultRows) {
+      throw ProtocolError.create(
+        `the result has more than ${this.#limits.maxResultRows} rows. Fix: add a LIMIT or a narrower condition`,
+      );
+    }
+    return entities;
+  }
+}

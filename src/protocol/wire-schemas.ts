@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { clockOf } from '../event/clock';
+
+// zod was chosen over class-validator for frames: it validates plain decoded data without classes, infers
+// the TypeScript types from one declaration, and reports every problem of a frame in one message.
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A 26-character ULID (event and entity ids). */
+export const ulidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a 26-character ULID');
+
+/** A collection name: an identifier that is also safe as a SQL table name. */
+export const collectionSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a collection name (letters, digits, _; at most 63)');
+
+/** A field name: an identifier, never one that could reach an object's prototype. */
+export const fieldSchema = z
+  .string()
+  .regex(/^[\p{L}_$][\p{L}\p{M}\p{N}_$]{0,127}$/u, 'expected a field name')
+  .refine((k) => !RESERVED.has(k), 'reserved field name');
+
+/** Binary data as socket.io delivers it (Buffer in Node, ArrayBuffer in browsers), copied into a Uint8Array. */
+export const bytesSchema = z
+  .custom<
+    Uint8Array | ArrayBuffer
+  >((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
+  .transform((v) => (v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array(v.slice(0))));
+
+/** A clock: event ids, normalised to a sorted, duplicate-free list. */
+export const clockSchema = z
+  .array(ulidSchema)
+  .max(1024)
+  .transform((ids) => clockOf(ids));
+
+/** True when a decoded value is JSON: checked without recursion (a hostile value cannot overflow the stack). */
+function isJson(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (const x of v as unknown[]) stack.push(x);
+    } else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const x of Object.values(v)) stack.push(x);
+    } else return false;
+  }
+  return true;
+}
+
+/** A JSON value (field values are JSON in entity state); several times faster than z.json() on states. */
+export const jsonSchema = z.custom<JsonValue>(isJson, 'expected a JSON value');
+
+/** A JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** An event as it travels: text operations are binary Yjs updates. */
+export const eventSchema = z
+  .strictObject({
+    id: ulidSchema,
+    entityId: ulidSchema,
+    collection: collectionSchema,
+    parents: clockSchema,
+    operations: z.strictObject({
+      lww: z.record(fieldSchema, jsonSchema).optional(),
+      text: z.record(fieldSchema, bytesSchema).optional(),
+      delete: z.literal(true).optional(),
+    }),
+  })
+  .refine((e) => (e.parents.length === 0) === (e.id === e.entityId), {
+    message: 'a creation event has no parents and its id is the entity id; no other event may',
+  });
+
+/** An entity's full state as a durable peer sends it. */
+export const stateSchema = z.object({
+  id: ulidSchema,
+  collection: collectionSchema,
+  head: clockSchema,
+  deleted: z.boolean(),
+  deletedBy: ulidSchema.optional(),
+  tombstones: z.array(ulidSchema).max(1024).optional(),
+  lww: z.record(fieldSchema, z.array(z.tuple([jsonSchema, ulidSchema]))),
+  text: z.record(fieldSchema, bytesSchema),
+  values: z.record(fieldSchema, jsonSchema),
+});
+
+/** An entity named by collection and id. */
+export const refSchema = z.strictObject({ collection: collectionSchema, id: ulidSchema });
+
+/** States the caller may see, and entities it must drop. */
+export const remoteStatesSchema = z.object({
+  states: z.array(stateSchema),
+  gone: z.array(refSchema),
+  seq: z.number().int().nonnegative().optional(),
+});
+
+/** An entity the caller holds, with the head of its copy. */
+export const heldSchema = z.strictObject({ id: ulidSchema, head: clockSchema });

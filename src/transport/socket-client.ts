@@ -1,0 +1,142 @@
+import { io, type Socket } from 'socket.io-client';
+import { AccessDeniedError, UnavailableError } from '../errors/errors';
+import { AnkurahError } from '../errors/ankurah-error';
+import { type Node } from '../node/node';
+import { type PeerLink } from '../node/peer';
+import { InFlight } from '../protocol/channel';
+import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
+import { fromErrorData } from '../protocol/error-data';
+import { errorDataSchema } from '../protocol/messages';
+import { PROTOCOL_VERSION } from '../protocol/version';
+import { EVENTS } from './events';
+
+/** Options of SocketClient.connect. */
+export interface SocketClientOptions {
+  /** What the durable node's policy agent receives as `handshake.auth`. */
+  readonly auth?: unknown;
+  /** How long connect() waits for the first connection before rejecting with UnavailableError (ms; default 10 000). */
+  readonly timeout?: number;
+  /** First reconnection delay (ms; default 250); doubles per attempt, with jitter, up to `reconnectionDelayMax`. */
+  readonly reconnectionDelay?: number;
+  /** Longest reconnection delay (ms; default 5 000). */
+  readonly reconnectionDelayMax?: number;
+  /** Socket.IO transports (default websocket only; add 'polling' for proxies that block WebSockets). */
+  readonly transports?: ('websocket' | 'polling')[];
+  /** The Socket.IO path (default "/socket.io"). */
+  readonly path?: string;
+}
+
+/**
+ * Connects an ephemeral node to a durable node over Socket.IO (browsers and Node). Reconnects by itself with
+ * backoff; on every connection the node flushes its queued commits and re-establishes its live queries.
+ */
+export class SocketClient {
+  readonly #node: Node;
+  readonly #socket: Socket;
+  readonly #inFlight = new InFlight();
+  #link: PeerLink | undefined;
+  #closed = false;
+
+  private constructor(node: Node, socket: Socket) {
+    this.#node = node;
+    this.#socket = socket;
+  }
+
+  /** Connects; resolves once the durable node said hello (the node is then ready). */
+  static async connect(node: Node, url: string, options: SocketClientOptions = {}): Promise<SocketClient> {
+    if (node.durable)
+      throw UnavailableError.create('SocketClient connects an ephemeral node to a durable one');
+    const socket = io(url, {
+      auth: { hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: false }, auth: options.auth },
+      transports: options.transports ?? ['websocket'],
+      reconnectionDelay: options.reconnectionDelay ?? 250,
+      reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
+      randomizationFactor: 0.5,
+      autoConnect: false,
+      ...(options.path ? { path: options.path } : {}),
+    });
+    const client = new SocketClient(node, socket);
+    const first = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.close();
+        reject(UnavailableError.create(`could not reach ${url} within ${options.timeout ?? 10_000} ms`));
+      }, options.timeout ?? 10_000);
+      client.#wire(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (e) => {
+          clearTimeout(timer);
+          client.close();
+          reject(e);
+        },
+      );
+    });
+    socket.connect();
+    await first;
+    return client;
+  }
+
+  /** True while connected to the durable node. */
+  get connected(): boolean {
+    return this.#link !== undefined;
+  }
+
+  /** Disconnects for good (no reconnection); queued commits stay queued in the node. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#drop('the client was closed');
+    this.#socket.removeAllListeners();
+    this.#socket.close();
+  }
+
+  #wire(connected: () => void, refused: (e: Error) => void): void {
+    const socket = this.#socket;
+    socket.on(EVENTS.hello, (raw: unknown) => {
+      try {
+        const hello = parseServerHello(raw);
+        this.#drop('a new connection replaced the old one');
+        const channel = {
+          request: (frame: unknown) => {
+            if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
+            return this.#inFlight.track((answer) => socket.emit(EVENTS.request, frame, answer));
+          },
+        };
+        this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
+        connected();
+        refused = (e) => this.#node.errors$.next(e);
+      } catch (e) {
+        refused(e as Error);
+      }
+    });
+    socket.on(EVENTS.push, (raw: unknown) => {
+      try {
+        this.#link?.receive(parsePush(raw));
+      } catch (e) {
+        this.#node.errors$.next(e as Error);
+      }
+    });
+    socket.on(EVENTS.error, (raw: unknown) => {
+      const data = errorDataSchema.safeParse(raw);
+      if (data.success) this.#node.errors$.next(fromErrorData(data.data));
+    });
+    socket.on('disconnect', () => this.#drop('the connection to the durable node was lost'));
+    socket.on('connect_error', (err: Error & { data?: unknown }) => {
+      // A refusal by the server (version, authentication) is final; network errors are retried by Socket.IO.
+      const data = errorDataSchema.safeParse(err.data);
+      if (!data.success) return;
+      const error = fromErrorData(data.data);
+      if (!socket.active)
+        refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+    });
+  }
+
+  #drop(reason: string): void {
+    this.#inFlight.failAll(reason);
+    const link = this.#link;
+    this.#link = undefined;
+    link?.detach();
+  }
+}

@@ -52,7 +52,9 @@ export class Entity implements ViewSource {
   #text = new TextBackend();
   #covers = new Covers();
   #values: Record<string, unknown> | undefined;
-  readonly #changed = new Subject<void>();
+  // Created on first subscription: most entities of a bulk write are never observed.
+  #changed: Subject<void> | undefined;
+  #completed = false;
 
   constructor(state: Pick<EntityState, 'id' | 'collection'> & Partial<EntityState>) {
     this.id = state.id;
@@ -87,6 +89,10 @@ export class Entity implements ViewSource {
 
   /** Emits after every change of a value, of existence or of the deleted flag. */
   get changed$(): Observable<void> {
+    if (!this.#changed) {
+      this.#changed = new Subject<void>();
+      if (this.#completed) this.#changed.complete();
+    }
     return this.#changed;
   }
 
@@ -130,20 +136,24 @@ export class Entity implements ViewSource {
     return copy;
   }
 
-  /** Takes over another instance's state (after it was persisted); notifies observers when `notify`. */
+  /**
+   * Takes over a staged copy's state after it was persisted, and notifies observers when `notify`. The copy
+   * hands over its backends and must not be used afterwards.
+   */
   adopt(other: Entity, notify = true): void {
     this.#head = other.#head;
     this.#tombstones = other.#tombstones;
-    this.#lww = other.#lww.clone();
-    this.#text = other.#text.clone();
-    this.#covers = other.#covers.clone();
-    this.#values = undefined;
-    if (notify) this.#changed.next();
+    this.#lww = other.#lww;
+    this.#text = other.#text;
+    this.#covers = other.#covers;
+    this.#values = other.#values;
+    if (notify) this.#changed?.next();
   }
 
   /** Completes the change stream (node closing). */
   complete(): void {
-    this.#changed.complete();
+    this.#completed = true;
+    this.#changed?.complete();
   }
 
   /**
@@ -286,7 +296,10 @@ export class Entity implements ViewSource {
           removed,
           (id) => old.isAncestor(id, removed, parentsInHead) ?? below(id),
         );
-    this.#head = clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
+    this.#head =
+      removed.size === this.#head.length
+        ? Object.freeze([event.id])
+        : clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
     observeId(event.id);
     if (changed) this.#values = undefined;
     return { outcome, changed };

@@ -7,8 +7,15 @@ export interface BatchPlan {
   readonly waiting: readonly Event[];
 }
 
-/** Answers which of an entity's event ids this node has already applied. */
-export type KnownEvents = (collection: string, entityId: string, ids: string[]) => Promise<Set<string>>;
+/** The parents of one entity's events that lie outside the batch. */
+export interface OutsideParents {
+  readonly collection: string;
+  readonly entityId: string;
+  readonly ids: readonly string[];
+}
+
+/** Answers which of these event ids (grouped by entity, so one call can serve a whole batch) are applied. */
+export type KnownEvents = (groups: readonly OutsideParents[]) => Promise<Set<string>>;
 
 /**
  * Orders a batch parents-first whatever order it arrived in. An event is ready when each parent is already
@@ -29,10 +36,8 @@ export async function planBatch(events: readonly Event[], known: KnownEvents): P
       g.ids.add(p);
     }
   }
-  const applied = new Set<string>();
-  for (const g of outside.values()) {
-    for (const id of await known(g.collection, g.entityId, [...g.ids])) applied.add(id);
-  }
+  const groups = [...outside.values()].map((g) => ({ ...g, ids: [...g.ids] }));
+  const applied = groups.length > 0 ? await known(groups) : new Set<string>();
   const readyIds = new Set<string>();
   const ready: Event[] = [];
   for (const e of topologicalOrder(events)) {

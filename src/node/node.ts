@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { Entity } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '../errors/errors';
-import { planBatch } from '../event/batch-plan';
+import { planBatch, type OutsideParents } from '../event/batch-plan';
 import { clockEquals } from '../event/clock';
 import { isGenesis, type Event } from '../event/event';
 import { newId } from '../event/ids';
@@ -288,7 +288,7 @@ export class Node implements NodeCore {
   async applyEvents(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
     return this.#lock.run(async () => {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
-      const fresh = await this.#unseen(events);
+      const fresh = local ? await this.#minted(events) : await this.#unseen(events);
       if (fresh.length === 0) return [];
       const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
       if (released.length === 0) return this.#applyPlanned(fresh, ctx, local);
@@ -305,6 +305,12 @@ export class Node implements NodeCore {
     });
   }
 
+  /** Events this node just minted cannot be stored yet: only make sure their collections exist. */
+  async #minted(events: readonly Event[]): Promise<readonly Event[]> {
+    for (const c of new Set(events.map((e) => e.collection))) await this.ensureCollection(this.metaOf(c));
+    return events;
+  }
+
   /** The events of a batch that are not stored yet, once each. */
   async #unseen(events: readonly Event[]): Promise<Event[]> {
     const byId = new Map<string, Event>();
@@ -318,7 +324,7 @@ export class Node implements NodeCore {
   }
 
   async #applyPlanned(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
-    const plan = await planBatch(events, (c, entityId, ids) => this.#knownEvents(c, entityId, ids));
+    const plan = await planBatch(events, (groups) => this.#knownEvents(groups));
     const first = plan.waiting[0];
     if (first && local) {
       throw CausalError.create(
@@ -334,21 +340,28 @@ export class Node implements NodeCore {
   }
 
   /**
-   * Which of these ids of an entity's events are applied here: stored, or (for a state held without its
-   * history, on an ephemeral node) in the past of its head as the retriever can tell.
+   * Which of these event ids are applied here: stored (one storage read per collection), or, for a state held
+   * without its history on an ephemeral node, in the past of its head as the retriever can tell.
    */
-  async #knownEvents(collection: string, entityId: string, ids: string[]): Promise<Set<string>> {
-    const found = new Set((await this.storage.getEvents(collection, ids)).map((e) => e.id));
-    if (found.size === ids.length || this.durable) return found;
-    const head = (await this.loadLocal(collection, entityId))?.head ?? [];
-    for (const id of ids) if (head.includes(id)) found.add(id);
-    const rest = new Set(ids.filter((id) => !found.has(id)));
-    if (rest.size === 0 || head.length === 0) return found;
-    try {
-      const past = await reachableTargets(collection, head, rest, this.retriever(), this.walkBudget);
-      for (const id of past) found.add(id);
-    } catch (e) {
-      if (!(e instanceof CausalError)) throw e;
+  async #knownEvents(groups: readonly OutsideParents[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const c of new Set(groups.map((g) => g.collection))) {
+      const ids = groups.filter((g) => g.collection === c).flatMap((g) => g.ids);
+      for (const e of await this.storage.getEvents(c, ids)) found.add(e.id);
+    }
+    if (this.durable) return found;
+    for (const g of groups) {
+      const rest = new Set(g.ids.filter((id) => !found.has(id)));
+      if (rest.size === 0) continue;
+      const head = (await this.loadLocal(g.collection, g.entityId))?.head ?? [];
+      for (const id of head) if (rest.delete(id)) found.add(id);
+      if (rest.size === 0 || head.length === 0) continue;
+      try {
+        const past = await reachableTargets(g.collection, head, rest, this.retriever(), this.walkBudget);
+        for (const id of past) found.add(id);
+      } catch (e) {
+        if (!(e instanceof CausalError)) throw e;
+      }
     }
     return found;
   }

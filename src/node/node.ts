@@ -89,10 +89,14 @@ export class Node implements NodeCore {
     return node;
   }
 
-  /** A client or cache that syncs through durable peers; works offline on what it holds. */
+  /**
+   * A client or cache that syncs through durable peers; works offline on what it holds. Commits that an earlier
+   * run kept but no durable peer acknowledged are restored from storage and sent once a peer connects.
+   */
   static async ephemeral(storage: StorageEngine, options: NodeOptions = {}): Promise<Node> {
     const node = new Node(storage, false, options);
     await node.#init();
+    await node.peers.restore();
     return node;
   }
 
@@ -282,25 +286,31 @@ export class Node implements NodeCore {
    * Applies new events atomically, parents first whatever order they came in: causal apply on copies, policy
    * check, one storage commit, then the live entities adopt the new states and one change batch is emitted
    * (entities whose values did not change are left out). Known events are skipped. Remote events whose parents
-   * are unknown wait in the staging area until the parents arrive; local ones are refused. On any failure
+   * are unknown wait in the staging area until the parents arrive; local ones are refused. `also` are states
+   * of other records kept in the same storage transaction (an ephemeral node's outbox). On any failure
    * nothing changes.
    */
-  async applyEvents(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
+  async applyEvents(
+    events: readonly Event[],
+    ctx: ContextData,
+    local: boolean,
+    also: readonly EntityState[] = [],
+  ): Promise<EntityChange[]> {
     return this.#lock.run(async () => {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
       const fresh = local ? await this.#minted(events) : await this.#unseen(events);
       if (fresh.length === 0) return [];
       const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
-      if (released.length === 0) return this.#applyPlanned(fresh, ctx, local);
+      if (released.length === 0) return this.#applyPlanned(fresh, ctx, local, also);
       try {
-        return await this.#applyPlanned([...fresh, ...released], ctx, local);
+        return await this.#applyPlanned([...fresh, ...released], ctx, local, also);
       } catch (e) {
         // A staged event that fails must not block the events that released it: drop it and retry without.
         for (const r of released) {
           this.#staging.delete(r.id);
           this.#reportDropped(r, `failed once its parents arrived (${(e as Error).message})`);
         }
-        return this.#applyPlanned(fresh, ctx, local);
+        return this.#applyPlanned(fresh, ctx, local, also);
       }
     });
   }
@@ -323,7 +333,12 @@ export class Node implements NodeCore {
     return [...byId.values()];
   }
 
-  async #applyPlanned(events: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
+  async #applyPlanned(
+    events: readonly Event[],
+    ctx: ContextData,
+    local: boolean,
+    also: readonly EntityState[],
+  ): Promise<EntityChange[]> {
     const plan = await planBatch(events, (groups) => this.#knownEvents(groups));
     const first = plan.waiting[0];
     if (first && local) {
@@ -334,7 +349,7 @@ export class Node implements NodeCore {
     for (const e of plan.waiting) {
       for (const d of this.#staging.add(e)) this.#reportDropped(d, 'the staging area is full');
     }
-    const changes = await this.#applyReady(plan.ready, ctx, local);
+    const changes = await this.#applyReady(plan.ready, ctx, local, also);
     for (const e of plan.ready) this.#staging.delete(e.id);
     return changes;
   }
@@ -372,8 +387,13 @@ export class Node implements NodeCore {
     );
   }
 
-  async #applyReady(ready: readonly Event[], ctx: ContextData, local: boolean): Promise<EntityChange[]> {
-    if (ready.length === 0) return [];
+  async #applyReady(
+    ready: readonly Event[],
+    ctx: ContextData,
+    local: boolean,
+    also: readonly EntityState[],
+  ): Promise<EntityChange[]> {
+    if (ready.length === 0 && also.length === 0) return [];
     const retriever = this.retriever(new Map(ready.map((e) => [e.id, e])));
     const work = new Map<string, Work>();
     const applied: Event[] = [];
@@ -402,11 +422,14 @@ export class Node implements NodeCore {
       w.touched = true;
       w.changed ||= result.changed;
     }
-    if (applied.length === 0) return [];
+    if (applied.length === 0 && also.length === 0) return [];
     const touched = [...work.values()].filter((w) => w.touched);
     await this.#checkPolicy(touched, ctx, local);
     try {
-      await this.storage.commit({ events: applied, states: touched.map((w) => w.next.state()) });
+      await this.storage.commit({
+        events: applied,
+        states: [...touched.map((w) => w.next.state()), ...also],
+      });
     } catch (e) {
       throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
     }

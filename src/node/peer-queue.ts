@@ -12,11 +12,13 @@ export interface QueuedCommit {
   readonly events: readonly Event[];
   /** Settled when the peer answers; absent for commits made offline (they resolved already). */
   waiter?: CommitWaiter;
+  /** The commit's record in the outbox kept in storage, so it is sent even after a restart. */
+  readonly seq?: string;
 }
 
 /**
- * The commits an ephemeral node made that no durable peer has acknowledged yet, oldest first. Kept in memory:
- * the events themselves are in the node's storage, but the queue does not survive a restart of the process.
+ * The commits an ephemeral node made that no durable peer has acknowledged yet, oldest first. The queue mirrors
+ * the outbox kept in the node's storage (see outbox.ts), from which it is restored when the node starts.
  */
 export class CommitQueue {
   readonly #items: QueuedCommit[] = [];

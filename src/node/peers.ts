@@ -1,6 +1,7 @@
 import { type Entity } from '../entity/entity';
 import { UnavailableError } from '../errors/errors';
 import { type Event } from '../event/event';
+import { newId } from '../event/ids';
 import { type Selection } from '../query/ast';
 import { type Node } from './node';
 import {
@@ -13,6 +14,7 @@ import {
 } from './peer';
 import { RemoteQueries } from './peer-queries';
 import { CommitQueue, touchedEntities, type QueuedCommit } from './peer-queue';
+import { outboxRecord, outboxRetired, readOutbox } from './outbox';
 import { type ContextData } from './policy';
 
 const lost = (e: unknown): boolean => e instanceof UnavailableError;
@@ -142,18 +144,20 @@ export class PeerHub {
         if (!lost(e)) throw e;
       }
       // The answer was lost with the connection: keep the commit and resend it (the peer skips known events).
-      await this.#node.applyEvents(events, ctx, true).catch(() => undefined);
-      this.#queue.push({ events });
+      const seq = newId();
+      await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]).catch(() => undefined);
+      this.#queue.push({ events, seq });
       this.#kick();
       return;
     }
-    await this.#node.applyEvents(events, ctx, true);
+    const seq = newId();
+    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]);
     if (!this.#peer) {
-      this.#queue.push({ events });
+      this.#queue.push({ events, seq });
       return;
     }
     await new Promise<void>((resolve, reject) => {
-      this.#queue.push({ events, waiter: { resolve, reject } });
+      this.#queue.push({ events, seq, waiter: { resolve, reject } });
       this.#kick();
     });
   }
@@ -223,14 +227,33 @@ export class PeerHub {
       } catch (e) {
         if (lost(e)) return;
         this.#queue.shift();
+        await this.#retire(item);
         await this.#undo(peer, item.events);
         if (item.waiter) item.waiter.reject(e);
         else this.#report(e);
         continue;
       }
       this.#queue.shift();
+      await this.#retire(item);
       await this.#adopt(answer);
       item.waiter?.resolve();
+    }
+  }
+
+  /** Restores the commits kept in storage by an earlier run (called once while the node starts). */
+  async restore(): Promise<void> {
+    for (const entry of await readOutbox(this.#node.storage)) {
+      this.#queue.push({ events: entry.events, seq: entry.seq });
+    }
+  }
+
+  /** Drops an answered commit from the outbox kept in storage. */
+  async #retire(item: QueuedCommit): Promise<void> {
+    if (item.seq === undefined) return;
+    try {
+      await this.#node.storage.commit({ events: [], states: [outboxRetired(item.seq)] });
+    } catch (e) {
+      this.#report(e);
     }
   }
 

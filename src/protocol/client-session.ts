@@ -6,6 +6,7 @@ import { type Selection } from '../query/ast';
 import { printSelection } from '../query/printer';
 import { type Channel } from './channel';
 import { fromErrorData } from './error-data';
+import { fastRemoteStates } from './fast-states';
 import {
   pushSchema,
   responseSchema,
@@ -17,6 +18,7 @@ import {
   type ServerHello,
 } from './messages';
 import { PROTOCOL_VERSION } from './version';
+import { wireEvent } from './wire-states';
 
 /** Validates the durable node's hello; a version mismatch is refused with both versions named. */
 export function parseServerHello(raw: unknown): ServerHello {
@@ -35,11 +37,16 @@ export function parseServerHello(raw: unknown): ServerHello {
 
 /** Validates a pushed update before it reaches the node. */
 export function parsePush(raw: unknown): RemoteStates {
+  const fast = fastRemoteStates(raw);
+  if (fast) return fast;
   const parsed = pushSchema.safeParse(raw);
   if (!parsed.success)
     throw ProtocolError.create(`malformed update from the server: ${z.prettifyError(parsed.error)}`);
   return parsed.data as RemoteStates;
 }
+
+/** Request kinds answered with RemoteStates (validated by the fast path first). */
+const STATES_RESULTS: ReadonlySet<RequestKind> = new Set(['get', 'fetch', 'commit', 'subscribe', 'update']);
 
 /**
  * The client side of a connection to a durable node: numbers requests, validates every answer, and turns
@@ -65,6 +72,8 @@ export class ClientSession implements DurablePeer {
       throw ProtocolError.create(`malformed answer to ${request.kind} request ${id}`);
     }
     if (!answer.data.ok) throw fromErrorData(answer.data.error);
+    const fast = STATES_RESULTS.has(request.kind) ? fastRemoteStates(answer.data.result) : undefined;
+    if (fast) return fast as Result<K>;
     const result = resultSchemas[request.kind].safeParse(answer.data.result);
     if (!result.success) {
       throw ProtocolError.create(`malformed ${request.kind} result: ${z.prettifyError(result.error)}`);
@@ -89,7 +98,9 @@ export class ClientSession implements DurablePeer {
   }
 
   async commit(events: readonly Event[]): Promise<RemoteStates> {
-    return (await this.#call({ kind: 'commit', events: events as Event[] as never })) as RemoteStates;
+    // Text operations go as base64: one frame instead of one per binary attachment.
+    const wire = events.map(wireEvent);
+    return (await this.#call({ kind: 'commit', events: wire as never })) as RemoteStates;
   }
 
   async subscribe(

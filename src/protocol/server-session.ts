@@ -4,12 +4,14 @@ import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
 import { type Node } from '../node/node';
-import { type EntityRef, type RemoteStates } from '../node/peer';
+import { type EntityRef } from '../node/peer';
 import { type ContextData } from '../node/policy';
 import { touchedEntities } from '../node/peer-queue';
 import { toErrorData } from './error-data';
+import { fastRequest } from './fast-requests';
 import { measureFrame } from './frame-size';
 import { type Limits } from './limits';
+import { type WireStates } from './wire-states';
 import {
   clientHelloSchema,
   requestSchema,
@@ -97,7 +99,7 @@ export class ServerSession {
     };
   }
 
-  constructor(node: Node, ctx: ContextData, push: (frame: RemoteStates) => void, options: SessionOptions) {
+  constructor(node: Node, ctx: ContextData, push: (frame: WireStates) => void, options: SessionOptions) {
     this.#node = node;
     this.#limits = options.limits;
     this.#vis = new Visibility(node, ctx, options.limits, options.acceptUnknownCollections ?? false);
@@ -132,6 +134,8 @@ export class ServerSession {
       if (this.#closed || this.#node.closed) throw UnavailableError.create('the connection is closed');
       const size = measureFrame(raw, this.#limits.maxFrameBytes, this.#limits.maxDepth);
       if (!size.ok) throw ProtocolError.create(size.reason);
+      const fast = fastRequest(raw, this.#limits);
+      if (fast) return { id, ok: true, result: await this.#dispatch(fast) };
       const parsed = this.#schema.safeParse(raw);
       if (!parsed.success) throw ProtocolError.create(`malformed request: ${z.prettifyError(parsed.error)}`);
       return { id, ok: true, result: await this.#dispatch(parsed.data) };
@@ -176,7 +180,7 @@ export class ServerSession {
     }
   }
 
-  async #commit(events: readonly Event[]): Promise<RemoteStates> {
+  async #commit(events: readonly Event[]): Promise<WireStates> {
     for (const e of events) this.#vis.served(e.collection);
     await this.#checkParents(events);
     await this.#node.applyEvents(events, this.#vis.ctx, false);
@@ -211,7 +215,7 @@ export class ServerSession {
   }
 
   /** The states the connection may see of these entities; the others are `gone`. */
-  async #statesOf(refs: readonly EntityRef[]): Promise<RemoteStates> {
+  async #statesOf(refs: readonly EntityRef[]): Promise<WireStates> {
     const live: Entity[] = [];
     const gone: EntityRef[] = [];
     const readable = new Map<string, boolean>();

@@ -1,39 +1,45 @@
-import { type Subscription } from 'rxjs';
 import { type Entity } from '../entity/entity';
 import { ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
-import { compilePredicate } from '../query/evaluate';
-import { type ChangeBatch } from '../node/node';
-import { type EntityRef, type HeldEntity, type RemoteStates } from '../node/peer';
+import { type Candidate, rowOf } from '../reactor/change';
+import { type Watch } from '../reactor/watch';
+import { type EntityRef, type HeldEntity } from '../node/peer';
 import { type Limits } from './limits';
-import { headKey, rowOf, type Visibility } from './visibility';
+import { type WireStates } from './wire-states';
+import { headKey, type Visibility } from './visibility';
 
 interface ServerSub {
   readonly id: string;
   readonly collection: string;
+  readonly watch: Watch;
   selection: Selection;
-  match: (row: Readonly<Record<string, unknown>>) => boolean;
   /** For ORDER BY … LIMIT queries: the window last sent (id → head), refilled when a member leaves. */
   window: Map<string, string> | undefined;
 }
 
 /**
- * One connection's live queries on a durable node. Every applied change batch is matched against them; an
- * entity that enters or changes inside a result is pushed as its state, one that leaves is pushed as its state
- * when still visible to the connection and as `gone` when the policy filter hides it (its values never leave).
- * States are read from the live entity when sent, so the wire carries each entity's states in causal order.
+ * One connection's live queries on a durable node, each registered with the node's reactor as a watch on
+ * its policy-filtered selection, so a change is tested only against the subscriptions its row can satisfy
+ * (the reactor's index) and those holding the entity (tracked ids). An entity that enters or changes inside
+ * a result is pushed as its state, one that leaves is pushed as its state when still visible to the
+ * connection and as `gone` when the policy filter hides it (its values never leave). Everything routed in
+ * one tick goes out as one push, its states read from the live entities when sent, so the wire carries each
+ * entity's states in causal order.
  */
 export class ServerSubscriptions {
   readonly #vis: Visibility;
   readonly #limits: Limits;
-  readonly #push: (frame: RemoteStates) => void;
+  readonly #push: (frame: WireStates) => void;
   readonly #subs = new Map<string, ServerSub>();
-  #changes: Subscription | undefined;
   /** Subscriptions being set up: they count against the limit before they are registered. */
-  #opening = new Set<string>();
+  readonly #opening = new Set<string>();
+  /** Entities routed since the last push, and windows to refill: flushed once per tick. */
+  readonly #outgoing = new Map<string, Entity>();
+  readonly #refill = new Set<ServerSub>();
+  #flushQueued = false;
   #closed = false;
 
-  constructor(vis: Visibility, limits: Limits, push: (frame: RemoteStates) => void) {
+  constructor(vis: Visibility, limits: Limits, push: (frame: WireStates) => void) {
     this.#vis = vis;
     this.#limits = limits;
     this.#push = push;
@@ -48,7 +54,7 @@ export class ServerSubscriptions {
     collection: string,
     text: string,
     held: readonly HeldEntity[],
-  ): Promise<RemoteStates> {
+  ): Promise<WireStates> {
     if (this.#subs.has(id) || this.#opening.has(id)) {
       throw ProtocolError.create(`subscription '${id}' already exists on this connection`);
     }
@@ -66,38 +72,88 @@ export class ServerSubscriptions {
       this.#opening.delete(id);
     }
     if (this.#closed) throw ProtocolError.create('the connection is closed');
-    const sub: ServerSub = { id, collection, ...compiled(selection) };
     // Registered before the initial read: a change meanwhile is pushed (the client drops repeats by head).
+    const watch = this.#vis.node.reactor.watch(collection, selection.predicate, {
+      changes: (candidates) => {
+        const sub = this.#subs.get(id);
+        if (sub?.watch === watch) this.#changes(sub, candidates);
+      },
+      closed: () => {
+        const sub = this.#subs.get(id);
+        if (sub?.watch === watch) this.#drop(sub);
+      },
+    });
+    const sub: ServerSub = { id, collection, watch, selection, window: windowOf(selection) };
     this.#subs.set(id, sub);
-    this.#changes ??= this.#vis.node.changes$.subscribe((b) => this.#onChanges(b));
     try {
       return await this.#initial(sub, held);
     } catch (e) {
-      this.#subs.delete(id);
+      this.#drop(sub);
       throw e;
     }
   }
 
-  async update(id: string, text: string, held: readonly HeldEntity[]): Promise<RemoteStates> {
+  async update(id: string, text: string, held: readonly HeldEntity[]): Promise<WireStates> {
     const sub = this.#subs.get(id);
     if (!sub) throw ProtocolError.create(`no subscription '${id}' on this connection`);
-    Object.assign(sub, compiled(await this.#vis.selection(sub.collection, text)));
+    const selection = await this.#vis.selection(sub.collection, text);
+    if (sub.watch.closed) throw ProtocolError.create(`no subscription '${id}' on this connection`);
+    sub.selection = selection;
+    sub.window = windowOf(selection);
+    for (const t of [...sub.watch.tracked]) sub.watch.untrack(t);
+    sub.watch.setPredicate(selection.predicate);
     return this.#initial(sub, held);
   }
 
   unsubscribe(id: string): void {
-    this.#subs.delete(id);
+    const sub = this.#subs.get(id);
+    if (sub) this.#drop(sub);
   }
 
   close(): void {
     this.#closed = true;
-    this.#subs.clear();
-    this.#changes?.unsubscribe();
-    this.#changes = undefined;
+    for (const sub of [...this.#subs.values()]) this.#drop(sub);
+    this.#outgoing.clear();
   }
 
-  async #initial(sub: ServerSub, held: readonly HeldEntity[]): Promise<RemoteStates> {
-    const entities = await this.#vis.fetch(sub.collection, sub.selection);
+  #drop(sub: ServerSub): void {
+    if (this.#subs.get(sub.id) === sub) this.#subs.delete(sub.id);
+    this.#refill.delete(sub);
+    sub.watch.close();
+  }
+
+  /**
+   * Reads a subscription's result and tracks its members. A `LIMIT n` result is read with a margin beyond
+   * the window (as large as the reactor's default window slack) and the margin is tracked too: a client's
+   * window keeps such a buffer, and a buffered row that stops matching must still reach it.
+   */
+  async #read(sub: ServerSub): Promise<Entity[]> {
+    const { selection } = sub;
+    const limit = selection.limit;
+    const margin =
+      limit === undefined
+        ? undefined
+        : Math.max(limit, Math.min(limit + Math.max(16, limit), this.#limits.maxResultRows));
+    // While reading, every change of the collection is routed here and sent: an entity leaving the result
+    // meanwhile may be one the client holds, and it is not tracked yet.
+    sub.watch.loading = true;
+    let read: Entity[];
+    try {
+      read = await this.#vis.fetch(
+        sub.collection,
+        margin === undefined ? selection : { ...selection, limit: margin },
+      );
+    } finally {
+      sub.watch.loading = false;
+    }
+    if (sub.watch.closed) throw ProtocolError.create(`subscription '${sub.id}' was closed`);
+    // From here on a member's changes reach the watch even when its new row no longer matches.
+    for (const e of read) if (sub.watch.matches(rowOf(e))) sub.watch.track(e.id);
+    return limit === undefined ? read : read.slice(0, limit);
+  }
+
+  async #initial(sub: ServerSub, held: readonly HeldEntity[]): Promise<WireStates> {
+    const entities = await this.#read(sub);
     const heads = new Map(held.map((h) => [h.id, h.head.join(',')]));
     const live = [...entities];
     const gone: EntityRef[] = [];
@@ -116,49 +172,57 @@ export class ServerSubscriptions {
     );
   }
 
-  #onChanges(batch: ChangeBatch): void {
+  /** The candidates of one batch for one subscription (only those its index entry or members let through). */
+  #changes(sub: ServerSub, candidates: readonly Candidate[]): void {
+    let sent = false;
+    for (const { entity, row } of candidates) {
+      const wasIn = sub.watch.tracked.has(entity.id);
+      const isIn = sub.watch.matches(row);
+      if (isIn) sub.watch.track(entity.id);
+      else if (wasIn) sub.watch.untrack(entity.id);
+      else if (!sub.watch.loading) continue;
+      // An entity that left stays a state while visible (the peer re-evaluates it), else goes out as `gone`.
+      this.#outgoing.set(entity.id, entity);
+      sent = true;
+    }
+    if (sent && sub.window) this.#refill.add(sub);
+    if (sent && !this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    if (this.#closed) return;
     try {
-      this.#match(batch);
+      if (this.#outgoing.size > 0) {
+        const entities = [...this.#outgoing.values()];
+        this.#outgoing.clear();
+        this.#push(this.#vis.materialize(entities));
+      }
     } catch (e) {
-      // A failing match must not reach the node's change stream; the connection loses this one update.
+      // A failing push must not break the reactor; the connection loses this one update.
       this.#vis.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
     }
-  }
-
-  #match(batch: ChangeBatch): void {
-    const send = new Map<string, Entity>();
-    const refill = new Set<ServerSub>();
-    for (const sub of this.#subs.values()) {
-      for (const { entity, before } of batch.changes) {
-        if (entity.collection !== sub.collection) continue;
-        const wasIn = before !== null && sub.match({ ...before, id: entity.id });
-        const isIn = !entity.deleted && sub.match(rowOf(entity));
-        if (!isIn && !wasIn) continue;
-        // An entity that left stays a state while visible (the peer re-evaluates it), else goes out as `gone`.
-        send.set(entity.id, entity);
-        if (sub.window) refill.add(sub);
-      }
-    }
-    if (send.size > 0) this.#push(this.#vis.materialize([...send.values()]));
+    const refill = [...this.#refill];
+    this.#refill.clear();
     for (const sub of refill) {
-      this.#refill(sub).catch((e: unknown) => this.#vis.node.errors$.next(e as Error));
+      this.#refillWindow(sub).catch((e: unknown) => this.#vis.node.errors$.next(e as Error));
     }
   }
 
-  async #refill(sub: ServerSub): Promise<void> {
-    const entities = await this.#vis.fetch(sub.collection, sub.selection);
-    if (!this.#subs.has(sub.id) || !sub.window) return;
+  async #refillWindow(sub: ServerSub): Promise<void> {
+    if (sub.watch.closed) return;
+    const entities = await this.#read(sub);
+    if (!sub.window) return;
     const last = sub.window;
     sub.window = new Map(entities.map((e) => [e.id, headKey(e)]));
     const fresh = entities.filter((e) => last.get(e.id) !== headKey(e));
-    if (fresh.length > 0) this.#push(this.#vis.materialize(fresh));
+    if (fresh.length > 0 && !this.#closed) this.#push(this.#vis.materialize(fresh));
   }
 }
 
-function compiled(selection: Selection): Pick<ServerSub, 'selection' | 'match' | 'window'> {
-  return {
-    selection,
-    match: compilePredicate(selection.predicate),
-    window: selection.limit !== undefined ? new Map() : undefined,
-  };
+function windowOf(selection: Selection): Map<string, string> | undefined {
+  return selection.limit !== undefined ? new Map() : undefined;
 }

@@ -1,14 +1,14 @@
 import { type Entity } from '../entity/entity';
-import { type EntityState } from '../entity/entity-state';
 import { AccessDeniedError, NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { bindSchema } from '../query/bind-schema';
 import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
 import { type Node } from '../node/node';
-import { type EntityRef, type RemoteStates } from '../node/peer';
+import { type EntityRef } from '../node/peer';
 import { type ContextData } from '../node/policy';
 import { type Limits } from './limits';
+import { type WireState, type WireStates, wireStateOf } from './wire-states';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -87,13 +87,13 @@ export class Visibility {
    * number, re-checking the row filter on the values of this moment: states read later are never older, so
    * the peer can drop an older state that arrives after a newer one. Filters must have been compiled.
    */
-  materialize(entities: readonly Entity[], gone: readonly EntityRef[] = []): RemoteStates {
-    const states: EntityState[] = [];
+  materialize(entities: readonly Entity[], gone: readonly EntityRef[] = []): WireStates {
+    const states: WireState[] = [];
     const dropped: EntityRef[] = [...gone];
     for (const e of entities) {
       const filter = this.#compiled.get(e.collection);
       if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
-      if (e.exists && filter(rowOf(e))) states.push(e.state());
+      if (e.exists && filter(rowOf(e))) states.push(wireStateOf(e));
       else dropped.push({ collection: e.collection, id: e.id });
     }
     return { seq: ++this.#seq, states, gone: dropped };

@@ -1,23 +1,33 @@
 import { z } from 'zod';
 import { clockOf } from '../event/clock';
+import { fromBase64 } from '../event/codec';
 
 // zod was chosen over class-validator for frames: it validates plain decoded data without classes, infers
 // the TypeScript types from one declaration, and reports every problem of a frame in one message.
 
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+/** Field names that could reach an object's prototype. */
+export const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+/** A ULID (shared with the fast validators, like the patterns below). */
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** A collection name. */
+export const COLLECTION = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** A field name (reserved names are refused separately). */
+export const FIELD = /^[\p{L}_$][\p{L}\p{M}\p{N}_$]{0,127}$/u;
+/** Base64 text (its length must also be a multiple of 4). */
+export const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** A 26-character ULID (event and entity ids). */
-export const ulidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a 26-character ULID');
+export const ulidSchema = z.string().regex(ULID, 'expected a 26-character ULID');
 
 /** A collection name: an identifier that is also safe as a SQL table name. */
 export const collectionSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a collection name (letters, digits, _; at most 63)');
+  .regex(COLLECTION, 'expected a collection name (letters, digits, _; at most 63)');
 
 /** A field name: an identifier, never one that could reach an object's prototype. */
 export const fieldSchema = z
   .string()
-  .regex(/^[\p{L}_$][\p{L}\p{M}\p{N}_$]{0,127}$/u, 'expected a field name')
+  .regex(FIELD, 'expected a field name')
   .refine((k) => !RESERVED.has(k), 'reserved field name');
 
 /** Binary data as socket.io delivers it (Buffer in Node, ArrayBuffer in browsers), copied into a Uint8Array. */
@@ -27,6 +37,19 @@ export const bytesSchema = z
   >((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
   .transform((v) => (v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array(v.slice(0))));
 
+/** Binary data, or the same bytes as base64 (how states and events travel to skip binary attachments). */
+export const wireBytesSchema = z
+  .custom<
+    Uint8Array | ArrayBuffer | string
+  >((v) => v instanceof Uint8Array || v instanceof ArrayBuffer || (typeof v === 'string' && v.length % 4 === 0 && BASE64.test(v)), 'expected binary data or base64')
+  .transform((v) =>
+    typeof v === 'string'
+      ? fromBase64(v)
+      : v instanceof Uint8Array
+        ? new Uint8Array(v)
+        : new Uint8Array(v.slice(0)),
+  );
+
 /** A clock: event ids, normalised to a sorted, duplicate-free list. */
 export const clockSchema = z
   .array(ulidSchema)
@@ -34,7 +57,7 @@ export const clockSchema = z
   .transform((ids) => clockOf(ids));
 
 /** True when a decoded value is JSON: checked without recursion (a hostile value cannot overflow the stack). */
-function isJson(value: unknown): boolean {
+export function isJson(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -65,7 +88,7 @@ export const eventSchema = z
     parents: clockSchema,
     operations: z.strictObject({
       lww: z.record(fieldSchema, jsonSchema).optional(),
-      text: z.record(fieldSchema, bytesSchema).optional(),
+      text: z.record(fieldSchema, wireBytesSchema).optional(),
       delete: z.literal(true).optional(),
     }),
   })
@@ -82,7 +105,7 @@ export const stateSchema = z.object({
   deletedBy: ulidSchema.optional(),
   tombstones: z.array(ulidSchema).max(1024).optional(),
   lww: z.record(fieldSchema, z.array(z.tuple([jsonSchema, ulidSchema]))),
-  text: z.record(fieldSchema, bytesSchema),
+  text: z.record(fieldSchema, wireBytesSchema),
   values: z.record(fieldSchema, jsonSchema),
 });
 

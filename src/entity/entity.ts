@@ -117,7 +117,7 @@ export class Entity implements ViewSource {
 
   /** The persistable state. */
   state(): EntityState {
-    return {
+    return Object.freeze({
       id: this.id,
       collection: this.collection,
       head: this.#head,
@@ -126,7 +126,7 @@ export class Entity implements ViewSource {
       lww: this.#lww.state(),
       text: this.#text.state(),
       values: this.values(),
-    };
+    });
   }
 
   /** An independent copy (no subscribers), used to stage a change before it is persisted. */

@@ -407,10 +407,10 @@ export class Node implements NodeCore {
           (isNew ? undefined : await this.loadLocal(event.collection, event.entityId)) ??
           new Entity({ id: event.entityId, collection: event.collection });
         const before = primary.exists && !primary.deleted ? primary.values() : null;
-        const next = primary.exists
-          ? primary.clone()
-          : new Entity({ id: primary.id, collection: primary.collection });
-        w = { primary, next, before, touched: false, changed: false };
+        // A new entity is not shared with anyone yet: stage on it directly instead of on a copy.
+        const fresh = !primary.exists && !this.#cache.get(primary.collection, primary.id);
+        const next = primary.exists || !fresh ? primary.clone() : primary;
+        w = { primary, next, before, fresh, touched: false, changed: false };
         work.set(key, w);
       }
       const result = await w.next.applyEvent(event, retriever, {
@@ -435,8 +435,8 @@ export class Node implements NodeCore {
     }
     const changes: EntityChange[] = [];
     for (const w of touched) {
-      if (!w.primary.exists) this.#cache.put(w.primary);
-      w.primary.adopt(w.next, w.changed);
+      if (w.fresh) this.#cache.put(w.primary);
+      else w.primary.adopt(w.next, w.changed);
       if (w.changed) changes.push({ entity: w.primary, before: w.before });
     }
     if (changes.length > 0) this.changes$.next({ changes });
@@ -488,6 +488,8 @@ interface Work {
   readonly primary: Entity;
   readonly next: Entity;
   readonly before: Record<string, unknown> | null;
+  /** The entity is new to this node and staged on directly (`next` is `primary`). */
+  readonly fresh: boolean;
   /** Some event of the batch was applied to it. */
   touched: boolean;
   /** Its values, existence or deleted flag changed. */

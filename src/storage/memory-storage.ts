@@ -67,7 +67,8 @@ export class MemoryStorage implements StorageEngine {
       if (list) list.push(e.id);
       else t.byEntity.set(e.entityId, [e.id]);
     }
-    for (const s of batch.states) this.#table(s.collection).states.set(s.id, Object.freeze({ ...s }));
+    for (const s of batch.states)
+      this.#table(s.collection).states.set(s.id, Object.isFrozen(s) ? s : Object.freeze({ ...s }));
   }
 
   async getState(collection: string, id: string): Promise<EntityState | undefined> {

@@ -3,7 +3,7 @@ import { AccessDeniedError, NotFoundError } from '../errors/errors';
 import { type Event } from '../event/event';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { createView, type View } from '../model/view';
-import { type Selection } from '../query/ast';
+import { type Predicate, type Selection } from '../query/ast';
 import { andPredicates } from '../query/analyze';
 import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
@@ -18,6 +18,15 @@ import { resolveRefPaths } from './ref-paths';
 import { Transaction } from './transaction';
 
 const views = new WeakMap<Entity, View<object>>();
+
+interface CompiledFilter {
+  readonly predicate: Predicate;
+  readonly match: (row: Readonly<Record<string, unknown>>) => boolean;
+}
+
+/** Policy filters are usually a handful of texts per model (one per role or tenant): keep them compiled. */
+const filters = new WeakMap<ModelMeta, Map<string, CompiledFilter>>();
+const MAX_FILTERS_PER_MODEL = 1000;
 
 /** The one view of a live entity (views are thin and shared). */
 export function viewOf<M extends object>(meta: ModelMeta, entity: Entity): View<M> {
@@ -71,11 +80,8 @@ export class Context {
   async selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection> {
     await this.#checkRead(meta.collection);
     let sel = bindSchema(parseSelection(text, params), (f) => meta.fields.get(f)?.type, meta.name);
-    const filter = await this.node.policy.filterPredicate(this.data, meta.collection);
-    if (filter) {
-      const f = bindSchema(parseSelection(filter), (x) => meta.fields.get(x)?.type, meta.name);
-      sel = { ...sel, predicate: andPredicates(f.predicate, sel.predicate) };
-    }
+    const filter = await this.#filter(meta);
+    if (filter) sel = { ...sel, predicate: andPredicates(filter.predicate, sel.predicate) };
     return resolveRefPaths(this, meta, sel);
   }
 
@@ -86,10 +92,28 @@ export class Context {
   }
 
   async #visible(meta: ModelMeta, entity: Entity): Promise<boolean> {
-    const filter = await this.node.policy.filterPredicate(this.data, meta.collection);
-    if (!filter) return true;
-    const pred = bindSchema(parseSelection(filter), (x) => meta.fields.get(x)?.type, meta.name).predicate;
-    return compilePredicate(pred)({ ...entity.values(), id: entity.id });
+    const filter = await this.#filter(meta);
+    return !filter || filter.match({ ...entity.values(), id: entity.id });
+  }
+
+  /** The policy's row filter for this caller, parsed, bound and compiled once per filter text and model. */
+  async #filter(meta: ModelMeta): Promise<CompiledFilter | undefined> {
+    const text = await this.node.policy.filterPredicate(this.data, meta.collection);
+    if (!text) return undefined;
+    let byText = filters.get(meta);
+    if (!byText) filters.set(meta, (byText = new Map<string, CompiledFilter>()));
+    let f = byText.get(text);
+    if (!f) {
+      const predicate = bindSchema(
+        parseSelection(text),
+        (x) => meta.fields.get(x)?.type,
+        meta.name,
+      ).predicate;
+      f = { predicate, match: compilePredicate(predicate) };
+      if (byText.size >= MAX_FILTERS_PER_MODEL) byText.clear();
+      byText.set(text, f);
+    }
+    return f;
   }
 
   /** The entity's events in a deterministic topological order, oldest first (the audit trail). */

@@ -2,12 +2,12 @@ import { type Entity } from '../entity/entity';
 import { ValidationError } from '../errors/errors';
 import { type Clock } from '../event/clock';
 import { type Operations } from '../event/event';
-import { newId } from '../event/ids';
 import { type ModelMeta } from '../model/model-meta';
 import { checkFieldValue, type StoredValue } from '../model/value-check';
 import { sameValue } from '../property/lww';
-import { TextEditor, clientIdFor } from '../property/text';
+import { type TextEditor } from '../property/text';
 import { type MutableSource, type TextHandle } from './mutable';
+import { type TextClients, type TextLease } from './text-clients';
 
 /**
  * A transaction's private copy of one entity: the snapshot it started from plus pending writes.
@@ -20,10 +20,19 @@ export class Fork implements MutableSource {
   readonly isNew: boolean;
   readonly #writes = new Map<string, StoredValue>();
   readonly #texts = new Map<string, TextEditor>();
+  readonly #leases: TextLease[] = [];
+  readonly #clients: TextClients;
   readonly #guard: (what: string) => void;
   #deleted = false;
 
-  constructor(meta: ModelMeta, base: Entity, isNew: boolean, guard: (what: string) => void) {
+  constructor(
+    meta: ModelMeta,
+    base: Entity,
+    isNew: boolean,
+    guard: (what: string) => void,
+    clients: TextClients,
+  ) {
+    this.#clients = clients;
     this.meta = meta;
     this.base = base;
     this.baseHead = base.head;
@@ -109,10 +118,23 @@ export class Fork implements MutableSource {
   #editor(field: string): TextEditor {
     let e = this.#texts.get(field);
     if (!e) {
-      e = new TextEditor(this.base.textDoc(field), clientIdFor(newId()));
+      const lease = this.#clients.lease(
+        `${this.collection}\u0000${this.id}\u0000${field}`,
+        this.base.textDoc(field),
+      );
+      this.#leases.push(lease);
+      e = lease.editor;
       this.#texts.set(field, e);
     }
     return e;
+  }
+
+  /** Ends the text leases: the transaction committed (`kept`) or was dropped. */
+  settle(kept: boolean): void {
+    for (const l of this.#leases) {
+      if (kept) l.committed();
+      else l.released();
+    }
   }
 
   /** The operations of this fork's event, or undefined when it changes nothing. */

@@ -2,9 +2,12 @@ import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type ContextData } from './policy';
+import { type TextClients } from './text-clients';
 
 /** The part of a Node that contexts and transactions use. */
 export interface NodeCore {
+  /** The Yjs client ids local text edits are made as. */
+  readonly textClients: TextClients;
   /** The metadata of a model class, registering its collection with the node on first use. */
   meta(model: ModelClass): ModelMeta;
   /** The metadata of a collection by name (a synthetic, field-less model for collections learnt at run time). */

@@ -21,6 +21,7 @@ import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
 import { Schema, collectionSpec } from './schema';
+import { TextClients } from './text-clients';
 
 /** Options of Node.durable and Node.ephemeral. */
 export interface NodeOptions {
@@ -65,6 +66,7 @@ export class Node implements NodeCore {
   readonly reactor = new Reactor(this.changes$, (e) => this.errors$.next(e));
   /** Durable peers (ephemeral nodes): remote reads, the commit queue, relayed live queries. */
   readonly peers: PeerHub;
+  readonly textClients = new TextClients(this.id);
   readonly #cache = new EntityCache();
   readonly #lock = new Mutex();
   readonly #ensured = new Map<string, Promise<void>>();

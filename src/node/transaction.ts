@@ -52,7 +52,13 @@ export class Transaction {
     this.#guard('create');
     const meta = this.#node.meta(model);
     const id = newId();
-    const fork = new Fork(meta, new Entity({ id, collection: meta.collection }), true, this.#guard);
+    const fork = new Fork(
+      meta,
+      new Entity({ id, collection: meta.collection }),
+      true,
+      this.#guard,
+      this.#node.textClients,
+    );
     const problems: FieldViolation[] = [];
     for (const [k, v] of Object.entries(data)) {
       try {
@@ -83,7 +89,7 @@ export class Transaction {
     const primary = await this.#node.loadEntity(meta.collection, entityId, this.#ctx);
     this.#guard('edit');
     if (!primary || primary.deleted) throw NotFoundError.entity(meta.collection, entityId);
-    return this.#track(new Fork(meta, primary.clone(), false, this.#guard));
+    return this.#track(new Fork(meta, primary.clone(), false, this.#guard, this.#node.textClients));
   }
 
   /** Deletes an entity (a tombstone event): it leaves every query once committed. */
@@ -140,8 +146,10 @@ export class Transaction {
       await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
       this.#state = 'committed';
+      for (const fork of this.#forks.values()) fork.settle(true);
     } catch (e) {
       this.#state = 'failed';
+      for (const fork of this.#forks.values()) fork.settle(false);
       throw e;
     }
   }
@@ -150,5 +158,6 @@ export class Transaction {
   rollback(): void {
     this.#guard('rollback');
     this.#state = 'rolled back';
+    for (const fork of this.#forks.values()) fork.settle(false);
   }
 }

@@ -163,6 +163,21 @@ export class TextEditor {
     return this.#text.length;
   }
 
+  /** The Yjs client id the edits are made as. */
+  get clientId(): number {
+    return this.#doc.clientID;
+  }
+
+  /** How many items the editing client had in the copied document (its Yjs clock when the copy was made). */
+  get startClock(): number {
+    return Y.decodeStateVector(this.#base).get(this.#doc.clientID) ?? 0;
+  }
+
+  /** The editing client's Yjs clock now (after the edits). */
+  get clock(): number {
+    return Y.decodeStateVector(Y.encodeStateVector(this.#doc)).get(this.#doc.clientID) ?? 0;
+  }
+
   /** One update holding every edit since the copy was made, or undefined when nothing was edited. */
   update(): Uint8Array | undefined {
     return this.#dirty ? Y.encodeStateAsUpdate(this.#doc, this.#base) : undefined;

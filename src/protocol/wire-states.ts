@@ -1,12 +1,11 @@
 import { type Entity } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { type Clock } from '../event/clock';
-import { toBase64 } from '../event/codec';
 import { type Event } from '../event/event';
 import { type EntityRef } from '../node/peer';
 
-/** An entity state as the wire carries it: text fields as base64, so a frame needs no binary attachment. */
-export type WireState = Omit<EntityState, 'text'> & { readonly text: Readonly<Record<string, string>> };
+/** An entity state as the wire carries it: Yjs text state as binary attachments (receivers also accept base64). */
+export type WireState = EntityState;
 
 /** RemoteStates as the wire carries them (the receiver's schema decodes the text back to bytes). */
 export interface WireStates {
@@ -14,8 +13,6 @@ export interface WireStates {
   readonly gone: readonly EntityRef[];
   readonly seq?: number;
 }
-
-// socket.io sends each binary attachment as one more WebSocket frame; small Yjs states cost less as base64.
 
 /** The last wire state built per live entity: every connection pushed the same change shares it. */
 const built = new WeakMap<Entity, { readonly head: Clock; readonly state: WireState }>();
@@ -33,20 +30,12 @@ export function wireStateOf(entity: Entity): WireState {
   return state;
 }
 
-/** The wire form of a state. */
+/** The wire form of a state: as is; Socket.IO carries its Yjs `Uint8Array`s as binary attachments. */
 export function wireState(state: EntityState): WireState {
-  return { ...state, text: textToWire(state.text) };
+  return state;
 }
 
-/** The wire form of an event (text operations as base64). */
-export function wireEvent(event: Event): Event | (Omit<Event, 'operations'> & { operations: object }) {
-  const text = event.operations.text;
-  if (!text) return event;
-  return { ...event, operations: { ...event.operations, text: textToWire(text) } };
-}
-
-function textToWire(text: Readonly<Record<string, Uint8Array>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(text)) out[k] = toBase64(text[k] as Uint8Array);
-  return out;
+/** The wire form of an event: as is, text operations (Yjs updates) as binary. */
+export function wireEvent(event: Event): Event {
+  return event;
 }

@@ -69,6 +69,14 @@ function chunkRows(flat: unknown[], width: number): unknown[][] {
   return out;
 }
 
+/** Times one engine.commit of a prebuilt batch (states and events of BULK albums), then closes the engine. */
+async function engineCommit(engine: StorageEngine): Promise<number> {
+  await engine.ensureCollection(spec);
+  const b = batch(BULK);
+  const ms = await time(() => engine.commit(b));
+  await engine.close();
+  return ms;
+}
 async function nodeBulk(storage: StorageEngine): Promise<number> {
   const node = await Node.durable(storage, { models: [Album] });
   const ctx = node.context();
@@ -154,14 +162,7 @@ async function sqlite(dir: string): Promise<void> {
 
   const raw = await best((r) => sqliteRawBulk(join(dir, `raw-${r}.db`)));
   row('raw better-sqlite3: prepared inserts, same rows', raw.toFixed(1), rate(BULK, raw), '1.00');
-  const commit = await best(async (r) => {
-    const engine = await SqliteStorage.open(join(dir, `engine-${r}.db`));
-    await engine.ensureCollection(spec);
-    const b = batch(BULK);
-    const ms = await time(() => engine.commit(b));
-    await engine.close();
-    return ms;
-  });
+  const commit = await best(async (r) => engineCommit(await SqliteStorage.open(join(dir, `engine-${r}.db`))));
   ratioRow('engine.commit (prebuilt states + events)', commit, raw, BULK);
   const viaNode = await best(async (r) => nodeBulk(await SqliteStorage.open(join(dir, `node-${r}.db`))));
   ratioRow('Node: 10,000 trx.create + one commit', viaNode, raw, BULK);
@@ -230,14 +231,9 @@ async function postgres(): Promise<void> {
       });
     });
     row('raw pg: multi-row inserts, same rows', raw.toFixed(1), rate(BULK, raw), '1.00');
-    const commit = await best(async (r) => {
-      const engine = await PostgresStorage.open(PG_URL, { schema: fresh(`engine${r}`) });
-      await engine.ensureCollection(spec);
-      const b = batch(BULK);
-      const ms = await time(() => engine.commit(b));
-      await engine.close();
-      return ms;
-    });
+    const commit = await best(async (r) =>
+      engineCommit(await PostgresStorage.open(PG_URL, { schema: fresh(`engine${r}`) })),
+    );
     ratioRow('engine.commit (prebuilt states + events)', commit, raw, BULK);
     const viaNode = await best(async (r) =>
       nodeBulk(await PostgresStorage.open(PG_URL, { schema: fresh(`node${r}`) })),

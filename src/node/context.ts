@@ -118,11 +118,12 @@ export class Context {
 
   /** The entity's events in a deterministic topological order, oldest first (the audit trail). */
   async history<M extends object>(model: ModelClass<M>, id: string): Promise<Event[]> {
+    const { collection } = this.node.meta(model);
+    // A deleted entity keeps its history readable; a missing or hidden one is NotFoundError, as for get().
     await this.get(model, id).catch(async (e: unknown) => {
-      const entity = await this.node.loadEntity(this.node.meta(model).collection, id, this.data);
-      if (!entity?.deleted) throw e;
+      if (!(await this.node.loadEntity(collection, id, this.data))?.deleted) throw e;
     });
-    return topologicalOrder(await this.node.entityEvents(this.node.meta(model).collection, id));
+    return topologicalOrder(await this.node.entityEvents(collection, id));
   }
 
   /** A live query: the selection's result kept up to date (see LiveQuery); throws QuerySyntaxError at once. */

@@ -31,7 +31,7 @@ function compile(p: Predicate, want: boolean, deref: Deref | undefined): Compile
     case 'and':
     case 'or': {
       const parts = p.operands.map((o) => compile(o, want, deref));
-      return (p.kind === 'and') === want ? all(parts) : any(parts);
+      return (p.kind === 'and') === want ? allOf(parts) : anyOf(parts);
     }
     case 'isNull': {
       const test = isNull(p.path, deref);
@@ -101,7 +101,7 @@ function isNull(path: Path, deref: Deref | undefined): CompiledPredicate {
   return (r) => scan(r, path, 0, never, deref) === NOTHING;
 }
 
-function all(parts: readonly CompiledPredicate[]): CompiledPredicate {
+function allOf(parts: readonly CompiledPredicate[]): CompiledPredicate {
   const [a, b, c] = parts;
   if (parts.length === 0 || a === undefined) return always;
   if (parts.length === 1) return a;
@@ -110,7 +110,7 @@ function all(parts: readonly CompiledPredicate[]): CompiledPredicate {
   return (r) => parts.every((part) => part(r));
 }
 
-function any(parts: readonly CompiledPredicate[]): CompiledPredicate {
+function anyOf(parts: readonly CompiledPredicate[]): CompiledPredicate {
   const [a, b] = parts;
   if (parts.length === 0 || a === undefined) return never;
   if (parts.length === 1) return a;

@@ -12,7 +12,7 @@ import { CollectionTables } from './collection-tables';
 import { type Dialect } from './dialect';
 import { eventTable, materialisedColumns, stateTable } from './entity-schemas';
 import { RowWriter, type Statement } from './row-writer';
-import { Serial } from './serial';
+import { Serial } from '../serial';
 import { decodeState } from './state-codec';
 import { translateSelection } from './translate';
 

@@ -1,4 +1,7 @@
-/** Runs async operations one at a time, in call order (SQLite has one connection: reads must not see a commit half-way). */
+/**
+ * Runs async operations one at a time, in call order: a node applies one commit or remote batch at a time, and
+ * SQLite's single connection must not let a read see a commit half-way.
+ */
 export class Serial {
   #tail: Promise<unknown> = Promise.resolve();
 

@@ -36,6 +36,10 @@ export interface ApplyOptions {
 export type StateOutcome = 'equal' | 'adopted' | 'kept' | 'diverged';
 
 const NOOP: ApplyResult = Object.freeze({ outcome: 'noop', changed: false });
+const APPLIED_CHANGED: ApplyResult = Object.freeze({ outcome: 'applied', changed: true });
+const APPLIED_SAME: ApplyResult = Object.freeze({ outcome: 'applied', changed: false });
+const NO_IDS: ReadonlySet<string> = new Set();
+const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
 
 /**
  * An entity: identity, head clock and property backends. A node keeps one live instance per id; views read
@@ -46,12 +50,14 @@ const NOOP: ApplyResult = Object.freeze({ outcome: 'noop', changed: false });
 export class Entity implements ViewSource {
   readonly id: string;
   readonly collection: string;
-  #head: Clock = EMPTY_CLOCK;
-  #tombstones: readonly string[] = [];
-  #lww = new LwwBackend();
-  #text = new TextBackend();
-  #covers = new Covers();
+  #head!: Clock;
+  #tombstones!: readonly string[];
+  #lww!: LwwBackend;
+  #text!: TextBackend;
+  #covers!: Covers;
   #values: Record<string, unknown> | undefined;
+  // The persistable state, until the next change.
+  #state: EntityState | undefined;
   // Created on first subscription: most entities of a bulk write are never observed.
   #changed: Subject<void> | undefined;
   #completed = false;
@@ -66,12 +72,13 @@ export class Entity implements ViewSource {
     this.#head = state.head ?? EMPTY_CLOCK;
     for (const h of this.#head) observeId(h);
     this.#tombstones =
-      state.tombstones ?? (state.deleted ? [state.deletedBy ?? this.#head[0] ?? this.id] : []);
+      state.tombstones ?? (state.deleted ? [state.deletedBy ?? this.#head[0] ?? this.id] : NO_TOMBSTONES);
     this.#lww = new LwwBackend(state.lww);
     this.#text = new TextBackend(state.text, state.values);
     this.#values = undefined;
+    this.#state = undefined;
     const only = this.#head.length === 1 ? this.#head[0] : undefined;
-    this.#covers = only === undefined ? new Covers() : Covers.below(only, this.#tracked());
+    this.#covers = only === undefined ? Covers.empty() : Covers.below(only);
   }
 
   get head(): Clock {
@@ -117,16 +124,30 @@ export class Entity implements ViewSource {
 
   /** The persistable state. */
   state(): EntityState {
-    return Object.freeze({
-      id: this.id,
-      collection: this.collection,
-      head: this.#head,
-      deleted: this.deleted,
-      ...(this.deleted ? { deletedBy: this.#tombstones[0], tombstones: this.#tombstones } : {}),
-      lww: this.#lww.state(),
-      text: this.#text.state(),
-      values: this.values(),
-    });
+    this.#state ??= Object.freeze(
+      this.deleted
+        ? {
+            id: this.id,
+            collection: this.collection,
+            head: this.#head,
+            deleted: true,
+            deletedBy: this.#tombstones[0],
+            tombstones: this.#tombstones,
+            lww: this.#lww.state(),
+            text: this.#text.state(),
+            values: this.values(),
+          }
+        : {
+            id: this.id,
+            collection: this.collection,
+            head: this.#head,
+            deleted: false,
+            lww: this.#lww.state(),
+            text: this.#text.state(),
+            values: this.values(),
+          },
+    );
+    return this.#state;
   }
 
   /** An independent copy (no subscribers), used to stage a change before it is persisted. */
@@ -147,6 +168,7 @@ export class Entity implements ViewSource {
     this.#text = other.#text;
     this.#covers = other.#covers;
     this.#values = other.#values;
+    this.#state = other.#state;
     if (notify) this.#changed?.next();
   }
 
@@ -180,7 +202,7 @@ export class Entity implements ViewSource {
           `event ${event.id} of ${this.collection}/${this.id} needs history this node does not hold`,
         );
       }
-      return this.#commit(event, 'applied', () => true, new Set());
+      return this.#commit(event, 'applied', () => true, NO_IDS);
     }
     if (event.parents.length === 0) {
       if (isGenesis(event)) return NOOP;
@@ -286,23 +308,25 @@ export class Entity implements ViewSource {
       changed ||= !this.deleted;
       this.#tombstones = [...this.#tombstones, event.id].sort();
     }
-    const parentsInHead = event.parents.every((p) => removed.has(p));
-    const old = this.#covers;
-    this.#covers = fast
-      ? Covers.below(event.id, this.#tracked())
-      : old.advance(
-          this.#tracked(),
-          event.id,
-          removed,
-          (id) => old.isAncestor(id, removed, parentsInHead) ?? below(id),
-        );
+    if (fast) this.#covers = Covers.below(event.id);
+    else {
+      const old = this.#covers;
+      const parentsInHead = event.parents.every((p) => removed.has(p));
+      this.#covers = old.advance(
+        this.#tracked(),
+        event.id,
+        removed,
+        (id) => old.isAncestor(id, removed, parentsInHead) ?? below(id),
+      );
+    }
     this.#head =
       removed.size === this.#head.length
         ? Object.freeze([event.id])
         : clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
     observeId(event.id);
     if (changed) this.#values = undefined;
-    return { outcome, changed };
+    this.#state = undefined;
+    return fast ? (changed ? APPLIED_CHANGED : APPLIED_SAME) : { outcome, changed };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { type Entity } from '../entity/entity';
 import { ValidationError } from '../errors/errors';
-import { type Clock } from '../event/clock';
+import { EMPTY_CLOCK, type Clock } from '../event/clock';
 import { type Operations } from '../event/event';
 import { type ModelMeta } from '../model/model-meta';
 import { checkFieldValue, type StoredValue } from '../model/value-check';
@@ -15,37 +15,43 @@ import { type TextClients, type TextLease } from './text-clients';
  */
 export class Fork implements MutableSource {
   readonly meta: ModelMeta;
-  readonly base: Entity;
+  readonly id: string;
+  /** The entity as the transaction found it; none for an entity the transaction creates. */
+  readonly base: Entity | undefined;
   readonly baseHead: Clock;
-  readonly isNew: boolean;
-  readonly #writes = new Map<string, StoredValue>();
-  readonly #texts = new Map<string, TextEditor>();
-  readonly #leases: TextLease[] = [];
+  // Pending writes by field name (declared fields only, so a plain record is safe and cheaper than a Map).
+  readonly #writes: Record<string, StoredValue> = {};
+  #texts: Map<string, TextEditor> | undefined;
+  /** The transaction's mutable over this fork. */
+  mutable: object | undefined;
+  #leases: TextLease[] | undefined;
   readonly #clients: TextClients;
   readonly #guard: (what: string) => void;
   #deleted = false;
 
-  constructor(
-    meta: ModelMeta,
-    base: Entity,
-    isNew: boolean,
-    guard: (what: string) => void,
-    clients: TextClients,
-  ) {
+  /** A fork of `base`, or of a new entity `id` when `base` is a string. */
+  constructor(meta: ModelMeta, base: Entity | string, guard: (what: string) => void, clients: TextClients) {
     this.#clients = clients;
     this.meta = meta;
-    this.base = base;
-    this.baseHead = base.head;
-    this.isNew = isNew;
+    if (typeof base === 'string') {
+      this.id = base;
+      this.base = undefined;
+      this.baseHead = EMPTY_CLOCK;
+    } else {
+      this.id = base.id;
+      this.base = base;
+      this.baseHead = base.head;
+    }
     this.#guard = guard;
   }
 
-  get id(): string {
-    return this.base.id;
+  /** True when the transaction creates this entity. */
+  get isNew(): boolean {
+    return this.base === undefined;
   }
 
   get collection(): string {
-    return this.base.collection;
+    return this.meta.collection;
   }
 
   get deleted(): boolean {
@@ -53,9 +59,9 @@ export class Fork implements MutableSource {
   }
 
   value(field: string): unknown {
-    const t = this.#texts.get(field);
+    const t = this.#texts?.get(field);
     if (t) return t.toString();
-    return this.#writes.has(field) ? this.#writes.get(field) : this.base.value(field);
+    return hasOwn(this.#writes, field) ? this.#writes[field] : this.base?.value(field);
   }
 
   set(field: string, value: unknown): void {
@@ -73,9 +79,9 @@ export class Fork implements MutableSource {
     const stored = checkFieldValue(this.meta.name, f, value);
     if (f.backend === 'text') {
       // A new entity's empty text needs no Yjs document: it reads as '' until first edited.
-      if (this.isNew && !stored && !this.#texts.has(field)) return;
+      if (this.isNew && !stored && !this.#texts?.has(field)) return;
       this.#editor(field).replace(typeof stored === 'string' ? stored : '');
-    } else this.#writes.set(field, stored);
+    } else this.#writes[field] = stored;
   }
 
   text(field: string): TextHandle {
@@ -116,22 +122,22 @@ export class Fork implements MutableSource {
   }
 
   #editor(field: string): TextEditor {
-    let e = this.#texts.get(field);
+    let e = this.#texts?.get(field);
     if (!e) {
       const lease = this.#clients.lease(
         `${this.collection}\u0000${this.id}\u0000${field}`,
-        this.base.textDoc(field),
+        this.base?.textDoc(field),
       );
-      this.#leases.push(lease);
+      (this.#leases ??= []).push(lease);
       e = lease.editor;
-      this.#texts.set(field, e);
+      (this.#texts ??= new Map()).set(field, e);
     }
     return e;
   }
 
   /** Ends the text leases: the transaction committed (`kept`) or was dropped. */
   settle(kept: boolean): void {
-    for (const l of this.#leases) {
+    for (const l of this.#leases ?? []) {
       if (kept) l.committed();
       else l.released();
     }
@@ -141,23 +147,33 @@ export class Fork implements MutableSource {
   operations(): Operations | undefined {
     if (this.#deleted) return Object.freeze({ delete: true });
     const lww: Record<string, StoredValue> = {};
-    for (const [k, v] of this.#writes) if (this.isNew || !sameValue(v, this.base.value(k))) lww[k] = v;
-    const text: Record<string, Uint8Array> = {};
-    for (const [k, e] of this.#texts) {
-      const u = e.update();
-      if (u) text[k] = u;
+    const base = this.base;
+    let hasLww = false;
+    for (const k in this.#writes) {
+      const v = this.#writes[k] as StoredValue;
+      if (!base || !sameValue(v, base.value(k))) {
+        lww[k] = v;
+        hasLww = true;
+      }
     }
-    const hasLww = Object.keys(lww).length > 0;
-    const hasText = Object.keys(text).length > 0;
-    if (!hasLww && !hasText && !this.isNew) return undefined;
-    return Object.freeze({ ...(hasLww || this.isNew ? { lww } : {}), ...(hasText ? { text } : {}) });
+    let text: Record<string, Uint8Array> | undefined;
+    for (const [k, e] of this.#texts ?? []) {
+      const u = e.update();
+      if (u) (text ??= {})[k] = u;
+    }
+    if (!hasLww && !text && base) return undefined;
+    return Object.freeze(text ? (hasLww || !base ? { lww, text } : { text }) : { lww });
   }
 
   /** Every field's value as it will be after commit. */
   values(): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...this.base.values() };
-    for (const [k, v] of this.#writes) out[k] = v;
-    for (const [k, e] of this.#texts) out[k] = e.toString();
+    const out: Record<string, unknown> = this.base ? { ...this.base.values() } : {};
+    for (const k in this.#writes) out[k] = this.#writes[k];
+    for (const [k, e] of this.#texts ?? []) out[k] = e.toString();
     return out;
   }
+}
+
+function hasOwn(o: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
 }

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { Entity } from '../entity/entity';
+import { Entity, type ApplyOptions } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '../errors/errors';
 import { planBatch, type OutsideParents } from '../event/batch-plan';
@@ -8,7 +8,7 @@ import { isGenesis, type Event } from '../event/event';
 import { newId } from '../event/ids';
 import { reachableTargets, type EventRetriever } from '../event/lineage';
 import { StagingArea } from '../event/staging-area';
-import { validateValues } from '../model/validate';
+import { checkValues } from '../model/validate';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type Selection } from '../query/ast';
 import { Reactor } from '../reactor/reactor';
@@ -148,7 +148,7 @@ export class Node implements NodeCore {
   }
 
   /** Reads events for causal walks: the batch being applied, staged events, storage, then the remote fallback. */
-  retriever(staged?: ReadonlyMap<string, Event>): EventRetriever {
+  retriever(staged?: { get(id: string): Event | undefined }): EventRetriever {
     return {
       getEvents: async (collection, ids) => {
         const out = new Map<string, Event>();
@@ -302,6 +302,9 @@ export class Node implements NodeCore {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
       const fresh = local ? await this.#minted(events) : await this.#unseen(events);
       if (fresh.length === 0) return [];
+      // A transaction's events (one per entity) depend on no other event of the batch, and their parents are
+      // the heads the transaction read here: nothing to order or wait for. applyEvent refuses unknown parents.
+      if (local) return this.#applyReady(fresh, ctx, local, also);
       const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
       if (released.length === 0) return this.#applyPlanned(fresh, ctx, local, also);
       try {
@@ -396,36 +399,54 @@ export class Node implements NodeCore {
     also: readonly EntityState[],
   ): Promise<EntityChange[]> {
     if (ready.length === 0 && also.length === 0) return [];
-    const retriever = this.retriever(new Map(ready.map((e) => [e.id, e])));
-    const work = new Map<string, Work>();
+    let staged: Map<string, Event> | undefined;
+    const retriever = this.retriever({
+      get: (id: string) => (staged ??= new Map(ready.map((e) => [e.id, e]))).get(id),
+    });
+    const options: ApplyOptions = {
+      ...(this.walkBudget !== undefined ? { budget: this.walkBudget } : {}),
+      verifyUnseen: !this.durable,
+    };
+    // Local batches hold one event per entity (one transaction's): no lookup by entity is needed.
+    const work = local ? undefined : new Map<string, Work>();
+    const all: Work[] = [];
+    const editing = local ? new Set<Entity>() : undefined;
     const applied: Event[] = [];
     for (const event of ready) {
-      const key = EntityCache.key(event.collection, event.entityId);
-      let w = work.get(key);
+      const key = work ? EntityCache.key(event.collection, event.entityId) : '';
+      let w = work?.get(key);
       if (!w) {
+        const cached = this.#cache.get(event.collection, event.entityId);
         // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
-        const isNew = this.durable && isGenesis(event) && !this.#cache.get(event.collection, event.entityId);
+        const isNew = this.durable && !cached && isGenesis(event);
         const primary =
+          cached ??
           (isNew ? undefined : await this.loadLocal(event.collection, event.entityId)) ??
           new Entity({ id: event.entityId, collection: event.collection });
         const before = primary.exists && !primary.deleted ? primary.values() : null;
         // A new entity is not shared with anyone yet: stage on it directly instead of on a copy.
         const fresh = !primary.exists && !this.#cache.get(primary.collection, primary.id);
         const next = primary.exists || !fresh ? primary.clone() : primary;
+        if (editing) {
+          if (editing.has(primary)) {
+            throw CausalError.create(
+              `a local batch holds two events of ${event.collection}/${event.entityId}; one transaction makes one`,
+            );
+          }
+          if (!fresh) editing.add(primary);
+        }
         w = { primary, next, before, fresh, touched: false, changed: false };
-        work.set(key, w);
+        work?.set(key, w);
+        all.push(w);
       }
-      const result = await w.next.applyEvent(event, retriever, {
-        ...(this.walkBudget !== undefined ? { budget: this.walkBudget } : {}),
-        verifyUnseen: !this.durable,
-      });
+      const result = await w.next.applyEvent(event, retriever, options);
       if (result.outcome === 'noop') continue;
       applied.push(event);
       w.touched = true;
       w.changed ||= result.changed;
     }
     if (applied.length === 0 && also.length === 0) return [];
-    const touched = [...work.values()].filter((w) => w.touched);
+    const touched = all.filter((w) => w.touched);
     await this.#checkPolicy(touched, ctx, local);
     try {
       await this.storage.commit({
@@ -457,7 +478,7 @@ export class Node implements NodeCore {
       const c = w.next.collection;
       // A remote writer's values are checked here too: its own validation is not to be trusted.
       const meta = _local ? undefined : this.schema.get(c);
-      if (meta && !w.next.deleted) await validateValues(meta, w.next.values());
+      if (meta && !w.next.deleted) await checkValues(meta, w.next.values());
       if (permissive) continue;
       if (!(await this.policy.canAccessCollection(ctx, c, 'write'))) {
         throw AccessDeniedError.create(`writing to collection '${c}' is not allowed`);

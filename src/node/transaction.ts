@@ -1,4 +1,3 @@
-import { Entity } from '../entity/entity';
 import {
   NotFoundError,
   TransactionClosedError,
@@ -8,7 +7,7 @@ import {
 import { type Event } from '../event/event';
 import { newId } from '../event/ids';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
-import { validateValues } from '../model/validate';
+import { checkValues } from '../model/validate';
 import { viewSource, type View } from '../model/view';
 import { Fork } from './fork';
 import { createMutable, type Mutable } from './mutable';
@@ -27,8 +26,8 @@ export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) =
 export class Transaction {
   readonly #node: NodeCore;
   readonly #ctx: ContextData;
-  readonly #forks = new Map<string, Fork>();
-  readonly #mutables = new Map<string, Mutable<object>>();
+  // By collection, then entity id: one fork (and mutable) per entity.
+  readonly #forks = new Map<string, Map<string, Fork>>();
   #state: TxState = 'open';
 
   constructor(node: NodeCore, ctx: ContextData) {
@@ -52,30 +51,26 @@ export class Transaction {
     this.#guard('create');
     const meta = this.#node.meta(model);
     const id = newId();
-    const fork = new Fork(
-      meta,
-      new Entity({ id, collection: meta.collection }),
-      true,
-      this.#guard,
-      this.#node.textClients,
-    );
-    const problems: FieldViolation[] = [];
-    for (const [k, v] of Object.entries(data)) {
+    const fork = new Fork(meta, id, this.#guard, this.#node.textClients);
+    let problems: FieldViolation[] | undefined;
+    for (const k in data) {
+      if (!Object.prototype.hasOwnProperty.call(data, k)) continue;
       try {
-        fork.set(k, v);
+        fork.set(k, data[k as keyof typeof data]);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
-        problems.push(...e.violations);
+        (problems ??= []).push(...e.violations);
       }
     }
     for (const f of meta.fields.values()) {
-      if (!(f.name in data) && !f.optional && f.backend === 'lww') {
-        problems.push({ field: f.name, constraints: { isDefined: `${f.name} is required` } });
-      } else if (!(f.name in data) && f.backend === 'text') {
+      if (f.name in data) continue;
+      if (!f.optional && f.backend === 'lww') {
+        (problems ??= []).push({ field: f.name, constraints: { isDefined: `${f.name} is required` } });
+      } else if (f.backend === 'text') {
         fork.set(f.name, '');
       }
     }
-    if (problems.length > 0) throw new ValidationError(meta.name, problems);
+    if (problems) throw new ValidationError(meta.name, problems);
     return this.#track(fork);
   }
 
@@ -83,13 +78,12 @@ export class Transaction {
   async edit<M extends object>(target: View<M> | ModelClass<M>, id?: string): Promise<Mutable<M>> {
     this.#guard('edit');
     const { meta, entityId } = this.#resolve(target, id);
-    const key = `${meta.collection}/${entityId}`;
-    const known = this.#mutables.get(key);
+    const known = this.#forks.get(meta.collection)?.get(entityId)?.mutable;
     if (known) return known as Mutable<M>;
     const primary = await this.#node.loadEntity(meta.collection, entityId, this.#ctx);
     this.#guard('edit');
     if (!primary || primary.deleted) throw NotFoundError.entity(meta.collection, entityId);
-    return this.#track(new Fork(meta, primary.clone(), false, this.#guard, this.#node.textClients));
+    return this.#track(new Fork(meta, primary.clone(), this.#guard, this.#node.textClients));
   }
 
   /** Deletes an entity (a tombstone event): it leaves every query once committed. */
@@ -98,7 +92,7 @@ export class Transaction {
       target as View<M> | ModelClass<M>,
       id ?? (viewSource(target) ? undefined : (target as Mutable<M>).id),
     );
-    this.#forks.get(`${m.collection}/${m.id}`)?.markDeleted();
+    this.#forks.get(m.collection)?.get(m.id)?.markDeleted();
   }
 
   #resolve(target: unknown, id?: string): { meta: ModelMeta; entityId: string } {
@@ -119,10 +113,14 @@ export class Transaction {
   }
 
   #track<M extends object>(fork: Fork): Mutable<M> {
-    const key = `${fork.collection}/${fork.id}`;
-    this.#forks.set(key, fork);
+    let forks = this.#forks.get(fork.collection);
+    if (!forks) {
+      forks = new Map();
+      this.#forks.set(fork.collection, forks);
+    }
+    forks.set(fork.id, fork);
     const m = createMutable<M>(fork.meta, fork);
-    this.#mutables.set(key, m as Mutable<object>);
+    fork.mutable = m;
     return m;
   }
 
@@ -133,31 +131,38 @@ export class Transaction {
     try {
       const events: Event[] = [];
       const checks: Promise<void>[] = [];
-      for (const fork of this.#forks.values()) {
+      for (const fork of this.#allForks()) {
         const operations = fork.operations();
         if (!operations) continue;
-        if (!fork.deleted) checks.push(validateValues(fork.meta, fork.values()));
+        if (!fork.deleted) {
+          const check = checkValues(fork.meta, fork.values());
+          if (check) checks.push(check);
+        }
         const id = fork.isNew ? fork.id : newId();
         const parents = fork.baseHead;
         events.push(
           Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }),
         );
       }
-      await Promise.all(checks);
+      if (checks.length > 0) await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
       this.#state = 'committed';
-      for (const fork of this.#forks.values()) fork.settle(true);
+      for (const fork of this.#allForks()) fork.settle(true);
     } catch (e) {
       this.#state = 'failed';
-      for (const fork of this.#forks.values()) fork.settle(false);
+      for (const fork of this.#allForks()) fork.settle(false);
       throw e;
     }
+  }
+
+  *#allForks(): IterableIterator<Fork> {
+    for (const forks of this.#forks.values()) yield* forks.values();
   }
 
   /** Discards every pending change. */
   rollback(): void {
     this.#guard('rollback');
     this.#state = 'rolled back';
-    for (const fork of this.#forks.values()) fork.settle(false);
+    for (const fork of this.#allForks()) fork.settle(false);
   }
 }

@@ -4,21 +4,27 @@ export type LwwCandidate = readonly [value: unknown, eventId: string];
 /** Serialised last-writer-wins state: per field, the concurrent writes not yet superseded. */
 export type LwwState = Readonly<Record<string, readonly LwwCandidate[]>>;
 
+const EMPTY_STATE: LwwState = Object.freeze({});
+
 /**
  * Last-writer-wins registers. Each field keeps the writes that no other write to it descends from; its value
  * is the one with the greatest event id. This is a pure function of the set of applied events, so every node
  * that applied the same events holds the same values whatever the arrival order.
+ *
+ * The backend holds its state as one record that is never mutated: `apply` builds a new record (copy on write),
+ * so `state()` hands out the record itself and clones share it. Fields are kept in name order and each field's
+ * candidates in event-id order, so equal states serialise to equal text.
  */
 export class LwwBackend {
-  readonly #fields: Map<string, LwwCandidate[]>;
+  #state: LwwState;
 
-  constructor(state: LwwState = {}) {
-    this.#fields = new Map(Object.entries(state).map(([k, v]) => [k, [...v]]));
+  constructor(state: LwwState = EMPTY_STATE) {
+    this.#state = isEmpty(state) ? EMPTY_STATE : canonical(state);
   }
 
   /** The current value of a field, or undefined when never written. */
   value(field: string): unknown {
-    const c = this.#fields.get(field);
+    const c = own(this.#state, field);
     return c ? winner(c)[0] : undefined;
   }
 
@@ -26,9 +32,9 @@ export class LwwBackend {
   candidateEvents(fields?: Iterable<string>): Set<string> {
     const out = new Set<string>();
     if (fields) {
-      for (const f of fields) for (const c of this.#fields.get(f) ?? []) out.add(c[1]);
+      for (const f of fields) for (const c of own(this.#state, f) ?? []) out.add(c[1]);
     } else {
-      for (const cs of this.#fields.values()) for (const c of cs) out.add(c[1]);
+      for (const f in this.#state) for (const c of this.#state[f] as readonly LwwCandidate[]) out.add(c[1]);
     }
     return out;
   }
@@ -42,41 +48,81 @@ export class LwwBackend {
     writes: Readonly<Record<string, unknown>>,
     isAncestor: (id: string) => boolean,
   ): string[] {
+    if (this.#state === EMPTY_STATE) return this.#first(eventId, writes);
     const changed: string[] = [];
-    for (const field of Object.keys(writes)) {
+    let next: Record<string, readonly LwwCandidate[]> | undefined;
+    let added = false;
+    for (const field in writes) {
+      if (!Object.prototype.hasOwnProperty.call(writes, field)) continue;
       const value = writes[field] === undefined ? null : writes[field];
-      const before = this.#fields.get(field);
+      const before = own(next ?? this.#state, field);
       const prior = before ? winner(before)[0] : undefined;
-      const kept = before ? before.filter((c) => c[1] !== eventId && !isAncestor(c[1])) : [];
-      kept.push([value, eventId]);
-      // Sorted by event id, so the state is the same bytes on every node whatever the arrival order.
-      kept.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
-      this.#fields.set(field, kept);
+      let kept: LwwCandidate[];
+      if (before) {
+        kept = before.filter((c) => c[1] !== eventId && !isAncestor(c[1]));
+        kept.push([value, eventId]);
+        // Sorted by event id, so the state is the same bytes on every node whatever the arrival order.
+        if (kept.length > 1) kept.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+      } else {
+        kept = [[value, eventId]];
+        added = true;
+      }
+      next ??= { ...this.#state };
+      next[field] = kept;
       if (!sameValue(prior, winner(kept)[0])) changed.push(field);
     }
+    if (next) this.#state = added ? sorted(next) : next;
     return changed;
+  }
+
+  /** The first writes (a creation event): every field is new, so the record is built once, in name order. */
+  #first(eventId: string, writes: Readonly<Record<string, unknown>>): string[] {
+    const fields = Object.keys(writes).sort();
+    const next: Record<string, readonly LwwCandidate[]> = {};
+    for (const f of fields) next[f] = [[writes[f] === undefined ? null : writes[f], eventId]];
+    if (fields.length > 0) this.#state = next;
+    return fields;
   }
 
   /** Writes every field's value into `out`, fields in name order. */
   collect(out: Record<string, unknown>): void {
-    for (const field of this.#names()) out[field] = winner(this.#fields.get(field) ?? [])[0];
+    for (const field in this.#state) out[field] = winner(this.#state[field] as readonly LwwCandidate[])[0];
   }
 
-  /** The serialisable state; fields in name order, so equal states serialise to equal text. */
+  /** The serialisable state; fields in name order. The record is shared and must not be mutated. */
   state(): LwwState {
-    const out: Record<string, readonly LwwCandidate[]> = {};
-    for (const field of this.#names()) out[field] = (this.#fields.get(field) ?? []).slice();
-    return out;
+    return this.#state;
   }
 
-  #names(): string[] {
-    return [...this.#fields.keys()].sort();
-  }
-
-  /** An independent copy. */
+  /** An independent copy (the state record is immutable, so it is shared). */
   clone(): LwwBackend {
-    return new LwwBackend(this.state());
+    return new LwwBackend(this.#state);
   }
+}
+
+function isEmpty(state: LwwState): boolean {
+  for (const k in state) if (Object.prototype.hasOwnProperty.call(state, k)) return false;
+  return true;
+}
+
+function own(state: LwwState, field: string): readonly LwwCandidate[] | undefined {
+  return Object.prototype.hasOwnProperty.call(state, field) ? state[field] : undefined;
+}
+
+/** The state with fields in name order (the same record when they already are). */
+function canonical(state: LwwState): LwwState {
+  let prev: string | undefined;
+  for (const k in state) {
+    if (prev !== undefined && k < prev) return sorted(state);
+    prev = k;
+  }
+  return state;
+}
+
+function sorted(state: LwwState): Record<string, readonly LwwCandidate[]> {
+  const out: Record<string, readonly LwwCandidate[]> = {};
+  for (const k of Object.keys(state).sort()) out[k] = state[k] as readonly LwwCandidate[];
+  return out;
 }
 
 const NO_WRITE: LwwCandidate = [undefined, ''];

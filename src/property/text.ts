@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 export type TextState = Readonly<Record<string, Uint8Array>>;
 
 const TEXT_KEY = 't';
+const NO_TEXT: TextState = Object.freeze({});
 
 /** A 32-bit FNV-1a hash, used to derive Yjs client ids deterministically from event ids. */
 export function clientIdFor(seed: string): number {
@@ -32,11 +33,18 @@ interface Slot {
  * cloned for every transaction and batch and re-encoding a large document each time would dominate.
  */
 export class TextBackend {
-  readonly #slots = new Map<string, Slot>();
+  // Created with the first field: most entities of most models have no text document.
+  #map: Map<string, Slot> | undefined;
+
+  get #slots(): Map<string, Slot> {
+    return (this.#map ??= new Map());
+  }
 
   /** From a persisted state; `strings` (the state's values) spares decoding documents only read. */
-  constructor(state: TextState = {}, strings: Readonly<Record<string, unknown>> = {}) {
-    for (const [field, encoded] of Object.entries(state)) {
+  constructor(state: TextState = NO_TEXT, strings: Readonly<Record<string, unknown>> = NO_TEXT) {
+    for (const field in state) {
+      if (!Object.prototype.hasOwnProperty.call(state, field)) continue;
+      const encoded = state[field] as Uint8Array;
       const text = strings[field];
       this.#slots.set(field, { encoded, owned: false, ...(typeof text === 'string' ? { text } : {}) });
     }
@@ -58,13 +66,13 @@ export class TextBackend {
 
   /** The encoded document of a field (what a transaction copies to edit), or undefined when it has none. */
   encoded(field: string): Uint8Array | undefined {
-    const slot = this.#slots.get(field);
+    const slot = this.#map?.get(field);
     return slot ? this.#encoded(slot) : undefined;
   }
 
   /** The current string of a field, or undefined when it has no document. */
   value(field: string): string | undefined {
-    const slot = this.#slots.get(field);
+    const slot = this.#map?.get(field);
     if (!slot) return undefined;
     slot.text ??= this.#doc(slot).getText(TEXT_KEY).toJSON();
     return slot.text;
@@ -92,11 +100,13 @@ export class TextBackend {
 
   /** Writes every field's string into `out`, fields in name order. */
   collect(out: Record<string, unknown>): void {
+    if (!this.#map) return;
     for (const field of this.fields()) out[field] = this.value(field);
   }
 
   /** The serialisable state: per field (in name order) the document encoded as one update. */
   state(): TextState {
+    if (!this.#map) return NO_TEXT;
     const out: Record<string, Uint8Array> = {};
     for (const field of this.fields()) out[field] = this.encoded(field) as Uint8Array;
     return out;
@@ -105,7 +115,7 @@ export class TextBackend {
   /** An independent copy; documents are shared until either side changes one. */
   clone(): TextBackend {
     const copy = new TextBackend();
-    for (const [field, slot] of this.#slots) {
+    for (const [field, slot] of this.#map ?? []) {
       slot.owned = false;
       copy.#slots.set(field, { ...slot });
     }
@@ -114,7 +124,7 @@ export class TextBackend {
 
   /** The fields that have a document, in name order. */
   fields(): string[] {
-    return [...this.#slots.keys()].sort();
+    return this.#map ? [...this.#map.keys()].sort() : [];
   }
 }
 

@@ -6,10 +6,19 @@ import { compilePredicate } from '../query/evaluate';
 import { compareRecords } from '../query/order';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
 
+/** One entity's record: its state (if any) and its creation event, kept together to spare a map entry. */
+interface Held {
+  state: EntityState | undefined;
+  /** The creation event (its id is the entity id). */
+  genesis: Event | undefined;
+  /** Ids of its other events, in arrival order. */
+  later: string[] | undefined;
+}
+
 interface Table {
-  readonly states: Map<string, EntityState>;
+  readonly entities: Map<string, Held>;
+  /** Every event except creation events, which live in their entity's record. */
   readonly events: Map<string, Event>;
-  readonly byEntity: Map<string, string[]>;
 }
 
 type Row = Readonly<Record<string, unknown>>;
@@ -43,7 +52,7 @@ export class MemoryStorage implements StorageEngine {
   #table(collection: string): Table {
     let t = this.#tables.get(collection);
     if (!t) {
-      t = { states: new Map(), events: new Map(), byEntity: new Map() };
+      t = { entities: new Map(), events: new Map() };
       this.#tables.set(collection, t);
     }
     return t;
@@ -61,18 +70,22 @@ export class MemoryStorage implements StorageEngine {
     if (this.#closed) throw new Error('MemoryStorage is closed');
     for (const e of batch.events) {
       const t = this.#table(e.collection);
-      if (t.events.has(e.id)) continue;
-      t.events.set(e.id, Object.isFrozen(e) ? e : freezeEvent(e));
-      const list = t.byEntity.get(e.entityId);
-      if (list) list.push(e.id);
-      else t.byEntity.set(e.entityId, [e.id]);
+      const h = held(t, e.entityId);
+      const frozen = Object.isFrozen(e) ? e : freezeEvent(e);
+      if (e.id === e.entityId) {
+        h.genesis ??= frozen;
+      } else if (!t.events.has(e.id)) {
+        t.events.set(e.id, frozen);
+        (h.later ??= []).push(e.id);
+      }
     }
-    for (const s of batch.states)
-      this.#table(s.collection).states.set(s.id, Object.isFrozen(s) ? s : Object.freeze({ ...s }));
+    for (const s of batch.states) {
+      held(this.#table(s.collection), s.id).state = Object.isFrozen(s) ? s : Object.freeze({ ...s });
+    }
   }
 
   async getState(collection: string, id: string): Promise<EntityState | undefined> {
-    return this.#tables.get(collection)?.states.get(id);
+    return this.#tables.get(collection)?.entities.get(id)?.state;
   }
 
   async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
@@ -80,8 +93,8 @@ export class MemoryStorage implements StorageEngine {
     if (!t) return [];
     const { match, order } = compiledSelection(selection);
     const rows: { row: Row; state: EntityState }[] = [];
-    for (const state of t.states.values()) {
-      if (state.deleted) continue;
+    for (const { state } of t.entities.values()) {
+      if (!state || state.deleted) continue;
       const row = queryRow(state);
       if (match(row)) rows.push({ row, state });
     }
@@ -95,7 +108,7 @@ export class MemoryStorage implements StorageEngine {
     if (!t) return [];
     const out: Event[] = [];
     for (const id of ids) {
-      const e = t.events.get(id);
+      const e = t.events.get(id) ?? t.entities.get(id)?.genesis;
       if (e) out.push(e);
     }
     return out;
@@ -103,15 +116,23 @@ export class MemoryStorage implements StorageEngine {
 
   async entityEvents(collection: string, entityId: string): Promise<Event[]> {
     const t = this.#tables.get(collection);
-    const ids = t?.byEntity.get(entityId) ?? [];
-    return ids
-      .slice()
-      .sort()
-      .map((id) => t?.events.get(id))
-      .filter((e): e is Event => e !== undefined);
+    const h = t?.entities.get(entityId);
+    if (!t || !h) return [];
+    const out = (h.later ?? []).map((id) => t.events.get(id) as Event);
+    if (h.genesis) out.push(h.genesis);
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
   }
+}
+
+function held(t: Table, id: string): Held {
+  let h = t.entities.get(id);
+  if (!h) {
+    h = { state: undefined, genesis: undefined, later: undefined };
+    t.entities.set(id, h);
+  }
+  return h;
 }

@@ -186,6 +186,7 @@ export class LiveResult<T = Entity> {
     if (initial || this.#reloaded || this.#window.limit !== Infinity) {
       const entries = this.#window.visibleEntries();
       items = entries.map((e) => e.item);
+      if (this.#reloaded && !initial) this.#touchMoved(emitted, entries);
       changes = fullDiff(emitted, entries, this.#touched);
       if (initial) changes = entries.map((e) => ({ kind: 'initial', entity: e.entity, item: e.item }));
     } else {
@@ -199,6 +200,25 @@ export class LiveResult<T = Entity> {
       this.#listener.next({ initial, items, changes });
     }
     this.#release();
+  }
+
+  /**
+   * After a reload (a selection switch may bring another order), marks as touched the items still shown whose
+   * order relative to each other changed, so the ChangeSet reports them as updates instead of keeping stale
+   * `items` when nothing entered or left.
+   */
+  #touchMoved(emitted: Emitted<T>, entries: readonly { entity: Entity; item: T }[]): void {
+    const next = new Map<string, Entity>();
+    for (const e of entries) if (emitted.has(e.entity.id)) next.set(e.entity.id, e.entity);
+    const idOf = new Map<T, string>();
+    for (const [id, e] of emitted) idOf.set(e.item, id);
+    const before: string[] = [];
+    for (const item of this.#items) {
+      const id = idOf.get(item);
+      if (id !== undefined && next.has(id)) before.push(id);
+    }
+    let i = 0;
+    for (const [id, entity] of next) if (before[i++] !== id) this.#touched.set(id, entity);
   }
 
   #release(): void {

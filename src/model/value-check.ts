@@ -62,6 +62,15 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+function wrongType(model: string, field: FieldMeta, value: unknown, expected: string): never {
+  return fail(
+    model,
+    field.name,
+    `is${expected}`,
+    `expected ${expected.toLowerCase()}, got ${describe(value)}`,
+  );
+}
+
 /** Checks and normalises a value for a declared field; throws ValidationError naming the field. */
 export function checkFieldValue(model: string, field: FieldMeta, value: unknown): StoredValue {
   if (value === undefined || value === null) {
@@ -75,29 +84,29 @@ export function checkFieldValue(model: string, field: FieldMeta, value: unknown)
     }
     return null;
   }
-  const wrong = (expected: string): never =>
-    fail(model, field.name, `is${expected}`, `expected ${expected.toLowerCase()}, got ${describe(value)}`);
   switch (field.type) {
     case 'string':
     case 'text':
-      return typeof value === 'string' ? value : wrong('String');
+      return typeof value === 'string' ? value : wrongType(model, field, value, 'String');
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? value : wrong('Number');
+      return typeof value === 'number' && Number.isFinite(value)
+        ? value
+        : wrongType(model, field, value, 'Number');
     case 'integer':
-      return Number.isSafeInteger(value) ? (value as number) : wrong('Integer');
+      return Number.isSafeInteger(value) ? (value as number) : wrongType(model, field, value, 'Integer');
     case 'boolean':
-      return typeof value === 'boolean' ? value : wrong('Boolean');
+      return typeof value === 'boolean' ? value : wrongType(model, field, value, 'Boolean');
     case 'date':
       if (value instanceof Date) return isoDate(model, field.name, value);
       return typeof value === 'string' && !Number.isNaN(Date.parse(value))
         ? new Date(value).toISOString()
-        : wrong('Date');
+        : wrongType(model, field, value, 'Date');
     case 'ref':
       if (typeof value === 'string') return value;
       if (typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
         return (value as { id: string }).id;
       }
-      return wrong('Ref');
+      return wrongType(model, field, value, 'Ref');
     case 'json':
       return toJsonValue(model, field.name, value);
   }

@@ -146,16 +146,18 @@ export class Fork implements MutableSource {
   /** The operations of this fork's event, or undefined when it changes nothing. */
   operations(): Operations | undefined {
     if (this.#deleted) return Object.freeze({ delete: true });
-    const lww: Record<string, StoredValue> = {};
     const base = this.base;
+    // A new entity's writes are its event's writes as they are (the fork is not written after commit starts).
+    const lww: Record<string, StoredValue> = base ? {} : this.#writes;
     let hasLww = false;
-    for (const k in this.#writes) {
-      const v = this.#writes[k] as StoredValue;
-      if (!base || !sameValue(v, base.value(k))) {
-        lww[k] = v;
-        hasLww = true;
+    if (base)
+      for (const k in this.#writes) {
+        const v = this.#writes[k] as StoredValue;
+        if (!base || !sameValue(v, base.value(k))) {
+          lww[k] = v;
+          hasLww = true;
+        }
       }
-    }
     let text: Record<string, Uint8Array> | undefined;
     for (const [k, e] of this.#texts ?? []) {
       const u = e.update();
@@ -165,8 +167,9 @@ export class Fork implements MutableSource {
     return Object.freeze(text ? (hasLww || !base ? { lww, text } : { text }) : { lww });
   }
 
-  /** Every field's value as it will be after commit. */
-  values(): Record<string, unknown> {
+  /** Every field's value as it will be after commit (read-only: it may be the fork's own record). */
+  values(): Readonly<Record<string, unknown>> {
+    if (!this.base && !this.#texts) return this.#writes;
     const out: Record<string, unknown> = this.base ? { ...this.base.values() } : {};
     for (const k in this.#writes) out[k] = this.#writes[k];
     for (const [k, e] of this.#texts ?? []) out[k] = e.toString();

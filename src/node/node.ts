@@ -68,6 +68,8 @@ export class Node implements NodeCore {
   readonly peers: PeerHub;
   readonly textClients = new TextClients(this.id);
   readonly #cache = new EntityCache();
+  // Models already added and their collections ensured: meta() answers these without the schema checks.
+  readonly #metas = new WeakMap<ModelClass, ModelMeta>();
   readonly #lock = new Serial();
   readonly #ensured = new Map<string, Promise<void>>();
   readonly #loading = new Map<string, Promise<Entity | undefined>>();
@@ -123,7 +125,12 @@ export class Node implements NodeCore {
   }
 
   meta(model: ModelClass): ModelMeta {
+    const known = this.#metas.get(model);
+    if (known && this.schema.get(known.collection) === known && this.#ensured.has(known.collection)) {
+      return known;
+    }
     const meta = this.schema.add(model);
+    this.#metas.set(model, meta);
     void this.ensureCollection(meta).catch((e: unknown) => this.errors$.next(e as Error));
     return meta;
   }

@@ -61,6 +61,8 @@ export class ServerSession {
   readonly #schema: ReturnType<typeof requestSchema>;
   #inFlight = 0;
   #commits: Promise<unknown> = Promise.resolve();
+  /** Commits of this connection not settled yet. */
+  #committing = 0;
   #closed = false;
 
   /** Checks a hello (protocol version first) and asks the policy agent to authenticate the peer. */
@@ -165,9 +167,17 @@ export class ServerSession {
       case 'getEvents':
         return { events: await this.#events(req.collection, req.ids) };
       case 'commit': {
-        // Chained so that one connection's commits apply in arrival order, whatever their checks cost.
-        const run = this.#commits.then(() => this.#commit(req.events));
-        this.#commits = run.catch(() => undefined);
+        // Chained so that one connection's commits apply in arrival order, whatever their checks cost; with
+        // none in flight the commit starts at once.
+        const run =
+          this.#committing === 0
+            ? this.#commit(req.events)
+            : this.#commits.then(() => this.#commit(req.events));
+        this.#committing++;
+        this.#commits = run.then(
+          () => void this.#committing--,
+          () => void this.#committing--,
+        );
         return run;
       }
       case 'subscribe':
@@ -195,8 +205,15 @@ export class ServerSession {
     const inBatch = new Set(events.map((e) => e.id));
     const wanted = new Map<string, Set<string>>();
     for (const e of events) {
+      let outside = false;
+      for (const p of e.parents) if (!inBatch.has(p)) outside = true;
+      if (!outside) continue;
+      // The usual case: the parents are the entity's current head, whose events this node holds (it stores
+      // an event before any head refers to it). No storage read needed.
+      const held = await this.#node.loadLocal(e.collection, e.entityId);
+      const head = held?.head;
       for (const p of e.parents) {
-        if (inBatch.has(p)) continue;
+        if (inBatch.has(p) || head?.includes(p)) continue;
         let set = wanted.get(e.collection);
         if (!set) wanted.set(e.collection, (set = new Set()));
         set.add(p);

@@ -17,6 +17,9 @@ export function rowOf(entity: Entity): Row {
   return { ...entity.values(), id: entity.id };
 }
 
+/** The filter of a collection the policy does not filter (materialize skips building its row). */
+const ALL_ROWS = (): boolean => true;
+
 /** A head as one comparable string. */
 export function headKey(entity: Entity): string {
   return entity.head.join(',');
@@ -69,7 +72,7 @@ export class Visibility {
           ? compilePredicate(
               bindSchema(parseSelection(text), (x) => meta.fields.get(x)?.type, meta.name).predicate,
             )
-          : () => true;
+          : ALL_ROWS;
         this.#compiled.set(collection, fn);
         return fn;
       })();
@@ -93,7 +96,7 @@ export class Visibility {
     for (const e of entities) {
       const filter = this.#compiled.get(e.collection);
       if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
-      if (e.exists && filter(rowOf(e))) states.push(wireStateOf(e));
+      if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) states.push(wireStateOf(e));
       else dropped.push({ collection: e.collection, id: e.id });
     }
     return { seq: ++this.#seq, states, gone: dropped };

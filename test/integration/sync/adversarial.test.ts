@@ -101,6 +101,19 @@ describe('adversarial frames', () => {
     const answer = await request(raw, { id: 4, kind: 'commit', events: [orphan] });
     expect(answer.error?.code).toBe('CAUSAL');
     expect(await node.context().fetch(Album, "name = 'Orphan'")).toEqual([]);
+    // An edit naming the entity's real head and a parent the server never saw is refused whole.
+    const head = [...(await node.context().get(Album, id)).head];
+    const halfForged = {
+      id: newId(),
+      entityId: id,
+      collection: 'album',
+      parents: [...head, newId()],
+      operations: { lww: { name: 'Forged' } },
+    };
+    expect((await request(raw, { id: 6, kind: 'commit', events: [halfForged] })).error?.code).toBe('CAUSAL');
+    const honest = { ...halfForged, id: newId(), parents: head, operations: { lww: { name: 'Edited' } } };
+    expect((await request(raw, { id: 7, kind: 'commit', events: [honest] })).ok).toBe(true);
+    expect((await node.context().get(Album, id)).name).toBe('Edited');
     const otherCollection = { ...genesis(), collection: 'secrets' };
     expect((await request(raw, { id: 5, kind: 'commit', events: [otherCollection] })).error?.code).toBe(
       'NOT_FOUND',

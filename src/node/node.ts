@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { Entity, type ApplyOptions } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '../errors/errors';
-import { planBatch, type OutsideParents } from '../event/batch-plan';
+import { planBatch, type BatchPlan, type OutsideParents } from '../event/batch-plan';
 import { clockEquals } from '../event/clock';
 import { isGenesis, type Event } from '../event/event';
 import { newId } from '../event/ids';
@@ -351,7 +351,7 @@ export class Node implements NodeCore {
     local: boolean,
     also: readonly EntityState[],
   ): Promise<EntityChange[]> {
-    const plan = await planBatch(events, (groups) => this.#knownEvents(groups));
+    const plan = this.#headPlan(events) ?? (await planBatch(events, (groups) => this.#knownEvents(groups)));
     const first = plan.waiting[0];
     if (first && local) {
       throw CausalError.create(
@@ -364,6 +364,18 @@ export class Node implements NodeCore {
     const changes = await this.#applyReady(plan.ready, ctx, local, also);
     for (const e of plan.ready) this.#staging.delete(e.id);
     return changes;
+  }
+
+  /**
+   * The plan of the usual remote commit, one event whose parents are all in the head of the live entity: those
+   * are applied here (a head only names applied events), so the event is ready without a storage read.
+   */
+  #headPlan(events: readonly Event[]): BatchPlan | undefined {
+    const [only] = events;
+    if (events.length !== 1 || !only || only.parents.length === 0) return undefined;
+    const head = this.#cache.get(only.collection, only.entityId)?.head;
+    if (!head || !only.parents.every((p) => head.includes(p))) return undefined;
+    return { ready: events, waiting: [] };
   }
 
   /**

@@ -58,15 +58,9 @@ function rawRows(
   b: { events: Event[]; states: EntityState[] },
 ): { events: unknown[][]; states: unknown[][] } {
   const writer = new RowWriter(d, '"album"', '"album_events"', materialisedColumns(spec));
-  const events = writer.events(b.events).flatMap((s) => chunkRows(s.params, 4));
+  const events = b.events.map((e) => writer.eventRow(e));
   const states = b.states.map((s) => writer.stateRow(s));
   return { events, states };
-}
-
-function chunkRows(flat: unknown[], width: number): unknown[][] {
-  const out: unknown[][] = [];
-  for (let i = 0; i < flat.length; i += width) out.push(flat.slice(i, i + width));
-  return out;
 }
 
 /** Times one engine.commit of a prebuilt batch (states and events of BULK albums), then closes the engine. */

@@ -15,47 +15,59 @@ export function materialisable(name: string): boolean {
   return !RESERVED.has(name) && /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(name);
 }
 
+/** What columnValue returns for a value its column cannot hold exactly (the column gets NULL, the row a flag). */
+export const MISFIT: unique symbol = Symbol('misfit');
+
+// A lone surrogate cannot be encoded as UTF-8, so the column would hold a different string than memory.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+type WellFormed = string & { isWellFormed?: () => boolean };
+const wellFormed: (s: string) => boolean =
+  typeof ('' as WellFormed).isWellFormed === 'function'
+    ? (s) => (s as WellFormed).isWellFormed?.() === true
+    : (s) => !LONE_SURROGATE.test(s);
+
+/**
+ * Converts a field value to what its column holds. A value of another type (a peer's model disagrees), an
+ * unsafe integer or a string the engine cannot store byte-exactly does not fit: the result is MISFIT, the
+ * column gets NULL and the row is flagged, so queries evaluate it in memory instead of trusting the column.
+ * (No object per call: this runs for every column of every state written.)
+ */
+export function columnValue(type: FieldType, value: unknown, dialect: Dialect): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'string':
+    case 'text':
+    case 'ref':
+    case 'date':
+      if (typeof value !== 'string' || !wellFormed(value)) return MISFIT;
+      // Postgres text cannot hold NUL characters.
+      if (dialect.kind === 'postgres' && value.includes('\u0000')) return MISFIT;
+      return value;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? value : MISFIT;
+    case 'integer':
+      return Number.isSafeInteger(value) ? value : MISFIT;
+    case 'boolean':
+      return typeof value === 'boolean' ? dialect.bool(value) : MISFIT;
+    case 'json': {
+      // The JSON column is a convenience copy; queries read `_values`, so a JSON value never flags the row.
+      const text = JSON.stringify(value);
+      if (dialect.kind === 'postgres' && /\\u0000|\\ud[89a-f]/i.test(text)) return null;
+      return text;
+    }
+  }
+}
+
 /** A materialised column value: `fits` is false when the value cannot be held exactly (it is stored as NULL). */
 export interface Fitted {
   readonly value: unknown;
   readonly fits: boolean;
 }
 
-const NULL: Fitted = { value: null, fits: true };
-const MISFIT: Fitted = { value: null, fits: false };
-
-// A lone surrogate cannot be encoded as UTF-8, so the column would hold a different string than memory.
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
-/**
- * Converts a field value to what its column holds. A value of another type (a peer's model disagrees), an
- * unsafe integer or a string the engine cannot store byte-exactly does not fit: the column gets NULL and the
- * row is flagged, so queries evaluate it in memory instead of trusting the column.
- */
+/** columnValue as a value and a flag. */
 export function fitValue(type: FieldType, value: unknown, dialect: Dialect): Fitted {
-  if (value === null || value === undefined) return NULL;
-  switch (type) {
-    case 'string':
-    case 'text':
-    case 'ref':
-    case 'date':
-      if (typeof value !== 'string' || LONE_SURROGATE.test(value)) return MISFIT;
-      // Postgres text cannot hold NUL characters.
-      if (dialect.kind === 'postgres' && value.includes('\u0000')) return MISFIT;
-      return { value, fits: true };
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? { value, fits: true } : MISFIT;
-    case 'integer':
-      return Number.isSafeInteger(value) ? { value, fits: true } : MISFIT;
-    case 'boolean':
-      return typeof value === 'boolean' ? { value: dialect.bool(value), fits: true } : MISFIT;
-    case 'json': {
-      // The JSON column is a convenience copy; queries read `_values`, so a JSON value never flags the row.
-      const text = JSON.stringify(value);
-      if (dialect.kind === 'postgres' && /\\u0000|\\ud[89a-f]/i.test(text)) return NULL;
-      return { value: text, fits: true };
-    }
-  }
+  const v = columnValue(type, value, dialect);
+  return v === MISFIT ? { value: null, fits: false } : { value: v, fits: true };
 }
 
 /** True when a literal of this JS type can be compared in SQL against the column of a field type. */

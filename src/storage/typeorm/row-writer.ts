@@ -1,99 +1,161 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { type EntityState } from '../../entity/entity-state';
-import { encodeOperations } from '../../event/codec';
-import { type Event } from '../../event/event';
+import { type Event, type Operations } from '../../event/event';
 import { type ColumnSpec } from '../engine';
-import { EVENT_COLUMNS, SYSTEM_COLUMNS, fitValue } from './columns';
+import { EVENT_COLUMNS, MISFIT, SYSTEM_COLUMNS, columnValue } from './columns';
 import { type Dialect } from './dialect';
-import { encodeState } from './state-codec';
+import { clockJson, encodeState, textJson } from './state-codec';
 
 /** Stays under SQLite's default limit of 32766 bound parameters per statement (Postgres allows 65535). */
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 500;
+/** Statements of up to this many rows are prepared by name too (the usual small commits). */
+const NAMED_UP_TO = 4;
 
 /** A statement and its bound values. */
 export interface Statement {
   readonly sql: string;
   readonly params: unknown[];
+  /** A name to prepare the statement under (once per connection), for statements that recur. */
+  readonly name?: string;
+}
+
+/** The prepared single-row statements of one collection on one SQLite connection. */
+export interface SqliteInserts {
+  /** Binds an event row (see RowWriter.eventRow). */
+  readonly event: Database.Statement<unknown[]>;
+  /** Binds a state row (see RowWriter.stateRow). */
+  readonly state: Database.Statement<unknown[]>;
 }
 
 /**
- * Builds the multi-row INSERT statements of a commit for one collection: events are inserted with
- * ON CONFLICT DO NOTHING (re-applying a known event is a no-op), states are upserted. The SQL text depends
- * only on the table and the row count, so full chunks reuse one prepared statement.
+ * Builds the rows and INSERT statements of a commit for one collection: events are inserted with
+ * ON CONFLICT DO NOTHING (re-applying a known event is a no-op), states are upserted.
+ *
+ * Postgres gets multi-row statements (`events`, `states`) whose text depends only on the table and the row
+ * count, so full chunks reuse one statement text. SQLite gets single-row statements prepared once on its
+ * connection (`sqlite`): better-sqlite3 binds and steps them synchronously, as fast as the driver allows.
  */
 export class RowWriter {
   readonly #d: Dialect;
   readonly #stateTable: string;
   readonly #eventTable: string;
   readonly #columns: readonly ColumnSpec[];
-  readonly #sql = new Map<string, string>();
+  readonly #stateNames: readonly string[];
+  readonly #sql = new Map<string, { readonly text: string; readonly name: string | undefined }>();
+  #sqlite: { readonly db: Database.Database; readonly inserts: SqliteInserts } | undefined;
 
   constructor(d: Dialect, stateTable: string, eventTable: string, columns: readonly ColumnSpec[]) {
     this.#d = d;
     this.#stateTable = stateTable;
     this.#eventTable = eventTable;
     this.#columns = columns;
+    this.#stateNames = [...SYSTEM_COLUMNS, ...columns.map((c) => c.name)];
   }
 
-  /** The event rows' statements. */
+  /** One event row: id, entity id, parents, operations (written into `into` when given, for reuse). */
+  eventRow(e: Event, into: unknown[] = new Array<unknown>(EVENT_COLUMNS.length)): unknown[] {
+    into[0] = e.id;
+    into[1] = e.entityId;
+    into[2] = clockJson(e.parents);
+    into[3] = operationsJson(e.operations);
+    return into;
+  }
+
+  /** The event rows' statements (Postgres). */
   events(events: readonly Event[]): Statement[] {
-    const rows = events.map((e) => [
-      e.id,
-      e.entityId,
-      JSON.stringify(e.parents),
-      encodeOperations(e.operations),
-    ]);
-    return this.#chunks('e', rows, EVENT_COLUMNS.length, (n) =>
-      this.#insert(this.#eventTable, EVENT_COLUMNS, n, 'DO NOTHING'),
+    return this.#chunks(
+      'e',
+      events.map((e) => this.eventRow(e)),
+      EVENT_COLUMNS.length,
+      (n) => this.#insert(this.#eventTable, EVENT_COLUMNS, n, 'DO NOTHING'),
     );
   }
 
-  /** The state rows' statements (upserts). */
+  /** The state rows' statements (upserts; Postgres). */
   states(states: readonly EntityState[]): Statement[] {
-    const names = [...SYSTEM_COLUMNS, ...this.#columns.map((c) => c.name)];
-    const update = names
-      .filter((n) => n !== 'id')
-      .map((n) => `${this.#d.quote(n)} = EXCLUDED.${this.#d.quote(n)}`)
-      .join(', ');
-    const rows = states.map((s) => this.stateRow(s));
-    return this.#chunks('s', rows, names.length, (n) =>
-      this.#insert(this.#stateTable, names, n, `DO UPDATE SET ${update}`),
+    return this.#chunks(
+      's',
+      states.map((s) => this.stateRow(s)),
+      this.#stateNames.length,
+      (n) => this.#insert(this.#stateTable, this.#stateNames, n, this.#upsert()),
     );
   }
 
-  /** One state row: id, head, deleted, mismatch, state, values, then the materialised columns. */
-  stateRow(s: EntityState): unknown[] {
+  /** The single-row insert statements of this collection, prepared once on a SQLite connection. */
+  sqlite(db: Database.Database): SqliteInserts {
+    if (this.#sqlite?.db !== db) {
+      const inserts: SqliteInserts = {
+        event: db.prepare<unknown[]>(this.#insert(this.#eventTable, EVENT_COLUMNS, 1, 'DO NOTHING')),
+        state: db.prepare<unknown[]>(this.#insert(this.#stateTable, this.#stateNames, 1, this.#upsert())),
+      };
+      this.#sqlite = { db, inserts };
+    }
+    return this.#sqlite.inserts;
+  }
+
+  /**
+   * One state row: id, head, deleted, mismatch, state, values, then the materialised columns (written into
+   * `into` when given, for reuse).
+   */
+  stateRow(s: EntityState, into: unknown[] = new Array<unknown>(this.#stateNames.length)): unknown[] {
     const enc = encodeState(s);
-    const row: unknown[] = [s.id, enc.head, s.deleted ? 1 : 0, 0, enc.state, enc.values];
+    const row = into;
+    row[0] = s.id;
+    row[1] = enc.head;
+    row[2] = s.deleted ? 1 : 0;
+    row[3] = 0;
+    row[4] = enc.state;
+    row[5] = enc.values;
     let mismatch = false;
+    let k = SYSTEM_COLUMNS.length;
     for (const c of this.#columns) {
-      const fitted = fitValue(c.type, s.values[c.name], this.#d);
-      if (!fitted.fits) mismatch = true;
-      row.push(fitted.value);
+      const v = columnValue(c.type, s.values[c.name], this.#d);
+      if (v === MISFIT) mismatch = true;
+      row[k++] = v === MISFIT ? null : v;
     }
     // A lone surrogate (escaped by JSON.stringify) does not survive SQL's JSON functions, and Postgres cannot
     // turn it or a NUL into text: such rows are checked in memory (on Postgres their values live in `_state` only).
-    const pg = this.#d.kind === 'postgres';
-    if (pg ? /\\ud[89a-f]|\\u0000/i.test(enc.values) : /\\ud[89a-f]/i.test(enc.values)) {
-      if (pg) row[5] = null;
-      mismatch = true;
+    if (enc.values.includes('\\u')) {
+      const pg = this.#d.kind === 'postgres';
+      if (pg ? /\\ud[89a-f]|\\u0000/i.test(enc.values) : /\\ud[89a-f]/i.test(enc.values)) {
+        if (pg) row[5] = null;
+        mismatch = true;
+      }
     }
     if (mismatch) row[3] = 1;
     return row;
+  }
+
+  #upsert(): string {
+    const q = (n: string): string => this.#d.quote(n);
+    const sets = this.#stateNames.filter((n) => n !== 'id').map((n) => `${q(n)} = EXCLUDED.${q(n)}`);
+    return `DO UPDATE SET ${sets.join(', ')}`;
   }
 
   #chunks(tag: string, rows: unknown[][], width: number, sql: (n: number) => string): Statement[] {
     const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / width)));
     const out: Statement[] = [];
     for (let i = 0; i < rows.length; i += size) {
-      const chunk = rows.slice(i, i + size);
-      const key = `${tag}${chunk.length}`;
+      const n = Math.min(size, rows.length - i);
+      const key = `${tag}${n}`;
       let text = this.#sql.get(key);
       if (text === undefined) {
-        text = sql(chunk.length);
+        const t = sql(n);
+        // Full chunks and small commits recur: they are prepared once per connection under a name derived
+        // from their text. Other sizes are one-offs and stay unnamed.
+        const recurs = n === size || n <= NAMED_UP_TO;
+        text = {
+          text: t,
+          name: recurs ? `ankurah_${createHash('sha1').update(t).digest('hex')}` : undefined,
+        };
         this.#sql.set(key, text);
       }
-      out.push({ sql: text, params: chunk.flat() });
+      const params = new Array<unknown>(n * width);
+      let k = 0;
+      for (let r = i; r < i + n; r++) for (const v of rows[r] as unknown[]) params[k++] = v;
+      out.push(text.name ? { sql: text.text, params, name: text.name } : { sql: text.text, params });
     }
     return out;
   }
@@ -109,4 +171,12 @@ export class RowWriter {
     const cols = names.map((n) => this.#d.quote(n)).join(', ');
     return `INSERT INTO ${table} (${cols}) VALUES ${tuples.join(', ')} ON CONFLICT (${this.#d.quote('id')}) ${onConflict}`;
   }
+}
+
+/** The JSON of encodeOperations, built without intermediate objects (and base64 through Buffer). */
+function operationsJson(ops: Operations): string {
+  let out = ops.lww ? `{"lww":${JSON.stringify(ops.lww)}` : '';
+  if (ops.text) out += `${out ? ',' : '{'}"text":${textJson(ops.text)}`;
+  if (ops.delete) out += `${out ? ',' : '{'}"delete":true`;
+  return out ? `${out}}` : '{}';
 }

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+import { type PoolClient } from 'pg';
 import { type DataSource, type ObjectLiteral, type QueryRunner, type SelectQueryBuilder } from 'typeorm';
 import { type EntityState } from '../../entity/entity-state';
 import { StorageError } from '../../errors/errors';
@@ -159,34 +161,57 @@ export class SqlStorage implements StorageEngine {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#checkOpen();
-    const names = new Set([
-      ...batch.events.map((e) => e.collection),
-      ...batch.states.map((s) => s.collection),
-    ]);
-    for (const name of names) if (!this.#known.has(name)) await this.ensureCollection({ name, columns: [] });
-    const statements: Statement[] = [];
-    for (const name of names) {
-      const writer = this.#writer(name);
-      const events = dedupe(batch.events.filter((e) => e.collection === name));
-      statements.push(...writer.events(events));
+    const groups = byCollection(batch);
+    for (const name of groups.keys()) {
+      if (!this.#known.has(name)) await this.ensureCollection({ name, columns: [] });
     }
-    // Events before states: a state never refers to an event that is not kept.
-    for (const name of names) {
-      const writer = this.#writer(name);
-      const states = dedupe(batch.states.filter((s) => s.collection === name));
-      statements.push(...writer.states(states));
+    if (batch.events.length === 0 && batch.states.length === 0) return;
+    const what = `committing ${batch.events.length} events and ${batch.states.length} states`;
+    if (this.#d.kind === 'sqlite') {
+      // One synchronous transaction on the connection: rows are built and bound one at a time through
+      // statements prepared once, with no query-runner round trip per statement.
+      await this.#direct((db) => {
+        const writers = [...groups].map(([name, g]) => ({ w: this.#writer(name), g }));
+        db.transaction(() => {
+          // Events before states: a state never refers to an event that is not kept.
+          // Each row is bound as soon as it is built, so one array per collection serves every row.
+          for (const { w, g } of writers) {
+            const insert = w.sqlite(db).event;
+            const row: unknown[] = [];
+            for (const e of g.events) insert.run(w.eventRow(e, row));
+          }
+          for (const { w, g } of writers) {
+            const insert = w.sqlite(db).state;
+            const row: unknown[] = [];
+            for (const s of g.states) insert.run(w.stateRow(s, row));
+          }
+        })();
+      }, what);
+      return;
     }
-    if (statements.length === 0) return;
     await this.#runner(async (qr) => {
-      await qr.startTransaction();
+      const statements: Statement[] = [];
+      // A multi-row statement must not name one id twice. As with one row at a time: the first copy of an
+      // event stays, the last copy of a state wins.
+      for (const [name, g] of groups)
+        statements.push(...this.#writer(name).events(dedupe(g.events, 'first')));
+      for (const [name, g] of groups) statements.push(...this.#writer(name).states(dedupe(g.states, 'last')));
+      // The pg connection itself: recurring statements are prepared once per connection (by name), and
+      // no query-runner bookkeeping runs per statement.
+      const client = (await qr.connect()) as PoolClient;
+      await client.query('BEGIN');
       try {
-        for (const s of statements) await qr.query(s.sql, s.params);
-        await qr.commitTransaction();
+        for (const s of statements) {
+          await client.query(
+            s.name ? { name: s.name, text: s.sql, values: s.params } : { text: s.sql, values: s.params },
+          );
+        }
+        await client.query('COMMIT');
       } catch (e) {
-        await qr.rollbackTransaction().catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
-    }, `committing ${batch.events.length} events and ${batch.states.length} states`);
+    }, what);
   }
 
   async getState(collection: string, id: string): Promise<EntityState | undefined> {
@@ -327,6 +352,20 @@ export class SqlStorage implements StorageEngine {
     return (await qr.query(sql, values)) as R[];
   }
 
+  /** Runs fn on SQLite's better-sqlite3 connection, serialised with every other use of it; wraps failures. */
+  async #direct<T>(fn: (db: Database.Database) => T, what: string): Promise<T> {
+    return (this.#serial ?? new Serial()).run(async () => {
+      try {
+        const db = (this.dataSource.driver as unknown as { databaseConnection?: Database.Database })
+          .databaseConnection;
+        if (!db?.open) throw new Error('the SQLite connection is not open');
+        return fn(db);
+      } catch (e) {
+        throw e instanceof StorageError ? e : StorageError.wrap(what, e);
+      }
+    });
+  }
+
   /** Runs fn on a query runner (serialised on SQLite, a pooled connection on Postgres); wraps failures. */
   async #runner<T>(fn: (qr: QueryRunner) => Promise<T>, what = 'opening storage'): Promise<T> {
     const run = async (): Promise<T> => {
@@ -348,9 +387,22 @@ export class SqlStorage implements StorageEngine {
   }
 }
 
-function dedupe<T extends { readonly id: string }>(items: readonly T[]): T[] {
+/** The events and states of a batch by collection, in first-appearance order. */
+function byCollection(batch: CommitBatch): Map<string, { events: Event[]; states: EntityState[] }> {
+  const out = new Map<string, { events: Event[]; states: EntityState[] }>();
+  const group = (name: string): { events: Event[]; states: EntityState[] } => {
+    let g = out.get(name);
+    if (!g) out.set(name, (g = { events: [], states: [] }));
+    return g;
+  };
+  for (const e of batch.events) group(e.collection).events.push(e);
+  for (const s of batch.states) group(s.collection).states.push(s);
+  return out;
+}
+
+function dedupe<T extends { readonly id: string }>(items: readonly T[], keep: 'first' | 'last'): T[] {
   const byId = new Map<string, T>();
-  for (const item of items) byId.set(item.id, item);
+  for (const item of items) if (keep === 'last' || !byId.has(item.id)) byId.set(item.id, item);
   return byId.size === items.length ? [...items] : [...byId.values()];
 }
 

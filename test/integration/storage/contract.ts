@@ -189,6 +189,29 @@ export function storageContract(
       expect(await engine.entityEvents('album', id)).toEqual([first]);
     });
 
+    test('one batch naming an id twice: the first copy of the event stays, the last copy of the state wins', async () => {
+      const id = newId();
+      const event = (name: string): Event => ({
+        id,
+        entityId: id,
+        collection: 'album',
+        parents: [],
+        operations: { lww: { name } },
+      });
+      const state = (name: string): EntityState => ({
+        id,
+        collection: 'album',
+        head: [id],
+        deleted: false,
+        lww: { name: [[name, id]] },
+        text: {},
+        values: { name },
+      });
+      await engine.commit({ events: [event('a'), event('b')], states: [state('a'), state('b')] });
+      expect(await engine.getEvents('album', [id])).toEqual([event('a')]);
+      expect(await engine.getState('album', id)).toEqual(state('b'));
+    });
+
     test('commit keeps events and states of several collections; new collections are created on demand', async () => {
       const a = newId();
       const b = newId();

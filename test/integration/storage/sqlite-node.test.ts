@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StorageError } from 'ankurah';
+import Database from 'better-sqlite3';
+import { Node, StorageError } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
+import { Album } from '../../fixtures/models';
 import { nodeOnStorage } from './faults';
 
 const dir = mkdtempSync(join(tmpdir(), 'ankurah-sqlite-node-'));
@@ -67,5 +69,89 @@ describe('opening SQLite storage', () => {
     const [busy] = await s.dataSource.query('PRAGMA busy_timeout');
     expect([mode?.journal_mode, fk?.foreign_keys, busy?.timeout]).toEqual(['wal', 1, 1234]);
     await s.close();
+  });
+});
+
+/** The better-sqlite3 handle under a SqliteStorage. */
+function handleOf(storage: SqliteStorage): Database.Database {
+  return (storage.dataSource.driver as unknown as { databaseConnection: Database.Database })
+    .databaseConnection;
+}
+
+/** Counts rows of a table on a separate, read-only connection to the file. */
+function countOn(path: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare(sql).get(...params) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a SQLite connection closed under the engine', () => {
+  // A SQLite commit runs synchronously in one call, so nothing else can close the connection part-way; the
+  // closest thing is code the commit itself runs (here a SQL function in a trigger at the second entity).
+  test('closing it from inside a commit, at its second entity, is refused: the commit fails whole, the node keeps serving', async () => {
+    const storage = await SqliteStorage.open(current);
+    const node = await Node.durable(storage, { models: [Album] });
+    const db = handleOf(storage);
+    db.function('close_connection', () => {
+      db.close();
+      return 0;
+    });
+    db.exec(
+      `CREATE TRIGGER closer BEFORE INSERT ON "album" WHEN NEW."name" = 'close' BEGIN SELECT close_connection(); END`,
+    );
+    const ctx = node.context();
+    const t0 = ctx.begin();
+    const kept = await t0.create(Album, { name: 'Kept', artist: 'A', year: 2000, notes: '' });
+    await t0.commit();
+
+    const t1 = ctx.begin();
+    const first = await t1.create(Album, { name: 'First', artist: 'A', year: 2000, notes: '' });
+    const closing = await t1.create(Album, { name: 'close', artist: 'A', year: 2000, notes: '' });
+    (await t1.edit(Album, kept.id)).year = 2001;
+    const err = (await t1.commit().catch((e: unknown) => e)) as StorageError;
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toMatch(/committing .*busy executing a query/);
+    expect(db.open).toBe(true);
+
+    const ids = [first.id, closing.id];
+    const inList = ids.map(() => '?').join(', ');
+    expect(
+      countOn(current, `SELECT count(*) AS n FROM "album_events" WHERE "entity_id" IN (${inList})`, ...ids),
+    ).toBe(0);
+    expect(countOn(current, `SELECT count(*) AS n FROM "album" WHERE "id" IN (${inList})`, ...ids)).toBe(0);
+    expect(countOn(current, 'SELECT count(*) AS n FROM "album_events" WHERE "entity_id" = ?', kept.id)).toBe(
+      1,
+    );
+
+    const t2 = ctx.begin();
+    await t2.create(Album, { name: 'After', artist: 'A', year: 2005, notes: '' });
+    (await t2.edit(Album, kept.id)).year = 2002;
+    await t2.commit();
+    expect((await ctx.fetch(Album, 'true ORDER BY name')).map((v) => [v.name, v.year])).toEqual([
+      ['After', 2005],
+      ['Kept', 2002],
+    ]);
+    await node.close();
+  });
+
+  test('a connection closed before a commit: StorageError, nothing written', async () => {
+    const storage = await SqliteStorage.open(current);
+    await storage.ensureCollection({ name: 'm', columns: [] });
+    handleOf(storage).close();
+    const id = '01J00000000000000000000000';
+    const err = (await storage
+      .commit({
+        events: [{ id, entityId: id, collection: 'm', parents: [], operations: { lww: { a: 1 } } }],
+        states: [{ id, collection: 'm', head: [id], deleted: false, lww: {}, text: {}, values: { a: 1 } }],
+      })
+      .catch((e: unknown) => e)) as StorageError;
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toMatch(/committing 1 events and 1 states: .*not open/);
+    await storage.close();
+    expect(countOn(current, 'SELECT count(*) AS n FROM "m_events"')).toBe(0);
+    expect(countOn(current, 'SELECT count(*) AS n FROM "m"')).toBe(0);
   });
 });

@@ -1,19 +1,24 @@
 /* Core benchmark: creates and edits on an in-memory durable node vs plain objects with ULID ids in a Map. */
 import 'reflect-metadata';
-import { validate } from 'class-validator';
+import { validate, validateSync } from 'class-validator';
 import { MemoryStorage, Node } from 'ankurah';
 import { newId } from '../src/event/ids';
 import { Album } from '../samples/albums/models';
 import { rate, row, time } from './stats';
 
 const N = 10_000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 function data(i: number): { name: string; artist: string; year: number; notes: string } {
   return { name: `Album ${i}`, artist: `Artist ${i % 100}`, year: 1950 + (i % 100), notes: '' };
 }
 
-async function baseline(): Promise<{ create: number; edit: number; validation: number }> {
+async function baseline(): Promise<{
+  create: number;
+  edit: number;
+  validation: number;
+  validationSync: number;
+}> {
   const map = new Map<string, Record<string, unknown>>();
   const ids: string[] = [];
   const create = await time(() => {
@@ -35,7 +40,13 @@ async function baseline(): Promise<{ create: number; edit: number; validation: n
       await validate(o, { forbidUnknownValues: false });
     }
   });
-  return { create, edit, validation };
+  const validationSync = await time(() => {
+    for (let i = 0; i < N; i++) {
+      const o = Object.assign(Object.create(Album.prototype) as object, data(i));
+      validateSync(o, { forbidUnknownValues: false });
+    }
+  });
+  return { create, edit, validation, validationSync };
 }
 
 async function framework(): Promise<{ oneTrx: number; manyTrx: number; edits: number }> {
@@ -65,18 +76,28 @@ async function framework(): Promise<{ oneTrx: number; manyTrx: number; edits: nu
   return { oneTrx, manyTrx, edits };
 }
 
-/** Best of several rounds: the first rounds include JIT warm-up for both sides. */
-async function best<T extends Record<string, number>>(fn: () => Promise<T>): Promise<T> {
-  const out: Record<string, number> = { ...(await fn()) };
-  for (let r = 1; r < ROUNDS; r++) {
-    for (const [k, v] of Object.entries(await fn())) out[k] = Math.min(out[k] ?? v, v);
+/** Best of several rounds of each side, alternating (so machine load and GC luck hit both alike). */
+async function best(): Promise<{
+  base: Awaited<ReturnType<typeof baseline>>;
+  fw: Awaited<ReturnType<typeof framework>>;
+}> {
+  const lowest = <T extends Record<string, number>>(acc: T | undefined, next: T): T => {
+    if (!acc) return next;
+    const out: Record<string, number> = { ...acc };
+    for (const [k, v] of Object.entries(next)) out[k] = Math.min(out[k] ?? v, v);
+    return out as T;
+  };
+  let base: Awaited<ReturnType<typeof baseline>> | undefined;
+  let fw: Awaited<ReturnType<typeof framework>> | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    base = lowest(base, await baseline());
+    fw = lowest(fw, await framework());
   }
-  return out as T;
+  return { base: base as NonNullable<typeof base>, fw: fw as NonNullable<typeof fw> };
 }
 
 export async function run(): Promise<void> {
-  const base = await best(baseline);
-  const fw = await best(framework);
+  const { base, fw } = await best();
   console.log(
     `core: ${N.toLocaleString('en-US')} albums, MemoryStorage, durable node, best of ${ROUNDS} rounds`,
   );
@@ -84,6 +105,13 @@ export async function run(): Promise<void> {
   row('baseline: Map create (ULID ids, plain objects)', base.create.toFixed(1), rate(N, base.create), '1.0');
   const v = base.validation;
   row('class-validator validate() alone, per album', v.toFixed(1), rate(N, v), (v / base.create).toFixed(1));
+  const vs = base.validationSync;
+  row(
+    'class-validator validateSync() alone (commit uses)',
+    vs.toFixed(1),
+    rate(N, vs),
+    (vs / base.create).toFixed(1),
+  );
   row(
     'create + commit, one transaction',
     fw.oneTrx.toFixed(1),

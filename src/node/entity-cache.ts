@@ -58,3 +58,30 @@ interface Bucket {
   /** The size at which the next sweep runs. */
   sweepAt: number;
 }
+
+/**
+ * The change of an entity new to this node (just created here or first received). It joins the cache only
+ * when something reads `entity` (a live query taking it, a subscriber of node.changes$): a bulk write nobody
+ * watches then never pays for a weak reference per entity. Until then nothing else can hold it, and a read
+ * from storage meanwhile yields the cached instance that `entity` then returns.
+ */
+export class FreshChange {
+  readonly before = null;
+  readonly #raw: Entity;
+  readonly #cache: EntityCache;
+  #claimed: Entity | undefined;
+
+  constructor(raw: Entity, cache: EntityCache) {
+    this.#raw = raw;
+    this.#cache = cache;
+  }
+
+  get entity(): Entity {
+    this.#claimed ??= this.#cache.get(this.#raw.collection, this.#raw.id) ?? this.#cache.put(this.#raw);
+    return this.#claimed;
+  }
+
+  get unclaimed(): Entity {
+    return this.#claimed ?? this.#raw;
+  }
+}

@@ -15,7 +15,7 @@ import { Reactor } from '../reactor/reactor';
 import { type StorageEngine } from '../storage/engine';
 import { Serial } from '../storage/serial';
 import { Context } from './context';
-import { EntityCache } from './entity-cache';
+import { EntityCache, FreshChange } from './entity-cache';
 import { type NodeCore } from './node-core';
 import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
@@ -477,9 +477,11 @@ export class Node implements NodeCore {
     }
     const changes: EntityChange[] = [];
     for (const w of touched) {
-      if (w.fresh) this.#cache.put(w.primary);
-      else w.primary.adopt(w.next, w.changed);
-      if (w.changed) changes.push({ entity: w.primary, before: w.before });
+      if (w.fresh) changes.push(new FreshChange(w.primary, this.#cache));
+      else {
+        w.primary.adopt(w.next, w.changed);
+        if (w.changed) changes.push({ entity: w.primary, before: w.before });
+      }
     }
     if (changes.length > 0) this.changes$.next({ changes });
     return changes;

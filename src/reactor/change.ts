@@ -5,7 +5,13 @@ export type Row = Readonly<Record<string, unknown>>;
 
 /** One entity changed by a commit or a remote batch, as the node reports it. */
 export interface ReactorChange {
+  /** The live entity. Reading it may make the entity the node's shared instance (see `unclaimed`). */
   readonly entity: Entity;
+  /**
+   * The entity without making it shared, when the node has not shared it yet (an entity new to the node):
+   * the reactor matches on this and reads `entity` only for changes some watch takes.
+   */
+  readonly unclaimed?: Entity;
   /** Values before the change (unused by the reactor, which trusts its own membership sets instead). */
   readonly before: Readonly<Record<string, unknown>> | null;
 }

@@ -84,16 +84,20 @@ export class Reactor {
     if (this.#watches.size === 0) return;
     const routed = new Map<Watch, Candidate[]>();
     try {
-      for (const { entity } of batch.changes) {
-        const candidate: Candidate = { entity, row: rowOf(entity) };
+      for (const change of batch.changes) {
+        const raw = change.unclaimed ?? change.entity;
+        const row = rowOf(raw);
+        let candidate: Candidate | undefined;
         const add = (w: Watch): void => {
+          // Only a change some watch takes needs the shared entity.
+          candidate ??= { entity: change.entity, row };
           const list = routed.get(w);
           if (!list) routed.set(w, [candidate]);
           else if (list[list.length - 1] !== candidate) list.push(candidate);
         };
-        if (candidate.row) this.#index.candidates(entity.collection, candidate.row, add);
-        this.#members.get(key(entity.collection, entity.id))?.forEach(add);
-        this.#loading.get(entity.collection)?.forEach(add);
+        if (row) this.#index.candidates(raw.collection, row, add);
+        this.#members.get(key(raw.collection, raw.id))?.forEach(add);
+        this.#loading.get(raw.collection)?.forEach(add);
       }
     } catch (e) {
       this.#report(e instanceof Error ? e : new Error(String(e)));

@@ -39,6 +39,7 @@ const NOOP: ApplyResult = Object.freeze({ outcome: 'noop', changed: false });
 const APPLIED_CHANGED: ApplyResult = Object.freeze({ outcome: 'applied', changed: true });
 const APPLIED_SAME: ApplyResult = Object.freeze({ outcome: 'applied', changed: false });
 const NO_IDS: ReadonlySet<string> = new Set();
+const ALWAYS = (): boolean => true;
 const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
 
 /**
@@ -189,6 +190,14 @@ export class Entity implements ViewSource {
     retriever: EventRetriever,
     options: ApplyOptions = {},
   ): Promise<ApplyResult> {
+    return this.applyWithoutWalk(event) ?? this.#merge(event, retriever, options);
+  }
+
+  /**
+   * applyEvent for the cases that need no causal walk (already applied, creation, parents equal to the head):
+   * synchronous; undefined when the event needs a merge (call applyEvent). Throws as applyEvent does.
+   */
+  applyWithoutWalk(event: Event): ApplyResult | undefined {
     if (this.#head.includes(event.id)) return NOOP;
     if (event.entityId !== this.id || event.collection !== this.collection) {
       throw CausalError.create(
@@ -202,7 +211,7 @@ export class Entity implements ViewSource {
           `event ${event.id} of ${this.collection}/${this.id} needs history this node does not hold`,
         );
       }
-      return this.#commit(event, 'applied', () => true, NO_IDS);
+      return this.#commit(event, 'applied', ALWAYS, NO_IDS);
     }
     if (event.parents.length === 0) {
       if (isGenesis(event)) return NOOP;
@@ -212,8 +221,12 @@ export class Entity implements ViewSource {
     }
     if (clockEquals(event.parents, this.#head)) {
       this.#rejectAfterDelete(event, this.deleted);
-      return this.#commit(event, 'applied', () => true, new Set(this.#head));
+      return this.#commit(event, 'applied', ALWAYS, new Set(this.#head));
     }
+    return undefined;
+  }
+
+  async #merge(event: Event, retriever: EventRetriever, options: ApplyOptions): Promise<ApplyResult> {
     const budget = options.budget;
     const newest = this.#head[this.#head.length - 1] as string;
     // An event whose parents are all head members cannot be in the past of the (antichain) head.
@@ -303,7 +316,8 @@ export class Entity implements ViewSource {
     let changed = !this.exists;
     // Text first: a malformed Yjs update throws before anything else has changed.
     if (ops.text && this.#text.apply(ops.text).length > 0) changed = true;
-    if (ops.lww && this.#lww.apply(event.id, ops.lww, (id) => below(id) === true).length > 0) changed = true;
+    const isAncestor = below === ALWAYS ? ALWAYS : (id: string): boolean => below(id) === true;
+    if (ops.lww && this.#lww.apply(event.id, ops.lww, isAncestor).length > 0) changed = true;
     if (ops.delete) {
       changed ||= !this.deleted;
       this.#tombstones = [...this.#tombstones, event.id].sort();

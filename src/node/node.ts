@@ -458,7 +458,7 @@ export class Node implements NodeCore {
         work?.set(key, w);
         all.push(w);
       }
-      const result = await w.next.applyEvent(event, retriever, options);
+      const result = w.next.applyWithoutWalk(event) ?? (await w.next.applyEvent(event, retriever, options));
       if (result.outcome === 'noop') continue;
       applied.push(event);
       w.touched = true;

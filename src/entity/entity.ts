@@ -69,6 +69,27 @@ export class Entity implements ViewSource {
     this.#load(state);
   }
 
+  /**
+   * The state an entity reaches by applying only its creation event, when that event writes LWW fields alone
+   * (no text, no delete): what `new Entity(...)`, `applyEvent` and `state()` give, without building the entity.
+   * Undefined for any other event.
+   */
+  static genesisState(event: Event): EntityState | undefined {
+    const ops = event.operations;
+    if (!isGenesis(event) || ops.text || ops.delete) return undefined;
+    observeId(event.id);
+    const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
+    return Object.freeze({
+      id: event.entityId,
+      collection: event.collection,
+      head: Object.freeze([event.id]),
+      deleted: false,
+      lww: state,
+      text: TextBackend.EMPTY,
+      values: Object.freeze(values),
+    });
+  }
+
   #load(state: Partial<EntityState>): void {
     this.#head = state.head ?? EMPTY_CLOCK;
     for (const h of this.#head) observeId(h);

@@ -438,6 +438,21 @@ export class Node implements NodeCore {
         const cached = this.#cache.get(event.collection, event.entityId);
         // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
         const isNew = this.durable && !cached && isGenesis(event);
+        // A transaction's plain creation: its state is computed directly, no entity is built until one is read.
+        const created = isNew && local ? Entity.genesisState(event) : undefined;
+        if (created) {
+          all.push({
+            primary: undefined,
+            next: undefined,
+            created,
+            before: null,
+            fresh: true,
+            touched: true,
+            changed: true,
+          });
+          applied.push(event);
+          continue;
+        }
         const primary =
           cached ??
           (isNew ? undefined : await this.loadLocal(event.collection, event.entityId)) ??
@@ -454,11 +469,12 @@ export class Node implements NodeCore {
           }
           if (!fresh) editing.add(primary);
         }
-        w = { primary, next, before, fresh, touched: false, changed: false };
+        w = { primary, next, created: undefined, before, fresh, touched: false, changed: false };
         work?.set(key, w);
         all.push(w);
       }
-      const result = w.next.applyWithoutWalk(event) ?? (await w.next.applyEvent(event, retriever, options));
+      const next = w.next as Entity;
+      const result = next.applyWithoutWalk(event) ?? (await next.applyEvent(event, retriever, options));
       if (result.outcome === 'noop') continue;
       applied.push(event);
       w.touched = true;
@@ -466,19 +482,18 @@ export class Node implements NodeCore {
     }
     if (applied.length === 0 && also.length === 0) return [];
     const touched = all.filter((w) => w.touched);
-    await this.#checkPolicy(touched, ctx, local);
+    const states = touched.map((w) => w.created ?? (w.next as Entity).state());
+    await this.#checkPolicy(touched, states, ctx, local);
     try {
-      await this.storage.commit({
-        events: applied,
-        states: [...touched.map((w) => w.next.state()), ...also],
-      });
+      await this.storage.commit({ events: applied, states: also.length > 0 ? [...states, ...also] : states });
     } catch (e) {
       throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
     }
     const changes: EntityChange[] = [];
-    for (const w of touched) {
-      if (w.fresh) changes.push(new FreshChange(w.primary, this.#cache));
-      else {
+    for (let i = 0; i < touched.length; i++) {
+      const w = touched[i] as Work;
+      if (w.fresh) changes.push(new FreshChange(w.primary, states[i] as EntityState, this.#cache));
+      else if (w.primary && w.next) {
         w.primary.adopt(w.next, w.changed);
         if (w.changed) changes.push({ entity: w.primary, before: w.before });
       }
@@ -487,27 +502,31 @@ export class Node implements NodeCore {
     return changes;
   }
 
+  /** Checks each staged change (`states[i]` is `work[i]`'s new state) against validation and the policy. */
   async #checkPolicy(
-    work: Iterable<{ next: Entity; before: Record<string, unknown> | null }>,
+    work: readonly { readonly before: Record<string, unknown> | null }[],
+    states: readonly EntityState[],
     ctx: ContextData,
     _local: boolean,
   ): Promise<void> {
     // Exactly PermissiveAgent: a subclass may override checks.
     const permissive = Object.getPrototypeOf(this.policy) === PermissiveAgent.prototype;
     if (permissive && _local) return;
-    for (const w of work) {
-      const c = w.next.collection;
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i] as { readonly before: Record<string, unknown> | null };
+      const next = states[i] as EntityState;
+      const c = next.collection;
       // A remote writer's values are checked here too: its own validation is not to be trusted.
       const meta = _local ? undefined : this.schema.get(c);
-      if (meta && !w.next.deleted) await checkValues(meta, w.next.values());
+      if (meta && !next.deleted) await checkValues(meta, next.values);
       if (permissive) continue;
       if (!(await this.policy.canAccessCollection(ctx, c, 'write'))) {
         throw AccessDeniedError.create(`writing to collection '${c}' is not allowed`);
       }
-      const after = w.next.deleted ? null : { id: w.next.id, ...w.next.values() };
-      const before = w.before ? { id: w.next.id, ...w.before } : null;
+      const after = next.deleted ? null : { id: next.id, ...next.values };
+      const before = w.before ? { id: next.id, ...w.before } : null;
       if (!(await this.policy.checkEvent(ctx, c, before, after))) {
-        throw AccessDeniedError.create(`the change to ${c}/${w.next.id} was refused by the policy agent`);
+        throw AccessDeniedError.create(`the change to ${c}/${next.id} was refused by the policy agent`);
       }
     }
   }
@@ -529,8 +548,12 @@ export class Node implements NodeCore {
 
 /** One entity's part of a batch being applied. */
 interface Work {
-  readonly primary: Entity;
-  readonly next: Entity;
+  /** The live entity (none for a creation staged as a state alone). */
+  readonly primary: Entity | undefined;
+  /** Where the batch's events are applied: a copy of `primary`, or `primary` itself when fresh. */
+  readonly next: Entity | undefined;
+  /** The state of a plain creation computed without an entity (then `primary` and `next` are undefined). */
+  readonly created: EntityState | undefined;
   readonly before: Record<string, unknown> | null;
   /** The entity is new to this node and staged on directly (`next` is `primary`). */
   readonly fresh: boolean;

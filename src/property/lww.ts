@@ -78,10 +78,22 @@ export class LwwBackend {
   /** The first writes (a creation event): every field is new, so the record is built once, in name order. */
   #first(eventId: string, writes: Readonly<Record<string, unknown>>): string[] {
     const fields = Object.keys(writes).sort();
-    const next: Record<string, readonly LwwCandidate[]> = {};
-    for (const f of fields) next[f] = [[writes[f] === undefined ? null : writes[f], eventId]];
-    if (fields.length > 0) this.#state = next;
+    if (fields.length > 0) this.#state = firstState(eventId, fields, writes);
     return fields;
+  }
+
+  /**
+   * The state after one event's writes on an empty backend, and the values it shows (both in name order): what
+   * `new LwwBackend()` then `apply` and `collect` give, without the backend.
+   */
+  static first(
+    eventId: string,
+    writes: Readonly<Record<string, unknown>>,
+  ): { state: LwwState; values: Record<string, unknown> } {
+    const fields = Object.keys(writes).sort();
+    const values: Record<string, unknown> = {};
+    for (const f of fields) values[f] = writes[f] === undefined ? null : writes[f];
+    return { state: fields.length > 0 ? firstState(eventId, fields, writes) : EMPTY_STATE, values };
   }
 
   /** Writes every field's value into `out`, fields in name order. */
@@ -98,6 +110,16 @@ export class LwwBackend {
   clone(): LwwBackend {
     return new LwwBackend(this.#state);
   }
+}
+
+function firstState(
+  eventId: string,
+  fields: readonly string[],
+  writes: Readonly<Record<string, unknown>>,
+): LwwState {
+  const next: Record<string, readonly LwwCandidate[]> = {};
+  for (const f of fields) next[f] = [[writes[f] === undefined ? null : writes[f], eventId]];
+  return next;
 }
 
 function isEmpty(state: LwwState): boolean {

@@ -33,6 +33,9 @@ interface Slot {
  * cloned for every transaction and batch and re-encoding a large document each time would dominate.
  */
 export class TextBackend {
+  /** The state of a backend with no text field. */
+  static readonly EMPTY: TextState = NO_TEXT;
+
   // Created with the first field: most entities of most models have no text document.
   #map: Map<string, Slot> | undefined;
 

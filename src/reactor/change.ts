@@ -8,10 +8,10 @@ export interface ReactorChange {
   /** The live entity. Reading it may make the entity the node's shared instance (see `unclaimed`). */
   readonly entity: Entity;
   /**
-   * The entity without making it shared, when the node has not shared it yet (an entity new to the node):
-   * the reactor matches on this and reads `entity` only for changes some watch takes.
+   * For an entity the node has not shared yet (one new to the node): what the reactor matches on, so that it
+   * reads `entity` only for changes some watch takes.
    */
-  readonly unclaimed?: Entity;
+  readonly unshared?: { readonly collection: string; readonly id: string; readonly row: Row | undefined };
   /** Values before the change (unused by the reactor, which trusts its own membership sets instead). */
   readonly before: Readonly<Record<string, unknown>> | null;
 }

@@ -85,8 +85,9 @@ export class Reactor {
     const routed = new Map<Watch, Candidate[]>();
     try {
       for (const change of batch.changes) {
-        const raw = change.unclaimed ?? change.entity;
-        const row = rowOf(raw);
+        const unshared = change.unshared;
+        const raw = unshared ?? change.entity;
+        const row = unshared ? unshared.row : rowOf(change.entity);
         let candidate: Candidate | undefined;
         const add = (w: Watch): void => {
           // Only a change some watch takes needs the shared entity.

@@ -26,8 +26,10 @@ export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) =
 export class Transaction {
   readonly #node: NodeCore;
   readonly #ctx: ContextData;
-  // By collection, then entity id: one fork (and mutable) per entity.
-  readonly #forks = new Map<string, Map<string, Fork>>();
+  // One fork (and mutable) per entity, in the order they were opened.
+  readonly #forks: Fork[] = [];
+  // By collection, then entity id; built on the first lookup (a create-only transaction never needs it).
+  #index: Map<string, Map<string, Fork>> | undefined;
   #state: TxState = 'open';
 
   constructor(node: NodeCore, ctx: ContextData) {
@@ -78,7 +80,7 @@ export class Transaction {
   async edit<M extends object>(target: View<M> | ModelClass<M>, id?: string): Promise<Mutable<M>> {
     this.#guard('edit');
     const { meta, entityId } = this.#resolve(target, id);
-    const known = this.#forks.get(meta.collection)?.get(entityId)?.mutable;
+    const known = this.#find(meta.collection, entityId)?.mutable;
     if (known) return known as Mutable<M>;
     const primary = await this.#node.loadEntity(meta.collection, entityId, this.#ctx);
     this.#guard('edit');
@@ -92,7 +94,7 @@ export class Transaction {
       target as View<M> | ModelClass<M>,
       id ?? (viewSource(target) ? undefined : (target as Mutable<M>).id),
     );
-    this.#forks.get(m.collection)?.get(m.id)?.markDeleted();
+    this.#find(m.collection, m.id)?.markDeleted();
   }
 
   #resolve(target: unknown, id?: string): { meta: ModelMeta; entityId: string } {
@@ -113,12 +115,8 @@ export class Transaction {
   }
 
   #track<M extends object>(fork: Fork): Mutable<M> {
-    let forks = this.#forks.get(fork.collection);
-    if (!forks) {
-      forks = new Map();
-      this.#forks.set(fork.collection, forks);
-    }
-    forks.set(fork.id, fork);
+    this.#forks.push(fork);
+    if (this.#index) index(this.#index, fork);
     const m = createMutable<M>(fork.meta, fork);
     fork.mutable = m;
     return m;
@@ -155,8 +153,16 @@ export class Transaction {
     }
   }
 
-  *#allForks(): IterableIterator<Fork> {
-    for (const forks of this.#forks.values()) yield* forks.values();
+  #allForks(): readonly Fork[] {
+    return this.#forks;
+  }
+
+  #find(collection: string, id: string): Fork | undefined {
+    if (!this.#index) {
+      this.#index = new Map();
+      for (const f of this.#forks) index(this.#index, f);
+    }
+    return this.#index.get(collection)?.get(id);
   }
 
   /** Discards every pending change. */
@@ -165,4 +171,13 @@ export class Transaction {
     this.#state = 'rolled back';
     for (const fork of this.#allForks()) fork.settle(false);
   }
+}
+
+function index(byCollection: Map<string, Map<string, Fork>>, fork: Fork): void {
+  let forks = byCollection.get(fork.collection);
+  if (!forks) {
+    forks = new Map();
+    byCollection.set(fork.collection, forks);
+  }
+  forks.set(fork.id, fork);
 }

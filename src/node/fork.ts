@@ -10,6 +10,12 @@ import { type MutableSource, type TextHandle } from './mutable';
 import { type TextClients, type TextLease } from './text-clients';
 
 /**
+ * Refuses use of a closed transaction; the message names `action` and, when given, `model.field`. Parts are
+ * passed separately so that an open transaction builds no message.
+ */
+export type Guard = (action: string, model?: string, field?: string) => void;
+
+/**
  * A transaction's private copy of one entity: the snapshot it started from plus pending writes.
  * Nothing here is visible to other readers until the transaction commits.
  */
@@ -26,11 +32,11 @@ export class Fork implements MutableSource {
   mutable: object | undefined;
   #leases: TextLease[] | undefined;
   readonly #clients: TextClients;
-  readonly #guard: (what: string) => void;
+  readonly #guard: Guard;
   #deleted = false;
 
   /** A fork of `base`, or of a new entity `id` when `base` is a string. */
-  constructor(meta: ModelMeta, base: Entity | string, guard: (what: string) => void, clients: TextClients) {
+  constructor(meta: ModelMeta, base: Entity | string, guard: Guard, clients: TextClients) {
     this.#clients = clients;
     this.meta = meta;
     if (typeof base === 'string') {
@@ -65,7 +71,7 @@ export class Fork implements MutableSource {
   }
 
   set(field: string, value: unknown): void {
-    this.#guard(`set ${this.meta.name}.${field}`);
+    this.#guard('set', this.meta.name, field);
     this.#checkNotDeleted();
     const f = this.meta.fields.get(field);
     if (!f) {
@@ -85,13 +91,13 @@ export class Fork implements MutableSource {
   }
 
   text(field: string): TextHandle {
-    this.#guard(`edit ${this.meta.name}.${field}`);
+    this.#guard('edit', this.meta.name, field);
     if (this.meta.fields.get(field)?.backend !== 'text') {
       throw ValidationError.field(this.meta.name, field, 'isText', `${field} is not a @Text() field`);
     }
     const editor = this.#editor(field);
     const guard = (op: string): void => {
-      this.#guard(`${op} text of ${this.meta.name}.${field}`);
+      this.#guard(`${op} text of`, this.meta.name, field);
       this.#checkNotDeleted();
     };
     return {

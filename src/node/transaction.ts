@@ -9,7 +9,7 @@ import { newId } from '../event/ids';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { checkValues } from '../model/validate';
 import { viewSource, type View } from '../model/view';
-import { Fork } from './fork';
+import { Fork, type Guard } from './fork';
 import { createMutable, type Mutable } from './mutable';
 import { type NodeCore } from './node-core';
 import { type ContextData } from './policy';
@@ -42,8 +42,9 @@ export class Transaction {
     return this.#state === 'open';
   }
 
-  #guard = (what: string): void => {
+  #guard: Guard = (action, model, field) => {
     if (this.#state !== 'open') {
+      const what = model === undefined ? action : `${action} ${model}.${field ?? ''}`;
       throw TransactionClosedError.create(what, this.#state === 'committing' ? 'committed' : this.#state);
     }
   };

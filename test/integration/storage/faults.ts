@@ -1,7 +1,38 @@
 import 'reflect-metadata';
-import { Node, StorageError } from 'ankurah';
+import { type Context, Node, StorageError, type Transaction } from 'ankurah';
 import { type SqlStorage } from 'ankurah/typeorm';
 import { Album } from '../../fixtures/models';
+
+/**
+ * The set-up of the mid-commit fault tests: commits an album 'Kept', then opens a transaction that creates
+ * 'First', then an album named `marker` (the one the fault is rigged on: the second entity), and edits Kept.
+ * The transaction is left for the test to commit.
+ */
+export async function commitWithFaultyEntity(
+  ctx: Context,
+  marker: string,
+): Promise<{ kept: { id: string }; first: { id: string }; marked: { id: string }; trx: Transaction }> {
+  const t0 = ctx.begin();
+  const kept = await t0.create(Album, { name: 'Kept', artist: 'A', year: 2000, notes: '' });
+  await t0.commit();
+  const trx = ctx.begin();
+  const first = await trx.create(Album, { name: 'First', artist: 'A', year: 2000, notes: '' });
+  const marked = await trx.create(Album, { name: marker, artist: 'A', year: 2000, notes: '' });
+  (await trx.edit(Album, kept.id)).year = 2001;
+  return { kept, first, marked, trx };
+}
+
+/** After a failed commit of commitWithFaultyEntity: the node still commits (a create and an edit) and reads. */
+export async function expectStillServing(ctx: Context, kept: { id: string }): Promise<void> {
+  const t2 = ctx.begin();
+  await t2.create(Album, { name: 'After', artist: 'A', year: 2005, notes: '' });
+  (await t2.edit(Album, kept.id)).year = 2002;
+  await t2.commit();
+  expect((await ctx.fetch(Album, 'true ORDER BY name')).map((v) => [v.name, v.year])).toEqual([
+    ['After', 2005],
+    ['Kept', 2002],
+  ]);
+}
 
 /** Makes inserting an `album` state named 'boom' fail inside the database (a trigger raising an error). */
 export async function installBoomTrigger(storage: SqlStorage, schema?: string): Promise<void> {
@@ -72,14 +103,7 @@ export function nodeOnStorage(name: string, open: () => Promise<SqlStorage>, sch
       const node = await Node.durable(storage, { models: [Album] });
       await installBoomTrigger(storage, schema?.());
       const ctx = node.context();
-      const t0 = ctx.begin();
-      const kept = await t0.create(Album, { name: 'Kept', artist: 'A', year: 2000, notes: '' });
-      await t0.commit();
-
-      const t1 = ctx.begin();
-      const first = await t1.create(Album, { name: 'First', artist: 'A', year: 2000, notes: '' });
-      (await t1.edit(Album, kept.id)).year = 2001;
-      await t1.create(Album, { name: 'boom', artist: 'A', year: 2000, notes: '' });
+      const { kept, first, trx: t1 } = await commitWithFaultyEntity(ctx, 'boom');
       await expect(t1.commit()).rejects.toBeInstanceOf(StorageError);
 
       expect(await storage.getState('album', first.id)).toBeUndefined();

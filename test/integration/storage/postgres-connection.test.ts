@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { Node, StorageError } from 'ankurah';
 import { PostgresStorage } from 'ankurah/typeorm';
 import { Album } from '../../fixtures/models';
+import { commitWithFaultyEntity, expectStillServing } from './faults';
 import { DATABASE_URL, dropSchema, postgresAvailable, testSchema } from './postgres-env';
 
 // The advisory lock a commit waits on inside the database (its second key is unique to this run).
@@ -59,15 +60,8 @@ if (postgresAvailable()) {
     const node = await Node.durable(storage, { models: [Album] });
     await installHoldTrigger(raw, schema);
     const ctx = node.context();
-    const t0 = ctx.begin();
-    const kept = await t0.create(Album, { name: 'Kept', artist: 'A', year: 2000, notes: '' });
-    await t0.commit();
-
-    // One commit of three entities: a new one, an edit, and 'hold', whose state row waits on the lock.
-    const t1 = ctx.begin();
-    const first = await t1.create(Album, { name: 'First', artist: 'A', year: 2000, notes: '' });
-    const held = await t1.create(Album, { name: 'hold', artist: 'A', year: 2000, notes: '' });
-    (await t1.edit(Album, kept.id)).year = 2001;
+    // One commit of three entities: a new one, 'hold' (whose state row waits on the lock) and an edit.
+    const { kept, first, marked: held, trx: t1 } = await commitWithFaultyEntity(ctx, 'hold');
     await raw.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCK_ID]);
     let outcome: Promise<unknown>;
     try {
@@ -105,14 +99,7 @@ if (postgresAvailable()) {
 
     // The same node commits and reads again on a new connection from the pool.
     expect((await ctx.get(Album, kept.id)).year).toBe(2000);
-    const t2 = ctx.begin();
-    await t2.create(Album, { name: 'After', artist: 'A', year: 2005, notes: '' });
-    (await t2.edit(Album, kept.id)).year = 2002;
-    await t2.commit();
-    expect((await ctx.fetch(Album, 'true ORDER BY name')).map((v) => [v.name, v.year])).toEqual([
-      ['After', 2005],
-      ['Kept', 2002],
-    ]);
+    await expectStillServing(ctx, kept);
     expect(await storage.entityEvents('album', kept.id)).toHaveLength(2);
     await node.close();
   });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { Node, StorageError } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../../fixtures/models';
-import { nodeOnStorage } from './faults';
+import { commitWithFaultyEntity, expectStillServing, nodeOnStorage } from './faults';
 
 const dir = mkdtempSync(join(tmpdir(), 'ankurah-sqlite-node-'));
 let n = 0;
@@ -103,14 +103,7 @@ describe('a SQLite connection closed under the engine', () => {
       `CREATE TRIGGER closer BEFORE INSERT ON "album" WHEN NEW."name" = 'close' BEGIN SELECT close_connection(); END`,
     );
     const ctx = node.context();
-    const t0 = ctx.begin();
-    const kept = await t0.create(Album, { name: 'Kept', artist: 'A', year: 2000, notes: '' });
-    await t0.commit();
-
-    const t1 = ctx.begin();
-    const first = await t1.create(Album, { name: 'First', artist: 'A', year: 2000, notes: '' });
-    const closing = await t1.create(Album, { name: 'close', artist: 'A', year: 2000, notes: '' });
-    (await t1.edit(Album, kept.id)).year = 2001;
+    const { kept, first, marked: closing, trx: t1 } = await commitWithFaultyEntity(ctx, 'close');
     const err = (await t1.commit().catch((e: unknown) => e)) as StorageError;
     expect(err).toBeInstanceOf(StorageError);
     expect(err.message).toMatch(/committing .*busy executing a query/);
@@ -126,14 +119,7 @@ describe('a SQLite connection closed under the engine', () => {
       1,
     );
 
-    const t2 = ctx.begin();
-    await t2.create(Album, { name: 'After', artist: 'A', year: 2005, notes: '' });
-    (await t2.edit(Album, kept.id)).year = 2002;
-    await t2.commit();
-    expect((await ctx.fetch(Album, 'true ORDER BY name')).map((v) => [v.name, v.year])).toEqual([
-      ['After', 2005],
-      ['Kept', 2002],
-    ]);
+    await expectStillServing(ctx, kept);
     await node.close();
   });
 

@@ -6,8 +6,8 @@ import { isGenesis, type Event } from '../event/event';
 import { observeId } from '../event/ids';
 import { checkParentOrder, reachableTargets, type EventRetriever } from '../event/lineage';
 import { type ViewSource } from '../model/view';
-import { LwwBackend, sameValue } from '../property/lww';
-import { TextBackend } from '../property/text';
+import { LwwBackend, sameValue, type LwwState } from '../property/lww';
+import { TextBackend, type TextState } from '../property/text';
 import { Covers } from './covers';
 import { type EntityState } from './entity-state';
 
@@ -41,6 +41,23 @@ const APPLIED_SAME: ApplyResult = Object.freeze({ outcome: 'applied', changed: f
 const NO_IDS: ReadonlySet<string> = new Set();
 const ALWAYS = (): boolean => true;
 const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
+
+/** The frozen persisted form of an entity's parts, its keys always in this order (deleted: with tombstones). */
+function persistable(
+  id: string,
+  collection: string,
+  head: Clock,
+  tombstones: readonly string[],
+  lww: LwwState,
+  text: TextState,
+  values: Readonly<Record<string, unknown>>,
+): EntityState {
+  return Object.freeze(
+    tombstones.length > 0
+      ? { id, collection, head, deleted: true, deletedBy: tombstones[0], tombstones, lww, text, values }
+      : { id, collection, head, deleted: false, lww, text, values },
+  );
+}
 
 /**
  * An entity: identity, head clock and property backends. A node keeps one live instance per id; views read
@@ -79,15 +96,15 @@ export class Entity implements ViewSource {
     if (!isGenesis(event) || ops.text || ops.delete) return undefined;
     observeId(event.id);
     const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
-    return Object.freeze({
-      id: event.entityId,
-      collection: event.collection,
-      head: Object.freeze([event.id]),
-      deleted: false,
-      lww: state,
-      text: TextBackend.EMPTY,
-      values: Object.freeze(values),
-    });
+    return persistable(
+      event.entityId,
+      event.collection,
+      Object.freeze([event.id]),
+      NO_TOMBSTONES,
+      state,
+      TextBackend.EMPTY,
+      Object.freeze(values),
+    );
   }
 
   #load(state: Partial<EntityState>): void {
@@ -146,28 +163,14 @@ export class Entity implements ViewSource {
 
   /** The persistable state. */
   state(): EntityState {
-    this.#state ??= Object.freeze(
-      this.deleted
-        ? {
-            id: this.id,
-            collection: this.collection,
-            head: this.#head,
-            deleted: true,
-            deletedBy: this.#tombstones[0],
-            tombstones: this.#tombstones,
-            lww: this.#lww.state(),
-            text: this.#text.state(),
-            values: this.values(),
-          }
-        : {
-            id: this.id,
-            collection: this.collection,
-            head: this.#head,
-            deleted: false,
-            lww: this.#lww.state(),
-            text: this.#text.state(),
-            values: this.values(),
-          },
+    this.#state ??= persistable(
+      this.id,
+      this.collection,
+      this.#head,
+      this.#tombstones,
+      this.#lww.state(),
+      this.#text.state(),
+      this.values(),
     );
     return this.#state;
   }

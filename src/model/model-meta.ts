@@ -1,8 +1,7 @@
 import { type FieldType } from './field-type';
 
 /** A model class; views and mutables are built on its prototype, never by calling it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameters are the user's business
-export type ModelClass<M extends object = object> = abstract new (...args: any[]) => M;
+export type ModelClass<M extends object = object> = abstract new (...args: never[]) => M;
 
 /** How a field's state changes and merges. */
 export type BackendKind = 'lww' | 'text';

@@ -507,17 +507,17 @@ export class Node implements NodeCore {
     work: readonly { readonly before: Record<string, unknown> | null }[],
     states: readonly EntityState[],
     ctx: ContextData,
-    _local: boolean,
+    local: boolean,
   ): Promise<void> {
     // Exactly PermissiveAgent: a subclass may override checks.
     const permissive = Object.getPrototypeOf(this.policy) === PermissiveAgent.prototype;
-    if (permissive && _local) return;
+    if (permissive && local) return;
     for (let i = 0; i < work.length; i++) {
       const w = work[i] as { readonly before: Record<string, unknown> | null };
       const next = states[i] as EntityState;
       const c = next.collection;
       // A remote writer's values are checked here too: its own validation is not to be trusted.
-      const meta = _local ? undefined : this.schema.get(c);
+      const meta = local ? undefined : this.schema.get(c);
       if (meta && !next.deleted) await checkValues(meta, next.values);
       if (permissive) continue;
       if (!(await this.policy.canAccessCollection(ctx, c, 'write'))) {

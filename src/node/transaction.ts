@@ -130,7 +130,7 @@ export class Transaction {
     try {
       const events: Event[] = [];
       const checks: Promise<void>[] = [];
-      for (const fork of this.#allForks()) {
+      for (const fork of this.#forks) {
         const operations = fork.operations();
         if (!operations) continue;
         if (!fork.deleted) {
@@ -146,16 +146,12 @@ export class Transaction {
       if (checks.length > 0) await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
       this.#state = 'committed';
-      for (const fork of this.#allForks()) fork.settle(true);
+      for (const fork of this.#forks) fork.settle(true);
     } catch (e) {
       this.#state = 'failed';
-      for (const fork of this.#allForks()) fork.settle(false);
+      for (const fork of this.#forks) fork.settle(false);
       throw e;
     }
-  }
-
-  #allForks(): readonly Fork[] {
-    return this.#forks;
   }
 
   #find(collection: string, id: string): Fork | undefined {
@@ -170,7 +166,7 @@ export class Transaction {
   rollback(): void {
     this.#guard('rollback');
     this.#state = 'rolled back';
-    for (const fork of this.#allForks()) fork.settle(false);
+    for (const fork of this.#forks) fork.settle(false);
   }
 }
 

@@ -71,11 +71,10 @@ export class MemoryStorage implements StorageEngine {
     for (const e of batch.events) {
       const t = this.#table(e.collection);
       const h = held(t, e.entityId);
-      const frozen = Object.isFrozen(e) ? e : freezeEvent(e);
       if (e.id === e.entityId) {
-        h.genesis ??= frozen;
+        h.genesis ??= frozenEvent(e);
       } else if (!t.events.has(e.id)) {
-        t.events.set(e.id, frozen);
+        t.events.set(e.id, frozenEvent(e));
         (h.later ??= []).push(e.id);
       }
     }
@@ -135,4 +134,8 @@ function held(t: Table, id: string): Held {
     t.entities.set(id, h);
   }
   return h;
+}
+
+function frozenEvent(e: Event): Event {
+  return Object.isFrozen(e) ? e : freezeEvent(e);
 }

@@ -54,7 +54,7 @@ class TruthyNumber {
 @Model('vp_plain')
 class Plain {
   @Field() @Length(1, 5) name!: string;
-  @Field() @IsInt() @Min(0) @Max(10) start!: number;
+  @Field() @IsInt() @Min(0) @Max(10) @Max(8, { groups: ['strict'] }) start!: number;
   @Field() @IsInt() @Validate(NotBeforeStart) end!: number;
   @Field({ optional: true }) @IsOptional() @IsEmail() email?: string;
   @Field({ optional: true }) @ValidateIf((o: Plain) => o.name === 'x') @IsString() note?: string;

@@ -94,6 +94,12 @@ function passed(answer: unknown): boolean {
   return answer === true || (!!answer && typeof (answer as { then?: unknown }).then !== 'function');
 }
 
+/** True when every condition of a property lets its checks run (a loop: this is on the commit path). */
+function meets(conditions: PropertyPlan['conditions'], object: object, value: unknown): boolean {
+  for (const condition of conditions) if (!condition(object, value)) return false;
+  return true;
+}
+
 /**
  * True when every check passes, decided as class-validator's executor decides it. False on any failure, and
  * on a constraint that answers with a promise without being declared async (`validateSync` leaves those out):
@@ -106,7 +112,7 @@ function passes(
 ): boolean {
   for (const { property, conditions, checks } of properties) {
     const value = object[property];
-    if (!conditions.every((condition) => condition(object, value))) continue;
+    if (!meets(conditions, object, value)) continue;
     for (const check of checks) {
       const args: ValidationArguments = {
         targetName,
@@ -117,9 +123,9 @@ function passes(
       };
       const instance = check.constraint.instance;
       if (check.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) {
-        const items: unknown[] =
-          value instanceof Map ? [...value.values()] : [...(value as Iterable<unknown>)];
-        if (!items.every((item) => passed(instance.validate(item, args)))) return false;
+        for (const item of value instanceof Map ? value.values() : (value as Iterable<unknown>)) {
+          if (!passed(instance.validate(item, args))) return false;
+        }
       } else if (!passed(instance.validate(value, args))) {
         return false;
       }

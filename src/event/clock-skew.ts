@@ -21,7 +21,7 @@ export function checkClockSkew(events: readonly Event[], maxSkewMs: number): voi
     for (const p of e.parents) if (p > floor) floor = p;
     if (floor !== '' && t <= idTime(floor) + 1) continue;
     throw CausalError.create(
-      `event ${e.id} of ${e.collection}/${e.entityId} is dated ${describeLead(t - now)} ahead of this node's ` +
+      `event ${e.id} of ${e.collection}/${e.entityId} is dated ${describeLead(t - now)} of this node's ` +
         `clock (the limit is maxClockSkewMs = ${maxSkewMs} ms); nothing was applied. Fix: synchronise the ` +
         "writer's clock (NTP); a forged id is refused for good",
     );
@@ -29,7 +29,7 @@ export function checkClockSkew(events: readonly Event[], maxSkewMs: number): voi
 }
 
 function describeLead(ms: number): string {
-  if (ms < 48 * 3_600_000) return `${Math.ceil(ms)} ms`;
+  if (ms < 48 * 3_600_000) return `${Math.ceil(ms)} ms ahead`;
   const days = ms / 86_400_000;
-  return days < 1e6 ? `${Math.round(days)} days` : 'beyond any clock';
+  return days < 1e6 ? `${Math.round(days)} days ahead` : 'past the range of any clock, far ahead';
 }

@@ -4,7 +4,7 @@ import { EMPTY_CLOCK, clockEquals, clockOf, type Clock } from '../event/clock';
 import { compare } from '../event/compare';
 import { isGenesis, type Event } from '../event/event';
 import { observeId } from '../event/ids';
-import { checkParentOrder, reachableTargets, type EventRetriever } from '../event/lineage';
+import { checkParentOrder, checkSameEntity, reachableTargets, type EventRetriever } from '../event/lineage';
 import { type ViewSource } from '../model/view';
 import { LwwBackend, sameValue, type LwwState } from '../property/lww';
 import { TextBackend, type TextState } from '../property/text';
@@ -94,7 +94,6 @@ export class Entity implements ViewSource {
   static genesisState(event: Event): EntityState | undefined {
     const ops = event.operations;
     if (!isGenesis(event) || ops.text || ops.delete) return undefined;
-    observeId(event.id);
     const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
     return persistable(
       event.entityId,
@@ -295,6 +294,7 @@ export class Entity implements ViewSource {
           `parent ${lost} of event ${event.id} is not known here; its history is incomplete`,
         );
       }
+      for (const p of outside) checkSameEntity(event, got.get(p) as Event);
     }
     const known = new Map<string, boolean>();
     const unknown = new Set<string>();
@@ -361,7 +361,6 @@ export class Entity implements ViewSource {
       removed.size === this.#head.length
         ? Object.freeze([event.id])
         : clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
-    observeId(event.id);
     if (changed) this.#values = undefined;
     this.#state = undefined;
     return fast ? (changed ? APPLIED_CHANGED : APPLIED_SAME) : { outcome, changed };

@@ -1,4 +1,5 @@
 import { type Event } from './event';
+import { checkSameEntity } from './lineage';
 import { topologicalOrder } from './topological';
 
 /** A batch split into what can be applied now (parents first) and what still waits for unknown parents. */
@@ -19,14 +20,19 @@ export type KnownEvents = (groups: readonly OutsideParents[]) => Promise<Set<str
 
 /**
  * Orders a batch parents-first whatever order it arrived in. An event is ready when each parent is already
- * applied (per `known`) or ready before it in the batch; the others wait.
+ * applied (per `known`) or ready before it in the batch; the others wait. A parent in the batch that is an
+ * event of another entity is refused (CausalError); `known` refuses those outside the batch.
  */
 export async function planBatch(events: readonly Event[], known: KnownEvents): Promise<BatchPlan> {
-  const inBatch = new Set(events.map((e) => e.id));
+  const inBatch = new Map(events.map((e) => [e.id, e]));
   const outside = new Map<string, { collection: string; entityId: string; ids: Set<string> }>();
   for (const e of events) {
     for (const p of e.parents) {
-      if (inBatch.has(p)) continue;
+      const sibling = inBatch.get(p);
+      if (sibling) {
+        checkSameEntity(e, sibling);
+        continue;
+      }
       const key = `${e.collection}\u0000${e.entityId}`;
       let g = outside.get(key);
       if (!g) {

@@ -28,6 +28,24 @@ export function checkParentOrder(event: Event): void {
   }
 }
 
+/**
+ * Rejects a parent that is an event of another entity: an entity's history holds its own events only, so a
+ * parent found under that id elsewhere is a forgery (it would graft the other entity's history onto this one).
+ */
+export function checkSameEntity(
+  event: Pick<Event, 'collection' | 'entityId'> & { readonly id?: string },
+  parent: Event,
+): void {
+  if (parent.entityId !== event.entityId || parent.collection !== event.collection) {
+    const child =
+      event.id !== undefined ? `event ${event.id}` : `an event of ${event.collection}/${event.entityId}`;
+    throw CausalError.create(
+      `${child} names parent ${parent.id}, which is an event of ${parent.collection}/${parent.entityId}, ` +
+        `not of ${event.collection}/${event.entityId}: parents must be events of the same entity; nothing was applied`,
+    );
+  }
+}
+
 /** Fetches and caches the events one walk visits, and counts them against the budget. */
 export class WalkReader {
   readonly #cache = new Map<string, Event>();

@@ -5,8 +5,9 @@ import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '
 import { planBatch, type BatchPlan, type OutsideParents } from '../event/batch-plan';
 import { clockEquals } from '../event/clock';
 import { isGenesis, type Event } from '../event/event';
-import { newId } from '../event/ids';
-import { reachableTargets, type EventRetriever } from '../event/lineage';
+import { checkClockSkew } from '../event/clock-skew';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, newId, observeId } from '../event/ids';
+import { checkSameEntity, reachableTargets, type EventRetriever } from '../event/lineage';
 import { StagingArea } from '../event/staging-area';
 import { checkValues } from '../model/validate';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
@@ -31,6 +32,12 @@ export interface NodeOptions {
   readonly policy?: PolicyAgent;
   /** The bound on events visited by one causal walk. */
   readonly walkBudget?: number;
+  /**
+   * How far ahead of this node's clock a remote event's id may be dated, in milliseconds (default 5 minutes;
+   * Infinity: no bound). Events dated further ahead are refused with CausalError: see
+   * docs/conflict-resolution.md.
+   */
+  readonly maxClockSkewMs?: number;
 }
 
 /** One entity changed by a commit or a remote update, with its values before the change. */
@@ -56,6 +63,8 @@ export class Node implements NodeCore {
   readonly policy: PolicyAgent;
   readonly schema: Schema;
   readonly walkBudget: number | undefined;
+  /** How far ahead of this node's clock a remote event's id may be dated (NodeOptions.maxClockSkewMs). */
+  readonly maxClockSkewMs: number;
   /** Every batch of applied changes, for live queries. */
   readonly changes$ = new Subject<ChangeBatch>();
   /** Errors that have no caller to reject (a queued commit refused later, a failing subscriber). */
@@ -83,6 +92,7 @@ export class Node implements NodeCore {
     this.policy = options.policy ?? new PermissiveAgent();
     this.schema = new Schema(options.models ?? []);
     this.walkBudget = options.walkBudget;
+    this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.peers = new PeerHub(this);
   }
 
@@ -295,9 +305,10 @@ export class Node implements NodeCore {
    * Applies new events atomically, parents first whatever order they came in: causal apply on copies, policy
    * check, one storage commit, then the live entities adopt the new states and one change batch is emitted
    * (entities whose values did not change are left out). Known events are skipped. Remote events whose parents
-   * are unknown wait in the staging area until the parents arrive; local ones are refused. `also` are states
-   * of other records kept in the same storage transaction (an ephemeral node's outbox). On any failure
-   * nothing changes.
+   * are unknown wait in the staging area until the parents arrive; local ones are refused. Remote events dated
+   * beyond maxClockSkewMs are refused whole. `also` are states of other records kept in the same storage
+   * transaction (an ephemeral node's outbox). On any failure nothing changes, the id clock included: only
+   * stored remote events are observed.
    */
   async applyEvents(
     events: readonly Event[],
@@ -305,6 +316,7 @@ export class Node implements NodeCore {
     local: boolean,
     also: readonly EntityState[] = [],
   ): Promise<EntityChange[]> {
+    if (!local) checkClockSkew(events, this.maxClockSkewMs);
     return this.#lock.run(async () => {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
       const fresh = local ? await this.#minted(events) : await this.#unseen(events);
@@ -381,12 +393,24 @@ export class Node implements NodeCore {
   /**
    * Which of these event ids are applied here: stored (one storage read per collection), or, for a state held
    * without its history on an ephemeral node, in the past of its head as the retriever can tell.
+   * CausalError when a stored event with one of these ids belongs to another entity.
    */
   async #knownEvents(groups: readonly OutsideParents[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const c of new Set(groups.map((g) => g.collection))) {
-      const ids = groups.filter((g) => g.collection === c).flatMap((g) => g.ids);
-      for (const e of await this.storage.getEvents(c, ids)) found.add(e.id);
+      const mine = groups.filter((g) => g.collection === c);
+      const ids = mine.flatMap((g) => g.ids);
+      const stored = new Map<string, Event>();
+      for (const e of await this.storage.getEvents(c, ids)) stored.set(e.id, e);
+      for (const g of mine) {
+        for (const id of g.ids) {
+          const e = stored.get(id);
+          if (!e) continue;
+          // An event of another entity is no parent: refused, not left waiting for a parent that cannot come.
+          checkSameEntity(g, e);
+          found.add(id);
+        }
+      }
     }
     if (this.durable) return found;
     for (const g of groups) {
@@ -489,6 +513,8 @@ export class Node implements NodeCore {
     } catch (e) {
       throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
     }
+    // Local ids were minted here; remote ones move the clock only once stored (observeId ignores forgeries).
+    if (!local) for (const e of applied) observeId(e.id);
     const changes: EntityChange[] = [];
     for (let i = 0; i < touched.length; i++) {
       const w = touched[i] as Work;

@@ -5,7 +5,7 @@ import {
   type FieldViolation,
 } from '../errors/errors';
 import { type Event } from '../event/event';
-import { newId } from '../event/ids';
+import { newId, newIdAfter } from '../event/ids';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { checkValues } from '../model/validate';
 import { viewSource, type View } from '../model/view';
@@ -137,8 +137,9 @@ export class Transaction {
           const check = checkValues(fork.meta, fork.values());
           if (check) checks.push(check);
         }
-        const id = fork.isNew ? fork.id : newId();
         const parents = fork.baseHead;
+        // After the parents even when one is dated beyond the skew bound (observeId ignores those).
+        const id = fork.isNew ? fork.id : newIdAfter(parents);
         events.push(
           Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }),
         );

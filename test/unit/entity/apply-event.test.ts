@@ -162,6 +162,17 @@ describe('Entity.applyEvent', () => {
     }
   });
 
+  it('refuses a parent that is an event of another entity, leaving the entity unchanged', async () => {
+    const log = new EventLog();
+    const e = fresh();
+    await applyAll(e, log, [event(G, [], { lww: { a: 0 } }), event(idOf(1), [G], { lww: { a: 1 } })]);
+    const other = log.add(event(idOf(2), [], { lww: { a: 'other' } }, idOf(2)));
+    const before = snapshot(e);
+    const grafted = event(idOf(3), [idOf(1), other.id], { lww: { a: 'grafted' } });
+    await expect(e.applyEvent(grafted, log)).rejects.toThrow(/is an event of dag_test\/E00002, not of/);
+    expect(snapshot(e)).toEqual(before);
+  });
+
   it('merges concurrent text edits so both survive, in either order', async () => {
     const base = new Y.Doc();
     base.clientID = 1;

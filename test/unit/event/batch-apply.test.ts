@@ -105,7 +105,7 @@ describe('Node.applyEvents', () => {
     await trx.commit();
     const [, tomb] = await eventsOf(a, id);
     const edit: Event = {
-      id: `${(tomb as Event).id.slice(0, 25)}Z`,
+      id: newIdAfter([(tomb as Event).id]),
       entityId: id,
       collection: 'album',
       parents: [(tomb as Event).id],

@@ -16,7 +16,7 @@ import { type StorageEngine } from '../storage/engine';
 import { Serial } from '../storage/serial';
 import { Context } from './context';
 import { EntityCache, FreshChange } from './entity-cache';
-import { type NodeCore } from './node-core';
+import { type LocalBases, type NodeCore } from './node-core';
 import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
@@ -74,7 +74,6 @@ export class Node implements NodeCore {
   readonly #ensured = new Map<string, Promise<void>>();
   readonly #loading = new Map<string, Promise<Entity | undefined>>();
   readonly #staging = new StagingArea();
-  #remote: EventRetriever | undefined;
   #closed = false;
 
   protected constructor(storage: StorageEngine, durable: boolean, options: NodeOptions) {
@@ -154,12 +153,16 @@ export class Node implements NodeCore {
     if (this.#closed) throw UnavailableError.create(`node ${this.id} is closed`);
   }
 
-  /** Reads events for causal walks: the batch being applied, staged events, storage, then the remote fallback. */
+  /**
+   * Reads events for causal walks: the batch being applied, staged events, then storage. An ephemeral node's
+   * own edits need no walk over history it lacks (they merge against the snapshot they were made on), and it
+   * adopts states from its durable peer instead of applying remote events.
+   */
   retriever(staged?: { get(id: string): Event | undefined }): EventRetriever {
     return {
       getEvents: async (collection, ids) => {
         const out = new Map<string, Event>();
-        let missing: string[] = [];
+        const missing: string[] = [];
         for (const id of ids) {
           const s = staged?.get(id) ?? this.#staging.get(id);
           if (s) out.set(id, s);
@@ -167,19 +170,10 @@ export class Node implements NodeCore {
         }
         if (missing.length > 0) {
           for (const e of await this.storage.getEvents(collection, missing)) out.set(e.id, e);
-          missing = missing.filter((id) => !out.has(id));
-        }
-        if (missing.length > 0 && this.#remote) {
-          for (const [id, e] of await this.#remote.getEvents(collection, missing)) out.set(id, e);
         }
         return out;
       },
     };
-  }
-
-  /** Where causal walks fetch events this node lacks (an ephemeral node's durable peer); undefined: nowhere. */
-  setRemoteRetriever(retriever: EventRetriever | undefined): void {
-    this.#remote = retriever;
   }
 
   /** The number of remote events waiting for their parents to arrive. */
@@ -233,10 +227,10 @@ export class Node implements NodeCore {
   }
 
   /** Commits a transaction's events: applied here (durable), or sent to the durable peer / queued (ephemeral). */
-  async commitLocal(events: readonly Event[], ctx: ContextData): Promise<void> {
+  async commitLocal(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> {
     this.#checkOpen();
-    if (this.durable) await this.applyEvents(events, ctx, true);
-    else await this.peers.commit(events, ctx);
+    if (this.durable) await this.applyEvents(events, ctx, true, [], bases);
+    else await this.peers.commit(events, ctx, bases);
   }
 
   /**
@@ -296,14 +290,15 @@ export class Node implements NodeCore {
    * check, one storage commit, then the live entities adopt the new states and one change batch is emitted
    * (entities whose values did not change are left out). Known events are skipped. Remote events whose parents
    * are unknown wait in the staging area until the parents arrive; local ones are refused. `also` are states
-   * of other records kept in the same storage transaction (an ephemeral node's outbox). On any failure
-   * nothing changes.
+   * of other records kept in the same storage transaction (an ephemeral node's outbox); `bases` the snapshots
+   * local events were made on (see ApplyOptions.base). On any failure nothing changes.
    */
   async applyEvents(
     events: readonly Event[],
     ctx: ContextData,
     local: boolean,
     also: readonly EntityState[] = [],
+    bases?: LocalBases,
   ): Promise<EntityChange[]> {
     return this.#lock.run(async () => {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
@@ -311,7 +306,7 @@ export class Node implements NodeCore {
       if (fresh.length === 0) return [];
       // A transaction's events (one per entity) depend on no other event of the batch, and their parents are
       // the heads the transaction read here: nothing to order or wait for. applyEvent refuses unknown parents.
-      if (local) return this.#applyReady(fresh, ctx, local, also);
+      if (local) return this.#applyReady(fresh, ctx, local, also, bases);
       const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
       if (released.length === 0) return this.#applyPlanned(fresh, ctx, local, also);
       try {
@@ -416,6 +411,7 @@ export class Node implements NodeCore {
     ctx: ContextData,
     local: boolean,
     also: readonly EntityState[],
+    bases?: LocalBases,
   ): Promise<EntityChange[]> {
     if (ready.length === 0 && also.length === 0) return [];
     let staged: Map<string, Event> | undefined;
@@ -474,7 +470,10 @@ export class Node implements NodeCore {
         all.push(w);
       }
       const next = w.next as Entity;
-      const result = next.applyWithoutWalk(event) ?? (await next.applyEvent(event, retriever, options));
+      const base = bases?.get(event.id);
+      const result =
+        next.applyWithoutWalk(event) ??
+        (await next.applyEvent(event, retriever, base ? { ...options, base } : options));
       if (result.outcome === 'noop') continue;
       applied.push(event);
       w.touched = true;

@@ -4,6 +4,7 @@ import { type Event } from '../event/event';
 import { newId } from '../event/ids';
 import { type Selection } from '../query/ast';
 import { type Node } from './node';
+import { type LocalBases } from './node-core';
 import {
   type DurablePeer,
   type EntityRef,
@@ -118,23 +119,11 @@ export class PeerHub {
     return this.#node.fetchLocal(collection, selection);
   }
 
-  /** Events by id from the peer (empty while offline): for causal walks over history this node lacks. */
-  async getEvents(collection: string, ids: readonly string[]): Promise<readonly Event[]> {
-    const peer = this.#peer;
-    if (!peer) return [];
-    try {
-      return await peer.getEvents(collection, ids);
-    } catch (e) {
-      if (lost(e)) return [];
-      throw e;
-    }
-  }
-
   /**
    * Commits a transaction's events. Connected with nothing queued: sent, and resolved once acknowledged.
    * Otherwise: applied locally and queued; resolves at once when offline, on acknowledgement when connected.
    */
-  async commit(events: readonly Event[], ctx: ContextData): Promise<void> {
+  async commit(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> {
     const peer = this.#peer;
     if (peer && this.#queue.length === 0) {
       try {
@@ -145,13 +134,15 @@ export class PeerHub {
       }
       // The answer was lost with the connection: keep the commit and resend it (the peer skips known events).
       const seq = newId();
-      await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]).catch(() => undefined);
+      await this.#node
+        .applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases)
+        .catch(() => undefined);
       this.#queue.push({ events, seq });
       this.#kick();
       return;
     }
     const seq = newId();
-    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]);
+    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
     if (!this.#peer) {
       this.#queue.push({ events, seq });
       return;

@@ -31,6 +31,13 @@ export interface NodeOptions {
   readonly policy?: PolicyAgent;
   /** The bound on events visited by one causal walk. */
   readonly walkBudget?: number;
+  /**
+   * Ephemeral node: the first delay (ms, default 250) before a queued commit is resent after a transient
+   * failure of the durable peer (its storage failed or is unreachable); it doubles per failure in a row, with
+   * jitter, up to `retryDelayMax` (default 10 000). Every reconnect resends at once.
+   */
+  readonly retryDelay?: number;
+  readonly retryDelayMax?: number;
 }
 
 /** One entity changed by a commit or a remote update, with its values before the change. */
@@ -82,7 +89,10 @@ export class Node implements NodeCore {
     this.policy = options.policy ?? new PermissiveAgent();
     this.schema = new Schema(options.models ?? []);
     this.walkBudget = options.walkBudget;
-    this.peers = new PeerHub(this);
+    this.peers = new PeerHub(this, {
+      ...(options.retryDelay !== undefined ? { delay: options.retryDelay } : {}),
+      ...(options.retryDelayMax !== undefined ? { maxDelay: options.retryDelayMax } : {}),
+    });
   }
 
   /** An authority that keeps every event and answers for history. */

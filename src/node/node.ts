@@ -230,10 +230,12 @@ export class Node implements NodeCore {
     return states.map((s) => this.#cache.fromState(s));
   }
 
-  /** The stored events of one entity. */
+  /** The events of one entity: stored here (durable), or the durable peer's (ephemeral; see PeerHub.history). */
   async entityEvents(collection: string, id: string): Promise<Event[]> {
     this.#checkOpen();
-    return this.storage.entityEvents(collection, id);
+    if (this.durable) return this.storage.entityEvents(collection, id);
+    await this.ensureCollection(this.metaOf(collection));
+    return [...(await this.peers.history(collection, id))];
   }
 
   /** Commits a transaction's events: applied here (durable), or sent to the durable peer / queued (ephemeral). */

@@ -141,6 +141,22 @@ export class PeerHub {
   }
 
   /**
+   * One entity's events: the durable peer's whole history while connected, else the events this node holds
+   * (an ephemeral node keeps only the events of its own queued commits, not the rest of the history).
+   */
+  async history(collection: string, id: string): Promise<readonly Event[]> {
+    const peer = this.#peer;
+    if (peer) {
+      try {
+        return await peer.history(collection, id);
+      } catch (e) {
+        if (!lost(e)) throw e;
+      }
+    }
+    return this.#node.storage.entityEvents(collection, id);
+  }
+
+  /**
    * Commits a transaction's events. Connected with nothing queued: sent, and resolved once acknowledged.
    * Otherwise: applied locally and queued; resolves at once when offline, on acknowledgement when connected.
    * Rejects only when the peer refuses the commit; when it cannot take it now (a transient failure, a lost

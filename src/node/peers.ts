@@ -309,7 +309,8 @@ export class PeerHub {
       this.#failures = 0;
       this.#queue.shift();
       await this.#retire(item);
-      await this.#adopt(answer);
+      // Acknowledged: a failure to keep the answer locally is reported, and the caller still told.
+      await this.#adopt(answer).catch((e: unknown) => this.#report(e));
       item.waiter?.resolve();
     }
   }

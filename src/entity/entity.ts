@@ -30,6 +30,14 @@ export interface ApplyOptions {
    * event (a node with the entity's full history in storage) skip this; holders of a bare state need it.
    */
   readonly verifyUnseen?: boolean;
+  /**
+   * The entity as the event's author read it, when the caller holds it (a local transaction's snapshot); used
+   * only when its head is the event's parents. Which standing writes and tombstones are in the event's past is
+   * then read from it instead of walked, so a node that holds the state without its history (an ephemeral node)
+   * can merge its own edits. Sound because this entity's events include the base's: nodes only add events and
+   * adopt states that descend from theirs.
+   */
+  readonly base?: Entity;
 }
 
 /** What Entity.applyState did: took the incoming state, kept its own, or found the two diverged. */
@@ -254,7 +262,9 @@ export class Entity implements ViewSource {
     const newest = this.#head[this.#head.length - 1] as string;
     // An event whose parents are all head members cannot be in the past of the (antichain) head.
     const parentsInHead = event.parents.every((p) => this.#head.includes(p));
-    if (options.verifyUnseen && event.id < newest && !parentsInHead) {
+    const base = options.base && clockEquals(options.base.#head, event.parents) ? options.base : undefined;
+    // An event made on a snapshot of this entity is new (its author minted it after reading that snapshot).
+    if (options.verifyUnseen && !base && event.id < newest && !parentsInHead) {
       const seen = await reachableTargets(
         this.collection,
         this.#head,
@@ -264,7 +274,7 @@ export class Entity implements ViewSource {
       );
       if (seen.size > 0) return NOOP;
     }
-    const below = await this.#classify(event, retriever, budget);
+    const below = await this.#classify(event, retriever, budget, base ? base.#pastIds() : undefined);
     this.#rejectAfterDelete(
       event,
       this.#tombstones.some((t) => below(t) === true),
@@ -281,11 +291,12 @@ export class Entity implements ViewSource {
     event: Event,
     retriever: EventRetriever,
     budget: number | undefined,
+    basePast: ReadonlySet<string> | undefined,
   ): Promise<(id: string) => boolean | undefined> {
     const head = new Set(this.#head);
     const parentsInHead = event.parents.every((p) => head.has(p));
     const removed = new Set(event.parents.filter((p) => head.has(p)));
-    if (!parentsInHead) {
+    if (!parentsInHead && !basePast) {
       const outside = event.parents.filter((p) => !head.has(p));
       const got = await retriever.getEvents(this.collection, outside);
       const lost = outside.find((p) => !got.has(p));
@@ -307,7 +318,10 @@ export class Entity implements ViewSource {
       // Walk for what this merge needs, and for what keeps the cover index whole (so later merges need not).
       else if (needed.has(t) || this.#covers.has(t)) unknown.add(t);
     }
-    if (unknown.size > 0) {
+    if (unknown.size > 0 && basePast) {
+      // A tracked id in the event's past is in the base's events; being standing here, it is standing there.
+      for (const t of unknown) known.set(t, basePast.has(t));
+    } else if (unknown.size > 0) {
       const past = await reachableTargets(this.collection, event.parents, unknown, retriever, budget);
       for (const t of unknown) known.set(t, past.has(t));
     }
@@ -320,6 +334,13 @@ export class Entity implements ViewSource {
         `event ${event.id} edits ${this.collection}/${this.id} after it was deleted; the edit is rejected`,
       );
     }
+  }
+
+  /** Events known to be in this state's past: its head, standing writes and tombstones. */
+  #pastIds(): Set<string> {
+    const out = this.#tracked();
+    for (const h of this.#head) out.add(h);
+    return out;
   }
 
   /** Every event a merge may have to classify: standing writes and tombstones. */

@@ -4,6 +4,9 @@ import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type ContextData } from './policy';
 import { type TextClients } from './text-clients';
 
+/** The entity snapshot each local event was made on, by event id (edits only; creations have none). */
+export type LocalBases = ReadonlyMap<string, Entity>;
+
 /** The part of a Node that contexts and transactions use. */
 export interface NodeCore {
   /** The Yjs client ids local text edits are made as. */
@@ -14,6 +17,9 @@ export interface NodeCore {
   metaOf(collection: string): ModelMeta;
   /** The live entity, from the cache or storage (or, on an ephemeral node, a durable peer). */
   loadEntity(collection: string, id: string, ctx: ContextData): Promise<Entity | undefined>;
-  /** Persists and applies locally made events atomically, after policy checks. */
-  commitLocal(events: readonly Event[], ctx: ContextData): Promise<void>;
+  /**
+   * Persists and applies locally made events atomically, after policy checks. `bases` are the snapshots the
+   * events were made on, by event id (see ApplyOptions.base).
+   */
+  commitLocal(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void>;
 }

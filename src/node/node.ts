@@ -17,7 +17,7 @@ import { type StorageEngine } from '../storage/engine';
 import { Serial } from '../storage/serial';
 import { Context } from './context';
 import { EntityCache, FreshChange } from './entity-cache';
-import { type NodeCore } from './node-core';
+import { type LocalBases, type NodeCore } from './node-core';
 import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
@@ -38,6 +38,13 @@ export interface NodeOptions {
    * docs/conflict-resolution.md.
    */
   readonly maxClockSkewMs?: number;
+  /**
+   * Ephemeral node: the first delay (ms, default 250) before a queued commit is resent after a transient
+   * failure of the durable peer (its storage failed or is unreachable); it doubles per failure in a row, with
+   * jitter, up to `retryDelayMax` (default 10 000). Every reconnect resends at once.
+   */
+  readonly retryDelay?: number;
+  readonly retryDelayMax?: number;
 }
 
 /** One entity changed by a commit or a remote update, with its values before the change. */
@@ -83,7 +90,6 @@ export class Node implements NodeCore {
   readonly #ensured = new Map<string, Promise<void>>();
   readonly #loading = new Map<string, Promise<Entity | undefined>>();
   readonly #staging = new StagingArea();
-  #remote: EventRetriever | undefined;
   #closed = false;
 
   protected constructor(storage: StorageEngine, durable: boolean, options: NodeOptions) {
@@ -93,7 +99,10 @@ export class Node implements NodeCore {
     this.schema = new Schema(options.models ?? []);
     this.walkBudget = options.walkBudget;
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
-    this.peers = new PeerHub(this);
+    this.peers = new PeerHub(this, {
+      ...(options.retryDelay !== undefined ? { delay: options.retryDelay } : {}),
+      ...(options.retryDelayMax !== undefined ? { maxDelay: options.retryDelayMax } : {}),
+    });
   }
 
   /** An authority that keeps every event and answers for history. */
@@ -164,12 +173,16 @@ export class Node implements NodeCore {
     if (this.#closed) throw UnavailableError.create(`node ${this.id} is closed`);
   }
 
-  /** Reads events for causal walks: the batch being applied, staged events, storage, then the remote fallback. */
+  /**
+   * Reads events for causal walks: the batch being applied, staged events, then storage. An ephemeral node's
+   * own edits need no walk over history it lacks (they merge against the snapshot they were made on), and it
+   * adopts states from its durable peer instead of applying remote events.
+   */
   retriever(staged?: { get(id: string): Event | undefined }): EventRetriever {
     return {
       getEvents: async (collection, ids) => {
         const out = new Map<string, Event>();
-        let missing: string[] = [];
+        const missing: string[] = [];
         for (const id of ids) {
           const s = staged?.get(id) ?? this.#staging.get(id);
           if (s) out.set(id, s);
@@ -177,19 +190,10 @@ export class Node implements NodeCore {
         }
         if (missing.length > 0) {
           for (const e of await this.storage.getEvents(collection, missing)) out.set(e.id, e);
-          missing = missing.filter((id) => !out.has(id));
-        }
-        if (missing.length > 0 && this.#remote) {
-          for (const [id, e] of await this.#remote.getEvents(collection, missing)) out.set(id, e);
         }
         return out;
       },
     };
-  }
-
-  /** Where causal walks fetch events this node lacks (an ephemeral node's durable peer); undefined: nowhere. */
-  setRemoteRetriever(retriever: EventRetriever | undefined): void {
-    this.#remote = retriever;
   }
 
   /** The number of remote events waiting for their parents to arrive. */
@@ -236,17 +240,19 @@ export class Node implements NodeCore {
     return states.map((s) => this.#cache.fromState(s));
   }
 
-  /** The stored events of one entity. */
+  /** The events of one entity: stored here (durable), or the durable peer's (ephemeral; see PeerHub.history). */
   async entityEvents(collection: string, id: string): Promise<Event[]> {
     this.#checkOpen();
-    return this.storage.entityEvents(collection, id);
+    if (this.durable) return this.storage.entityEvents(collection, id);
+    await this.ensureCollection(this.metaOf(collection));
+    return [...(await this.peers.history(collection, id))];
   }
 
   /** Commits a transaction's events: applied here (durable), or sent to the durable peer / queued (ephemeral). */
-  async commitLocal(events: readonly Event[], ctx: ContextData): Promise<void> {
+  async commitLocal(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> {
     this.#checkOpen();
-    if (this.durable) await this.applyEvents(events, ctx, true);
-    else await this.peers.commit(events, ctx);
+    if (this.durable) await this.applyEvents(events, ctx, true, [], bases);
+    else await this.peers.commit(events, ctx, bases);
   }
 
   /**
@@ -307,14 +313,16 @@ export class Node implements NodeCore {
    * (entities whose values did not change are left out). Known events are skipped. Remote events whose parents
    * are unknown wait in the staging area until the parents arrive; local ones are refused. Remote events dated
    * beyond maxClockSkewMs are refused whole. `also` are states of other records kept in the same storage
-   * transaction (an ephemeral node's outbox). On any failure nothing changes, the id clock included: only
-   * stored remote events are observed.
+   * transaction (an ephemeral node's outbox); `bases` the snapshots local events were made on (see
+   * ApplyOptions.base). On any failure nothing changes, the id clock included: only stored remote events are
+   * observed.
    */
   async applyEvents(
     events: readonly Event[],
     ctx: ContextData,
     local: boolean,
     also: readonly EntityState[] = [],
+    bases?: LocalBases,
   ): Promise<EntityChange[]> {
     if (!local) checkClockSkew(events, this.maxClockSkewMs);
     return this.#lock.run(async () => {
@@ -323,7 +331,7 @@ export class Node implements NodeCore {
       if (fresh.length === 0) return [];
       // A transaction's events (one per entity) depend on no other event of the batch, and their parents are
       // the heads the transaction read here: nothing to order or wait for. applyEvent refuses unknown parents.
-      if (local) return this.#applyReady(fresh, ctx, local, also);
+      if (local) return this.#applyReady(fresh, ctx, local, also, bases);
       const released = local ? [] : this.#staging.dependents(fresh.map((e) => e.id));
       if (released.length === 0) return this.#applyPlanned(fresh, ctx, local, also);
       try {
@@ -440,6 +448,7 @@ export class Node implements NodeCore {
     ctx: ContextData,
     local: boolean,
     also: readonly EntityState[],
+    bases?: LocalBases,
   ): Promise<EntityChange[]> {
     if (ready.length === 0 && also.length === 0) return [];
     let staged: Map<string, Event> | undefined;
@@ -498,7 +507,10 @@ export class Node implements NodeCore {
         all.push(w);
       }
       const next = w.next as Entity;
-      const result = next.applyWithoutWalk(event) ?? (await next.applyEvent(event, retriever, options));
+      const base = bases?.get(event.id);
+      const result =
+        next.applyWithoutWalk(event) ??
+        (await next.applyEvent(event, retriever, base ? { ...options, base } : options));
       if (result.outcome === 'noop') continue;
       applied.push(event);
       w.touched = true;

@@ -14,6 +14,11 @@ export interface QueuedCommit {
   waiter?: CommitWaiter;
   /** The commit's record in the outbox kept in storage, so it is sent even after a restart. */
   readonly seq?: string;
+  /**
+   * The peer's refusal, once refused: the commit stays at the head of the queue (and in the outbox) until it is
+   * undone locally. `told`: the refusal already reached a waiter.
+   */
+  refusal?: { readonly error: unknown; told: boolean };
 }
 
 /**

@@ -42,8 +42,10 @@ export interface DurablePeer {
   get(collection: string, id: string): Promise<RemoteStates>;
   /** The states matching a selection, in selection order, with the peer's policy filter applied. */
   fetch(collection: string, selection: Selection): Promise<RemoteStates>;
-  /** Events by id (for causal walks over history this node does not hold). */
+  /** Events by id, leaving out those of entities the caller may not see. */
   getEvents(collection: string, ids: readonly string[]): Promise<readonly Event[]>;
+  /** Every event of one entity, in id order; NotFoundError when the peer does not hold it or hides it. */
+  history(collection: string, id: string): Promise<readonly Event[]>;
   /** Applies events on the peer atomically; answers with the resulting states of the entities they touched. */
   commit(events: readonly Event[]): Promise<RemoteStates>;
   /** Registers a live query; answers with the states the caller lacks (given what it holds) and the drops. */

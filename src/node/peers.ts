@@ -1,9 +1,11 @@
 import { type Entity } from '../entity/entity';
 import { UnavailableError } from '../errors/errors';
+import { isTransient } from '../errors/transient';
 import { type Event } from '../event/event';
 import { newId } from '../event/ids';
 import { type Selection } from '../query/ast';
 import { type Node } from './node';
+import { type LocalBases } from './node-core';
 import {
   type DurablePeer,
   type EntityRef,
@@ -19,11 +21,23 @@ import { type ContextData } from './policy';
 
 const lost = (e: unknown): boolean => e instanceof UnavailableError;
 
+/** How a queued commit is retried after a transient failure (the peer could not take it now). */
+export interface RetryOptions {
+  /** The first delay (ms); it doubles per failure in a row, with jitter, up to `maxDelay`. */
+  readonly delay: number;
+  readonly maxDelay: number;
+}
+
+/** The default retry delays: 250 ms doubling up to 10 s. */
+export const DEFAULT_RETRY: RetryOptions = { delay: 250, maxDelay: 10_000 };
+
 /**
  * An ephemeral node's side of its durable peers: reads answered by the peer (and cached), commits sent and
  * acknowledged or queued while offline, live queries relayed and re-established on every reconnect.
  * Invariants: the queue is sent in order, one commit at a time; remote states never overwrite an entity that a
- * queued commit touches (its acknowledgement brings the merged state); a refused queued commit is undone.
+ * queued commit touches (its acknowledgement brings the merged state). A commit leaves the queue (and the
+ * outbox) only once acknowledged, or once refused and undone: a transient failure (see isTransient) keeps it
+ * and retries it with backoff, while connected, and at once on every reconnect.
  */
 export class PeerHub {
   readonly #node: Node;
@@ -36,9 +50,15 @@ export class PeerHub {
   #closed = false;
   #ready!: Promise<void>;
   #connected!: () => void;
+  readonly #retry: RetryOptions;
+  /** Transient failures in a row: the next attempt waits for the backoff delay. */
+  #failures = 0;
+  /** Ends the current backoff pause early (the peer left, the hub closed). */
+  #wake: (() => void) | undefined;
 
-  constructor(node: Node) {
+  constructor(node: Node, retry: Partial<RetryOptions> = {}) {
     this.#node = node;
+    this.#retry = { ...DEFAULT_RETRY, ...retry };
     this.#queue = new CommitQueue((n) => node.pending$.next(n));
     this.#queries = new RemoteQueries({
       peer: () => this.#peer,
@@ -72,6 +92,7 @@ export class PeerHub {
     if (this.#closed) throw UnavailableError.create('the node is closed');
     this.#peer = peer;
     this.#seqs = new Map();
+    this.#failures = 0;
     this.#connected();
     this.#kick();
     this.#queries.attach(peer);
@@ -87,6 +108,7 @@ export class PeerHub {
         this.#peer = undefined;
         this.#resetReady();
         this.#releaseWaiters();
+        this.#wake?.();
       },
     };
   }
@@ -118,40 +140,51 @@ export class PeerHub {
     return this.#node.fetchLocal(collection, selection);
   }
 
-  /** Events by id from the peer (empty while offline): for causal walks over history this node lacks. */
-  async getEvents(collection: string, ids: readonly string[]): Promise<readonly Event[]> {
+  /**
+   * One entity's events: the durable peer's whole history while connected, else the events this node holds
+   * (an ephemeral node keeps only the events of its own queued commits, not the rest of the history).
+   */
+  async history(collection: string, id: string): Promise<readonly Event[]> {
     const peer = this.#peer;
-    if (!peer) return [];
-    try {
-      return await peer.getEvents(collection, ids);
-    } catch (e) {
-      if (lost(e)) return [];
-      throw e;
+    if (peer) {
+      try {
+        return await peer.history(collection, id);
+      } catch (e) {
+        if (!lost(e)) throw e;
+      }
     }
+    return this.#node.storage.entityEvents(collection, id);
   }
 
   /**
    * Commits a transaction's events. Connected with nothing queued: sent, and resolved once acknowledged.
    * Otherwise: applied locally and queued; resolves at once when offline, on acknowledgement when connected.
+   * Rejects only when the peer refuses the commit; when it cannot take it now (a transient failure, a lost
+   * answer) the commit is kept locally and queued like an offline one, and the call resolves.
    */
-  async commit(events: readonly Event[], ctx: ContextData): Promise<void> {
+  async commit(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> {
     const peer = this.#peer;
     if (peer && this.#queue.length === 0) {
       try {
         await this.#adopt(await peer.commit(events));
         return;
       } catch (e) {
-        if (!lost(e)) throw e;
+        if (!isTransient(e)) throw e;
+        // Still connected: the peer answered that it cannot take the commit now; the flush waits before resending.
+        if (this.#peer === peer) this.#setback(e);
       }
-      // The answer was lost with the connection: keep the commit and resend it (the peer skips known events).
+      // The answer was lost with the connection, or the peer could not take the commit now: keep the commit and
+      // resend it (the peer skips events it already has).
       const seq = newId();
-      await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]).catch(() => undefined);
+      await this.#node
+        .applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases)
+        .catch(() => undefined);
       this.#queue.push({ events, seq });
       this.#kick();
       return;
     }
     const seq = newId();
-    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)]);
+    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
     if (!this.#peer) {
       this.#queue.push({ events, seq });
       return;
@@ -177,6 +210,7 @@ export class PeerHub {
     this.#peer = undefined;
     this.#queries.clear();
     this.#releaseWaiters();
+    this.#wake?.();
   }
 
   #adopt(update: RemoteStates, force = false): Promise<Entity[]> {
@@ -196,13 +230,46 @@ export class PeerHub {
     if (!this.#node.closed) this.#node.errors$.next(e instanceof Error ? e : new Error(String(e)));
   }
 
-  /** Commits waiting for an acknowledgement are kept locally and queued: as offline commits, they resolve. */
+  /**
+   * Commits waiting for an acknowledgement are kept locally and queued: as offline commits, they resolve. One
+   * already refused (its undo is waiting for the peer) rejects with the refusal.
+   */
   #releaseWaiters(): void {
     for (let i = 0; i < this.#queue.length; i++) {
       const item = this.#queue.at(i) as QueuedCommit;
-      item.waiter?.resolve();
+      const waiter = item.waiter;
+      if (!waiter) continue;
       delete item.waiter;
+      if (item.refusal) {
+        item.refusal.told = true;
+        waiter.reject(item.refusal.error);
+      } else waiter.resolve();
     }
+  }
+
+  /** Counts a transient failure while connected: waiters resolve (their commits are kept) and it is reported. */
+  #setback(e: unknown): void {
+    this.#failures++;
+    this.#releaseWaiters();
+    this.#report(e);
+  }
+
+  /** Waits the backoff delay of the failures so far; false when the peer left or the hub closed meanwhile. */
+  async #pause(peer: DurablePeer): Promise<boolean> {
+    const { delay, maxDelay } = this.#retry;
+    const full = Math.min(maxDelay, delay * 2 ** Math.min(this.#failures - 1, 30));
+    // Jitter, so that clients refused together do not come back together.
+    const ms = full / 2 + (Math.random() * full) / 2;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+    return this.#peer === peer && !this.#closed;
   }
 
   #kick(): void {
@@ -216,28 +283,61 @@ export class PeerHub {
       });
   }
 
+  /**
+   * Sends the queue in order. A transient failure keeps the head and retries it after the backoff (or on the
+   * next attach when the connection is gone); a refusal keeps it until undone, then drops it.
+   */
   async #flush(): Promise<void> {
     for (;;) {
       const peer = this.#peer;
       const item = this.#queue.head;
       if (!peer || !item || this.#closed) return;
+      if (this.#failures > 0 && !(await this.#pause(peer))) return;
+      if (item.refusal) {
+        if (!(await this.#takeBack(peer, item))) return;
+        continue;
+      }
       let answer: RemoteStates;
       try {
         answer = await peer.commit(item.events);
       } catch (e) {
-        if (lost(e)) return;
-        this.#queue.shift();
-        await this.#retire(item);
-        await this.#undo(peer, item.events);
-        if (item.waiter) item.waiter.reject(e);
-        else this.#report(e);
+        if (!isTransient(e)) item.refusal = { error: e, told: false };
+        else if (this.#peer === peer) this.#setback(e);
+        else return;
         continue;
       }
+      this.#failures = 0;
       this.#queue.shift();
       await this.#retire(item);
-      await this.#adopt(answer);
+      // Acknowledged: a failure to keep the answer locally is reported, and the caller still told.
+      await this.#adopt(answer).catch((e: unknown) => this.#report(e));
       item.waiter?.resolve();
     }
+  }
+
+  /**
+   * Undoes the refused head of the queue, then drops it and tells its caller (or errors$). False when the
+   * peer left before the undo was done (it is done on the next attach).
+   */
+  async #takeBack(peer: DurablePeer, item: QueuedCommit): Promise<boolean> {
+    const refusal = item.refusal as NonNullable<QueuedCommit['refusal']>;
+    try {
+      await this.#undo(peer, item.events);
+    } catch (e) {
+      if (isTransient(e)) {
+        if (this.#peer !== peer) return false;
+        this.#setback(e);
+        return true;
+      }
+      // The peer refuses to tell (e.g. the entities' collection is not readable): drop the local copies.
+      await this.#adopt({ states: [], gone: touchedEntities(item.events) }, true);
+    }
+    this.#failures = 0;
+    this.#queue.shift();
+    await this.#retire(item);
+    if (item.waiter) item.waiter.reject(refusal.error);
+    else if (!refusal.told) this.#report(refusal.error);
+    return true;
   }
 
   /** Restores the commits kept in storage by an earlier run (called once while the node starts). */
@@ -259,11 +359,7 @@ export class PeerHub {
 
   /** Takes back a refused commit: the peer's current states replace the local changes. */
   async #undo(peer: DurablePeer, events: readonly Event[]): Promise<void> {
-    try {
-      const answers = await Promise.all(touchedEntities(events).map((r) => peer.get(r.collection, r.id)));
-      for (const answer of answers) await this.#adopt(answer, true);
-    } catch (e) {
-      this.#report(e);
-    }
+    const answers = await Promise.all(touchedEntities(events).map((r) => peer.get(r.collection, r.id)));
+    for (const answer of answers) await this.#adopt(answer, true);
   }
 }

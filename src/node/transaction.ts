@@ -1,3 +1,4 @@
+import { type Entity } from '../entity/entity';
 import {
   NotFoundError,
   TransactionClosedError,
@@ -130,6 +131,8 @@ export class Transaction {
     try {
       const events: Event[] = [];
       const checks: Promise<void>[] = [];
+      // Each edit's snapshot, by event id: applying the event where the entity moved on since reads its past there.
+      let bases: Map<string, Entity> | undefined;
       for (const fork of this.#forks) {
         const operations = fork.operations();
         if (!operations) continue;
@@ -143,9 +146,10 @@ export class Transaction {
         events.push(
           Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }),
         );
+        if (fork.base) (bases ??= new Map()).set(id, fork.base);
       }
       if (checks.length > 0) await Promise.all(checks);
-      if (events.length > 0) await this.#node.commitLocal(events, this.#ctx);
+      if (events.length > 0) await this.#node.commitLocal(events, this.#ctx, bases);
       this.#state = 'committed';
       for (const fork of this.#forks) fork.settle(true);
     } catch (e) {

@@ -105,6 +105,29 @@ export class ClientSession implements DurablePeer {
     return (await this.#call({ kind: 'getEvents', collection, ids: [...ids] })).events as Event[];
   }
 
+  async history(collection: string, id: string): Promise<readonly Event[]> {
+    const out: Event[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.#call({
+        kind: 'history',
+        collection,
+        entityId: id,
+        ...(after !== undefined ? { after } : {}),
+      });
+      out.push(...(page.events as Event[]));
+      const last = out[out.length - 1];
+      // A page that ends where the last one did would loop forever: the peer broke the order it promised.
+      if (!page.more) return out;
+      if (last === undefined || last.id === after) {
+        throw ProtocolError.create(
+          `the history of ${collection}/${id} did not advance past ${after ?? 'its start'}`,
+        );
+      }
+      after = last.id;
+    }
+  }
+
   async commit(events: readonly Event[]): Promise<RemoteStates> {
     // Text operations go as base64: one frame instead of one per binary attachment.
     const wire = events.map(wireEvent);

@@ -41,6 +41,13 @@ export function requestSchema(limits: Limits) {
     }),
     z.strictObject({
       id,
+      kind: z.literal('history'),
+      collection: collectionSchema,
+      entityId: ulidSchema,
+      after: ulidSchema.optional(),
+    }),
+    z.strictObject({
+      id,
       kind: z.literal('commit'),
       events: z.array(eventSchema).min(1).max(limits.maxEventsPerCommit),
     }),
@@ -100,6 +107,7 @@ export const resultSchemas = {
   get: remoteStatesSchema,
   fetch: remoteStatesSchema,
   getEvents: z.object({ events: z.array(eventSchema) }),
+  history: z.object({ events: z.array(eventSchema), more: z.boolean() }),
   commit: remoteStatesSchema,
   subscribe: remoteStatesSchema,
   update: remoteStatesSchema,

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AccessDeniedError, CausalError, ProtocolError, UnavailableError } from '../errors/errors';
+import {
+  AccessDeniedError,
+  CausalError,
+  NotFoundError,
+  ProtocolError,
+  UnavailableError,
+} from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
@@ -12,7 +18,7 @@ import { toErrorData } from './error-data';
 import { fastRequest } from './fast-requests';
 import { measureFrame } from './frame-size';
 import { type Limits } from './limits';
-import { type WireStates } from './wire-states';
+import { wireEvent, type WireStates } from './wire-states';
 import {
   clientHelloSchema,
   requestSchema,
@@ -167,6 +173,8 @@ export class ServerSession {
       }
       case 'getEvents':
         return { events: await this.#events(req.collection, req.ids) };
+      case 'history':
+        return this.#history(req.collection, req.entityId, req.after);
       case 'commit': {
         // Chained so that one connection's commits apply in arrival order, whatever their checks cost; with
         // none in flight the commit starts at once.
@@ -258,6 +266,25 @@ export class ServerSession {
       else gone.push(ref);
     }
     return this.#vis.materialize(live, gone);
+  }
+
+  /**
+   * One page of an entity's events in id order, after `after`: at most `maxResultRows`, `more` when others
+   * follow. A missing or hidden entity is NotFoundError, as for get (a deleted one keeps its history readable).
+   */
+  async #history(
+    collection: string,
+    id: string,
+    after: string | undefined,
+  ): Promise<{ events: Event[]; more: boolean }> {
+    await this.#vis.canRead(collection);
+    await this.#node.ensureCollection(this.#node.metaOf(collection));
+    const entity = await this.#node.loadLocal(collection, id);
+    if (!entity?.exists || !(await this.#vis.visible(entity))) throw NotFoundError.entity(collection, id);
+    const all = await this.#node.storage.entityEvents(collection, id);
+    const rest = after === undefined ? all : all.filter((e) => e.id > after);
+    const page = rest.slice(0, this.#limits.maxResultRows);
+    return { events: page.map(wireEvent), more: rest.length > page.length };
   }
 
   /** Events by id, leaving out those of entities the connection may not see. */

@@ -22,7 +22,11 @@ export type ViewFactory<M> = (meta: ModelMeta, entity: Entity) => View<M>;
  */
 export class LiveQuery<M extends object> {
   readonly model: ModelClass<M>;
-  /** Resolves once the initial result is in (rejects when it cannot be loaded). */
+  /**
+   * Resolves once the initial result is in: on an ephemeral node with a durable peer, once the peer accepted
+   * the query and its answer was applied. Rejects when it cannot be loaded (access denied, a limit of the
+   * peer, a storage error).
+   */
   readonly loaded: Promise<void>;
   /** The current items, re-emitted after every change (hot; replays the latest to a late subscriber). */
   readonly items$: Observable<View<M>[]>;
@@ -35,6 +39,9 @@ export class LiveQuery<M extends object> {
   readonly #changes$ = new Subject<ChangeSet<M>>();
   #items: View<M>[] = [];
   #isLoaded = false;
+  /** Settles with the local initial result (before the durable peer answered, on an ephemeral node). */
+  readonly #initial: Promise<void>;
+  #resolveInitial!: () => void;
   #result: LiveResult<View<M>> | undefined;
   /** On an ephemeral node: the relay of this query to the durable peer. */
   #remote: RemoteQuery | undefined;
@@ -62,6 +69,7 @@ export class LiveQuery<M extends object> {
       this.#rejectLoaded = reject;
     });
     this.loaded.catch(() => undefined);
+    this.#initial = new Promise<void>((resolve) => (this.#resolveInitial = resolve));
     this.items$ = new GuardedObservable(
       new Observable<View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
       report,
@@ -106,7 +114,13 @@ export class LiveQuery<M extends object> {
       const sel = await this.#ctx.selection(this.#meta, selection, params);
       if (this.closed || !this.#result) return;
       this.#result.update(sel);
-      await this.#remote?.update(sel);
+      try {
+        await this.#remote?.update(sel);
+      } catch (e) {
+        // The peer refused the new selection (a limit): the query would go stale, so it ends.
+        this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+        throw e;
+      }
       await this.#result.settled();
     });
     this.#chain = step.catch(() => undefined);
@@ -140,13 +154,18 @@ export class LiveQuery<M extends object> {
         },
         (e) => this.#view(this.#meta, e),
       );
-      await this.loaded;
+      await this.#initial;
       if (!node.durable && !this.closed) {
-        this.#remote = node.peers.trackQuery(this.#meta.collection, sel, () =>
-          this.#items.map((v) => ({ id: v.id, head: v.head })),
+        this.#remote = node.peers.trackQuery(
+          this.#meta.collection,
+          sel,
+          () => this.#items.map((v) => ({ id: v.id, head: v.head })),
+          (e) => this.#finish({ error: e }),
         );
+        // A refusal (a limit of the peer, access denied) rejects `loaded`; a lost connection does not.
         await this.#remote.synced;
       }
+      this.#resolveLoaded();
     } catch (e) {
       this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
     }
@@ -160,7 +179,9 @@ export class LiveQuery<M extends object> {
     this.#items = items;
     if (d.initial) {
       this.#isLoaded = true;
-      this.#resolveLoaded();
+      this.#resolveInitial();
+      // A durable node answers alone; an ephemeral one waits for its peer's answer (in #start).
+      if (this.#ctx.node.durable) this.#resolveLoaded();
     }
     this.#items$.next(items);
     this.#changes$.next(new ChangeSet(d.initial, items, changes));
@@ -169,6 +190,7 @@ export class LiveQuery<M extends object> {
   #finish(terminal: Terminal): void {
     if (this.#terminal) return;
     this.#terminal = terminal;
+    this.#resolveInitial();
     this.#result?.close();
     this.#remote?.close();
     if (terminal.error) {

@@ -1,8 +1,16 @@
-import { Observable, ReplaySubject, Subject, type Observer, type Subscription } from 'rxjs';
+import {
+  Observable,
+  ReplaySubject,
+  Subject,
+  type Observer,
+  type Subscribable,
+  type Subscription,
+} from 'rxjs';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type View } from '../model/view';
 import { parseSelection } from '../query/parser';
 import { GuardedObservable } from '../reactor/guarded-observable';
+import { defineInterop } from '../reactor/interop';
 import { type LiveResult } from '../reactor/live-result';
 import { type ResultDiff } from '../reactor/result-diff';
 import { ChangeSet } from './change-set';
@@ -18,7 +26,11 @@ export type ViewFactory<M> = (meta: ModelMeta, entity: Entity) => View<M>;
 /**
  * A selection kept up to date on a node: `items` in query order, `items$` (replays the current items to
  * late subscribers once loaded), and `subscribe` for ChangeSets (the initial one first). Observables error
- * on a failed load, complete on `unsubscribe()` or node close, and never emit after that.
+ * on a failed load, complete on `unsubscribe()` or node close, and never emit after that. It is an RxJS
+ * interop Observable of its ChangeSets: `from(q)` and `q.pipe(...)` work like `q.changes$`.
+ *
+ * A LiveQuery holds its subscription (here, and on the durable peer for an ephemeral node) until
+ * `unsubscribe()`, whoever listens; `ctx.sharedQuery` gives one released with its last subscriber.
  */
 export class LiveQuery<M extends object> {
   readonly model: ModelClass<M>;
@@ -32,6 +44,10 @@ export class LiveQuery<M extends object> {
   readonly items$: Observable<View<M>[]>;
   /** The ChangeSets: the initial one first (immediately when already loaded), then one per change. */
   readonly changes$: Observable<ChangeSet<M>>;
+  /** Applies RxJS operators to the ChangeSets (as `changes$.pipe`). */
+  readonly pipe: Observable<ChangeSet<M>>['pipe'];
+  /** RxJS interop (`from(q)`): the ChangeSets, as `changes$`. Set on the prototype under RxJS's key. */
+  declare [Symbol.observable]: () => Subscribable<ChangeSet<M>>;
   readonly #ctx: Context;
   readonly #meta: ModelMeta;
   readonly #view: ViewFactory<M>;
@@ -83,6 +99,7 @@ export class LiveQuery<M extends object> {
       ),
       report,
     );
+    this.pipe = this.changes$.pipe.bind(this.changes$);
     this.#chain = this.#start(selection, params);
   }
 
@@ -214,6 +231,8 @@ export class LiveQuery<M extends object> {
     return undefined;
   }
 }
+
+defineInterop(LiveQuery.prototype, (q: LiveQuery<object>) => q.changes$);
 
 function initialSet<M>(items: View<M>[]): ChangeSet<M> {
   return new ChangeSet(

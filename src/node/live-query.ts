@@ -139,6 +139,8 @@ export class LiveQuery<M extends object> {
         throw e;
       }
       await this.#result.settled();
+      // The new result could not be loaded (a storage error, a limit of the peer): the query ended with it.
+      if (this.#terminal?.error) throw this.#terminal.error;
     });
     this.#chain = step.catch(() => undefined);
     return step;

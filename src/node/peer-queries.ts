@@ -53,15 +53,24 @@ class Tracked implements RemoteQuery {
     }
   }
 
+  /**
+   * Replaces the selection; on the peer once its registration (after a reconnect, say) has been answered, since
+   * an update overtaking it would find no subscription there.
+   */
   async update(selection: Selection): Promise<void> {
     this.selection = selection;
+    let synced: Promise<void>;
+    do {
+      synced = this.synced;
+      await synced.catch(() => undefined);
+    } while (synced !== this.synced);
     const peer = this.#host.peer();
-    if (!peer) return;
+    if (!peer || this.#closed) return;
     try {
       const update = await peer.update(this.sub, selection, this.held());
-      if (this.#host.peer() === peer) await this.#host.adopt(update);
+      if (this.#host.peer() === peer && !this.#closed) await this.#host.adopt(update);
     } catch (e) {
-      if (!(e instanceof UnavailableError)) throw e;
+      if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
   }
 

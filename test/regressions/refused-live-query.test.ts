@@ -76,6 +76,31 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     expect(q.closed).toBe(true);
   });
 
+  it('an update racing the re-registration after a reconnect is not a refusal', async () => {
+    const server = rig.track(await Node.durable(new MemoryStorage(), { models: [Album, Artist] }), (n) =>
+      n.close(),
+    );
+    const client = rig.track(await Node.ephemeral(new MemoryStorage(), { models: [Album, Artist] }), (n) =>
+      n.close(),
+    );
+    let link = await LocalConnector.connect(server, client);
+    await addAlbum(client, 'a', 2001);
+    const q = client.context().query(Album, 'year > 2000');
+    await q.loaded;
+    // Reconnected, then updated at every point of the re-registration still in flight.
+    for (let delay = 0; delay < 20; delay++) {
+      link.close();
+      link = await LocalConnector.connect(server, client);
+      for (let i = 0; i < delay; i++) await Promise.resolve();
+      await q.update('year > ?', 2000 - (delay % 2));
+    }
+    expect(q.closed).toBe(false);
+    await addAlbum(client, 'b', 2002);
+    await q.settled();
+    expect(q.items.map((x) => x.name).sort()).toEqual(['a', 'b']);
+    expect(server.reactor.size).toBe(1);
+  });
+
   it('refused when re-established after a reconnect: the query errors instead of going stale', async () => {
     const server = rig.track(await Node.durable(new MemoryStorage(), { models: [Album, Artist] }), (n) =>
       n.close(),

@@ -15,7 +15,7 @@ class Tracked implements RemoteQuery {
   selection: Selection;
   readonly held: () => readonly HeldEntity[];
   synced: Promise<void> = Promise.resolve();
-  /** Told when the peer refuses the query after a reconnect (the first answer is `synced`'s). */
+  /** Told when a peer refuses the query after a reconnect (the first answer is `synced`'s). */
   readonly failed: ((error: Error) => void) | undefined;
   readonly #owner: RemoteQueries;
   readonly #host: QueryHost;
@@ -105,7 +105,7 @@ export class RemoteQueries {
 
   /**
    * Starts relaying a query; `synced` resolves once the current peer answered (at once while offline) and
-   * rejects when it refused the query; a refusal on a later peer goes to `failed` (else it is reported).
+   * rejects when it refused the query; a refusal by a later peer goes to `failed` and is reported.
    */
   track(
     collection: string,
@@ -124,8 +124,10 @@ export class RemoteQueries {
   attach(peer: DurablePeer): void {
     for (const q of this.#queries.values()) {
       q.synced = q.establish(peer).catch((e: unknown) => {
-        if (q.failed) q.failed(e instanceof Error ? e : new Error(String(e)));
-        else this.#host.report(e);
+        // Refused by the new peer (a limit, access): the query ends with the error, which is also reported,
+        // since nobody awaits anything after a reconnect.
+        q.failed?.(e instanceof Error ? e : new Error(String(e)));
+        this.#host.report(e);
       });
     }
   }

@@ -114,11 +114,12 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     const b = ctx.query(Album, 'year < 2000');
     await Promise.all([a.loaded, b.loaded]);
     // Before the fix the refusal was only reported on errors$, and both queries stayed open.
-    const refused = Promise.race([firstErrorOf(a, b), firstValueFrom(client.errors$)]);
+    const reported = firstValueFrom(client.errors$);
+    const refused = Promise.race([firstErrorOf(a, b), reported]);
     link.close();
     await LocalConnector.connect(server, client, { limits: { maxSubscriptions: 1 } });
-    const error = await refused;
-    expect(error).toBeInstanceOf(ProtocolError);
+    expect(await refused).toBeInstanceOf(ProtocolError);
+    expect(await reported).toBeInstanceOf(ProtocolError); // and reported: nobody awaits a reconnect
     expect([a.closed, b.closed].filter(Boolean)).toHaveLength(1);
     expect(client.peers.queryCount).toBe(1);
   });

@@ -11,6 +11,7 @@ export { Context } from './node/context';
 export { Transaction, type CreateData } from './node/transaction';
 export { Collection } from './node/collection';
 export { LiveQuery } from './node/live-query';
+export { SharedQuery } from './node/shared-query';
 export { ChangeSet, type Change, type ChangeKind } from './node/change-set';
 export {
   PermissiveAgent,

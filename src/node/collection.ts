@@ -3,6 +3,7 @@ import { type View } from '../model/view';
 import { type Context } from './context';
 import { type LiveQuery } from './live-query';
 import { type Mutable } from './mutable';
+import { type SharedQuery } from './shared-query';
 import { type CreateData } from './transaction';
 
 /** A repository for one model bound to a context: the shape NestJS services inject. */
@@ -31,6 +32,11 @@ export class Collection<M extends object> {
   /** A live query on this model (see Context.query). */
   query(selection: string, ...params: unknown[]): LiveQuery<M> {
     return this.#ctx.query(this.model, selection, ...params);
+  }
+
+  /** A reference-counted live query on this model (see Context.sharedQuery). */
+  sharedQuery(selection: string, ...params: unknown[]): SharedQuery<M> {
+    return this.#ctx.sharedQuery(this.model, selection, ...params);
   }
 
   /** Creates and commits one entity; resolves to its view. */

@@ -15,6 +15,7 @@ import { LiveQuery } from './live-query';
 import { type Node } from './node';
 import { type ContextData } from './policy';
 import { resolveRefPaths } from './ref-paths';
+import { SharedQuery } from './shared-query';
 import { Transaction } from './transaction';
 
 const views = new WeakMap<Entity, View<object>>();
@@ -131,7 +132,22 @@ export class Context {
     return new LiveQuery<M>(this, model, selection, params, (meta, e) => viewOf<M>(meta, e));
   }
 
-  /** Runs `callback` with every ChangeSet of a live query (the initial one first); resolves once loaded. */
+  /**
+   * A reference-counted live query (see SharedQuery): opened by its first subscriber, released when the last
+   * one unsubscribes. `query` and `subscribe` hold theirs until `q.unsubscribe()`.
+   */
+  sharedQuery<M extends object>(
+    model: ModelClass<M>,
+    selection: string,
+    ...params: unknown[]
+  ): SharedQuery<M> {
+    return new SharedQuery<M>(this, model, selection, params);
+  }
+
+  /**
+   * Runs `callback` with every ChangeSet of a live query (the initial one first); resolves once loaded. The
+   * query lives until `unsubscribe()` on the LiveQuery it resolves to.
+   */
   async subscribe<M extends object>(
     model: ModelClass<M>,
     selection: string,

@@ -1,8 +1,16 @@
-import { Observable, ReplaySubject, Subject, type Observer, type Subscription } from 'rxjs';
+import {
+  Observable,
+  ReplaySubject,
+  Subject,
+  type Observer,
+  type Subscribable,
+  type Subscription,
+} from 'rxjs';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type View } from '../model/view';
 import { parseSelection } from '../query/parser';
 import { GuardedObservable } from '../reactor/guarded-observable';
+import { defineInterop } from '../reactor/interop';
 import { type LiveResult } from '../reactor/live-result';
 import { type ResultDiff } from '../reactor/result-diff';
 import { ChangeSet } from './change-set';
@@ -18,16 +26,28 @@ export type ViewFactory<M> = (meta: ModelMeta, entity: Entity) => View<M>;
 /**
  * A selection kept up to date on a node: `items` in query order, `items$` (replays the current items to
  * late subscribers once loaded), and `subscribe` for ChangeSets (the initial one first). Observables error
- * on a failed load, complete on `unsubscribe()` or node close, and never emit after that.
+ * on a failed load, complete on `unsubscribe()` or node close, and never emit after that. It is an RxJS
+ * interop Observable of its ChangeSets: `from(q)` and `q.pipe(...)` work like `q.changes$`.
+ *
+ * A LiveQuery holds its subscription (here, and on the durable peer for an ephemeral node) until
+ * `unsubscribe()`, whoever listens; `ctx.sharedQuery` gives one released with its last subscriber.
  */
 export class LiveQuery<M extends object> {
   readonly model: ModelClass<M>;
-  /** Resolves once the initial result is in (rejects when it cannot be loaded). */
+  /**
+   * Resolves once the initial result is in: on an ephemeral node with a durable peer, once the peer accepted
+   * the query and its answer was applied. Rejects when it cannot be loaded (access denied, a limit of the
+   * peer, a storage error).
+   */
   readonly loaded: Promise<void>;
   /** The current items, re-emitted after every change (hot; replays the latest to a late subscriber). */
   readonly items$: Observable<View<M>[]>;
   /** The ChangeSets: the initial one first (immediately when already loaded), then one per change. */
   readonly changes$: Observable<ChangeSet<M>>;
+  /** Applies RxJS operators to the ChangeSets (as `changes$.pipe`). */
+  readonly pipe: Observable<ChangeSet<M>>['pipe'];
+  /** RxJS interop (`from(q)`): the ChangeSets, as `changes$`. Set on the prototype under RxJS's key. */
+  declare [Symbol.observable]: () => Subscribable<ChangeSet<M>>;
   readonly #ctx: Context;
   readonly #meta: ModelMeta;
   readonly #view: ViewFactory<M>;
@@ -35,6 +55,9 @@ export class LiveQuery<M extends object> {
   readonly #changes$ = new Subject<ChangeSet<M>>();
   #items: View<M>[] = [];
   #isLoaded = false;
+  /** Settles with the local initial result (before the durable peer answered, on an ephemeral node). */
+  readonly #initial: Promise<void>;
+  #resolveInitial!: () => void;
   #result: LiveResult<View<M>> | undefined;
   /** On an ephemeral node: the relay of this query to the durable peer. */
   #remote: RemoteQuery | undefined;
@@ -62,6 +85,7 @@ export class LiveQuery<M extends object> {
       this.#rejectLoaded = reject;
     });
     this.loaded.catch(() => undefined);
+    this.#initial = new Promise<void>((resolve) => (this.#resolveInitial = resolve));
     this.items$ = new GuardedObservable(
       new Observable<View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
       report,
@@ -75,6 +99,7 @@ export class LiveQuery<M extends object> {
       ),
       report,
     );
+    this.pipe = this.changes$.pipe.bind(this.changes$);
     this.#chain = this.#start(selection, params);
   }
 
@@ -106,8 +131,16 @@ export class LiveQuery<M extends object> {
       const sel = await this.#ctx.selection(this.#meta, selection, params);
       if (this.closed || !this.#result) return;
       this.#result.update(sel);
-      await this.#remote?.update(sel);
+      try {
+        await this.#remote?.update(sel);
+      } catch (e) {
+        // The peer refused the new selection (a limit): the query would go stale, so it ends.
+        this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+        throw e;
+      }
       await this.#result.settled();
+      // The new result could not be loaded (a storage error, a limit of the peer): the query ended with it.
+      if (this.#terminal?.error) throw this.#terminal.error;
     });
     this.#chain = step.catch(() => undefined);
     return step;
@@ -140,13 +173,18 @@ export class LiveQuery<M extends object> {
         },
         (e) => this.#view(this.#meta, e),
       );
-      await this.loaded;
+      await this.#initial;
       if (!node.durable && !this.closed) {
-        this.#remote = node.peers.trackQuery(this.#meta.collection, sel, () =>
-          this.#items.map((v) => ({ id: v.id, head: v.head })),
+        this.#remote = node.peers.trackQuery(
+          this.#meta.collection,
+          sel,
+          () => this.#items.map((v) => ({ id: v.id, head: v.head })),
+          (e) => this.#finish({ error: e }),
         );
+        // A refusal (a limit of the peer, access denied) rejects `loaded`; a lost connection does not.
         await this.#remote.synced;
       }
+      this.#resolveLoaded();
     } catch (e) {
       this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
     }
@@ -160,7 +198,9 @@ export class LiveQuery<M extends object> {
     this.#items = items;
     if (d.initial) {
       this.#isLoaded = true;
-      this.#resolveLoaded();
+      this.#resolveInitial();
+      // A durable node answers alone; an ephemeral one waits for its peer's answer (in #start).
+      if (this.#ctx.node.durable) this.#resolveLoaded();
     }
     this.#items$.next(items);
     this.#changes$.next(new ChangeSet(d.initial, items, changes));
@@ -169,6 +209,7 @@ export class LiveQuery<M extends object> {
   #finish(terminal: Terminal): void {
     if (this.#terminal) return;
     this.#terminal = terminal;
+    this.#resolveInitial();
     this.#result?.close();
     this.#remote?.close();
     if (terminal.error) {
@@ -192,6 +233,8 @@ export class LiveQuery<M extends object> {
     return undefined;
   }
 }
+
+defineInterop(LiveQuery.prototype, (q: LiveQuery<object>) => q.changes$);
 
 function initialSet<M>(items: View<M>[]): ChangeSet<M> {
   return new ChangeSet(

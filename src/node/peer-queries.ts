@@ -15,8 +15,11 @@ class Tracked implements RemoteQuery {
   selection: Selection;
   readonly held: () => readonly HeldEntity[];
   synced: Promise<void> = Promise.resolve();
+  /** Told when a peer refuses the query after a reconnect (the first answer is `synced`'s). */
+  readonly failed: ((error: Error) => void) | undefined;
   readonly #owner: RemoteQueries;
   readonly #host: QueryHost;
+  #closed = false;
 
   constructor(
     owner: RemoteQueries,
@@ -25,7 +28,9 @@ class Tracked implements RemoteQuery {
     collection: string,
     selection: Selection,
     held: () => readonly HeldEntity[],
+    failed: ((error: Error) => void) | undefined,
   ) {
+    this.failed = failed;
     this.#owner = owner;
     this.#host = host;
     this.sub = sub;
@@ -36,30 +41,41 @@ class Tracked implements RemoteQuery {
 
   /**
    * Registers the query on a peer; the states it answers with go into the node like any other update. A lost
-   * connection is not an error: the query is registered again on the next peer.
+   * connection is not an error: the query is registered again on the next peer. Neither is a refusal of a
+   * query closed meanwhile (the peer answers an unsubscribe that overtook the setup that way).
    */
   async establish(peer: DurablePeer): Promise<void> {
     try {
       const update = await peer.subscribe(this.sub, this.collection, this.selection, this.held());
-      if (this.#host.peer() === peer) await this.#host.adopt(update);
+      if (this.#host.peer() === peer && !this.#closed) await this.#host.adopt(update);
     } catch (e) {
-      if (!(e instanceof UnavailableError)) throw e;
+      if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
   }
 
+  /**
+   * Replaces the selection; on the peer once its registration (after a reconnect, say) has been answered, since
+   * an update overtaking it would find no subscription there.
+   */
   async update(selection: Selection): Promise<void> {
     this.selection = selection;
+    let synced: Promise<void>;
+    do {
+      synced = this.synced;
+      await synced.catch(() => undefined);
+    } while (synced !== this.synced);
     const peer = this.#host.peer();
-    if (!peer) return;
+    if (!peer || this.#closed) return;
     try {
       const update = await peer.update(this.sub, selection, this.held());
-      if (this.#host.peer() === peer) await this.#host.adopt(update);
+      if (this.#host.peer() === peer && !this.#closed) await this.#host.adopt(update);
     } catch (e) {
-      if (!(e instanceof UnavailableError)) throw e;
+      if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
   }
 
   close(): void {
+    this.#closed = true;
     if (!this.#owner.forget(this)) return;
     this.#host
       .peer()
@@ -87,9 +103,17 @@ export class RemoteQueries {
     return this.#queries.size;
   }
 
-  /** Starts relaying a query; `synced` resolves once the current peer answered (at once while offline). */
-  track(collection: string, selection: Selection, held: () => readonly HeldEntity[]): RemoteQuery {
-    const q = new Tracked(this, this.#host, `q${++this.#seq}`, collection, selection, held);
+  /**
+   * Starts relaying a query; `synced` resolves once the current peer answered (at once while offline) and
+   * rejects when it refused the query; a refusal by a later peer goes to `failed` and is reported.
+   */
+  track(
+    collection: string,
+    selection: Selection,
+    held: () => readonly HeldEntity[],
+    failed?: (error: Error) => void,
+  ): RemoteQuery {
+    const q = new Tracked(this, this.#host, `q${++this.#seq}`, collection, selection, held, failed);
     this.#queries.set(q.sub, q);
     const peer = this.#host.peer();
     if (peer) q.synced = q.establish(peer);
@@ -99,7 +123,12 @@ export class RemoteQueries {
   /** Re-establishes every query on a newly attached peer. */
   attach(peer: DurablePeer): void {
     for (const q of this.#queries.values()) {
-      q.synced = q.establish(peer).catch((e: unknown) => this.#host.report(e));
+      q.synced = q.establish(peer).catch((e: unknown) => {
+        // Refused by the new peer (a limit, access): the query ends with the error, which is also reported,
+        // since nobody awaits anything after a reconnect.
+        q.failed?.(e instanceof Error ? e : new Error(String(e)));
+        this.#host.report(e);
+      });
     }
   }
 

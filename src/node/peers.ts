@@ -196,8 +196,13 @@ export class PeerHub {
   }
 
   /** Relays a live query to the durable peer (now and after every reconnect). */
-  trackQuery(collection: string, selection: Selection, held: () => readonly HeldEntity[]): RemoteQuery {
-    return this.#queries.track(collection, selection, held);
+  trackQuery(
+    collection: string,
+    selection: Selection,
+    held: () => readonly HeldEntity[],
+    failed?: (error: Error) => void,
+  ): RemoteQuery {
+    return this.#queries.track(collection, selection, held, failed);
   }
 
   /** The number of relayed live queries. */

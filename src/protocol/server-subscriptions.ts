@@ -33,6 +33,8 @@ export class ServerSubscriptions {
   readonly #subs = new Map<string, ServerSub>();
   /** Subscriptions being set up: they count against the limit before they are registered. */
   readonly #opening = new Set<string>();
+  /** Subscriptions unsubscribed while being set up: they are not registered when the setup completes. */
+  readonly #cancelled = new Set<string>();
   /** Entities routed since the last push, and windows to refill: flushed once per tick. */
   readonly #outgoing = new Map<string, Entity>();
   readonly #refill = new Set<ServerSub>();
@@ -65,13 +67,17 @@ export class ServerSubscriptions {
     }
     this.#opening.add(id);
     let selection: Selection;
+    let cancelled = false;
     try {
       selection = await this.#vis.selection(collection, text);
       await this.#vis.filter(collection);
     } finally {
       this.#opening.delete(id);
+      cancelled = this.#cancelled.delete(id);
     }
     if (this.#closed) throw ProtocolError.create('the connection is closed');
+    // An unsubscribe that arrived meanwhile (frames are handled concurrently) ends it before it starts.
+    if (cancelled) throw ProtocolError.create(`subscription '${id}' was closed`);
     // Registered before the initial read: a change meanwhile is pushed (the client drops repeats by head).
     const watch = this.#vis.node.reactor.watch(collection, selection.predicate, {
       changes: (candidates) => {
@@ -108,6 +114,7 @@ export class ServerSubscriptions {
   unsubscribe(id: string): void {
     const sub = this.#subs.get(id);
     if (sub) this.#drop(sub);
+    else if (this.#opening.has(id)) this.#cancelled.add(id);
   }
 
   close(): void {

@@ -49,7 +49,9 @@ export class Context {
   /** The view of one entity; NotFoundError when it is missing, deleted or hidden by policy. */
   async get<M extends object>(model: ModelClass<M>, id: string): Promise<View<M>> {
     const meta = this.node.meta(model);
-    const entity = await this.#access.entity(meta, () => this.node.loadEntity(meta.collection, id, this.data));
+    const entity = await this.#access.entity(meta, () =>
+      this.node.loadEntity(meta.collection, id, this.data),
+    );
     if (!entity || entity.deleted) throw NotFoundError.entity(meta.collection, id);
     return viewOf<M>(meta, entity);
   }
@@ -79,7 +81,9 @@ export class Context {
   async history<M extends object>(model: ModelClass<M>, id: string): Promise<Event[]> {
     const meta = this.node.meta(model);
     // A deleted entity keeps its history readable; a missing or hidden one is NotFoundError, as for get().
-    const entity = await this.#access.entity(meta, () => this.node.loadEntity(meta.collection, id, this.data));
+    const entity = await this.#access.entity(meta, () =>
+      this.node.loadEntity(meta.collection, id, this.data),
+    );
     if (!entity) throw NotFoundError.entity(meta.collection, id);
     return topologicalOrder(await this.node.entityEvents(meta.collection, id));
   }

@@ -86,10 +86,7 @@ export class ReadAccess {
    * Reads one entity as the caller may: the read check first (AccessDeniedError), then `load`; undefined when
    * it is missing or hidden by the row filter (deleted entities are returned; the caller decides).
    */
-  async entity(
-    meta: ModelMeta,
-    load: () => Promise<Entity | undefined>,
-  ): Promise<Entity | undefined> {
+  async entity(meta: ModelMeta, load: () => Promise<Entity | undefined>): Promise<Entity | undefined> {
     await this.checkRead(meta.collection);
     const entity = await load();
     return entity && (await this.visible(meta, entity)) ? entity : undefined;

@@ -13,7 +13,7 @@ import { topologicalOrder } from './history';
 import { LiveQuery } from './live-query';
 import { type Node } from './node';
 import { type ContextData } from './policy';
-import { ReadAccess } from './read-access';
+import { bindOptions, ReadAccess } from './read-access';
 import { resolveRefPaths } from './ref-paths';
 import { Transaction } from './transaction';
 
@@ -71,7 +71,12 @@ export class Context {
   /** Parses, binds to the model's types, applies the policy filter and resolves reference paths. */
   async selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection> {
     await this.#access.checkRead(meta.collection);
-    let sel = bindSchema(parseSelection(text, params), (f) => meta.fields.get(f)?.type, meta.name);
+    let sel = bindSchema(
+      parseSelection(text, params),
+      (f) => meta.fields.get(f)?.type,
+      meta.name,
+      bindOptions(meta),
+    );
     const filter = (await this.#access.filter(meta)).predicate;
     if (filter) sel = { ...sel, predicate: andPredicates(filter, sel.predicate) };
     return resolveRefPaths(this, meta, sel);

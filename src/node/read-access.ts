@@ -2,7 +2,7 @@ import { type Entity } from '../entity/entity';
 import { AccessDeniedError } from '../errors/errors';
 import { type ModelMeta } from '../model/model-meta';
 import { type Predicate } from '../query/ast';
-import { bindSchema } from '../query/bind-schema';
+import { bindSchema, type BindOptions } from '../query/bind-schema';
 import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
@@ -22,6 +22,14 @@ export const ALL_ROWS: RowFilter = Object.freeze({ predicate: undefined, match: 
 /** Policy filters are usually a handful of texts per model (one per role or tenant): keep them compiled. */
 const compiled = new WeakMap<ModelMeta, Map<string, RowFilter>>();
 const MAX_FILTERS_PER_MODEL = 1000;
+
+/**
+ * How selections on a collection are bound to its model: a modelled collection refuses fields it does not
+ * declare (unless the selection says `@schemaless`); a collection known only at run time has no fields to check.
+ */
+export function bindOptions(meta: ModelMeta): BindOptions {
+  return meta.fields.size > 0 ? { strict: { fields: [...meta.fields.keys()] } } : {};
+}
 
 /** True for exactly PermissiveAgent (a subclass may override its checks). */
 function permissive(policy: PolicyAgent): boolean {
@@ -68,6 +76,7 @@ export class ReadAccess {
         parseSelection(text),
         (x) => meta.fields.get(x)?.type,
         meta.name,
+        bindOptions(meta),
       ).predicate;
       f = { predicate, match: compilePredicate(predicate) };
       if (byText.size >= MAX_FILTERS_PER_MODEL) byText.clear();

@@ -116,6 +116,12 @@ function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
   };
 }
 
+/** The names of the members every view has besides the model's fields, read from what builds them. */
+export function viewMemberNames(): string[] {
+  const placeholder: ModelMeta = { ctor: class {}, name: '', collection: '', fields: new Map() };
+  return Object.keys(memberProperties(placeholder));
+}
+
 const viewPrototypes = new WeakMap<ModelMeta, object>();
 
 /** The shared prototype of a model's views: fields as getters, then the model's own prototype. */

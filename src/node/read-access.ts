@@ -96,6 +96,7 @@ export class ReadAccess {
    * it is missing or hidden by the row filter (deleted entities are returned; the caller decides).
    */
   async entity(meta: ModelMeta, load: () => Promise<Entity | undefined>): Promise<Entity | undefined> {
+    if (permissive(this.#policy)) return load();
     await this.checkRead(meta.collection);
     const entity = await load();
     return entity && (await this.visible(meta, entity)) ? entity : undefined;

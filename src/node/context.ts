@@ -29,6 +29,16 @@ export function viewOf<M extends object>(meta: ModelMeta, entity: Entity): View<
   return v as View<M>;
 }
 
+/** A selection parsed and bound to its model (QuerySyntaxError for bad syntax, types or undeclared fields). */
+function bound(meta: ModelMeta, text: string, params: readonly unknown[]): Selection {
+  return bindSchema(
+    parseSelection(text, params),
+    (f) => meta.fields.get(f)?.type,
+    meta.name,
+    bindOptions(meta),
+  );
+}
+
 /** A caller's handle on a node: reads, queries and transactions, checked by the policy agent with its data. */
 export class Context {
   readonly node: Node;
@@ -71,12 +81,7 @@ export class Context {
   /** Parses, binds to the model's types, applies the policy filter and resolves reference paths. */
   async selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection> {
     await this.#access.checkRead(meta.collection);
-    let sel = bindSchema(
-      parseSelection(text, params),
-      (f) => meta.fields.get(f)?.type,
-      meta.name,
-      bindOptions(meta),
-    );
+    let sel = bound(meta, text, params);
     const filter = (await this.#access.filter(meta)).predicate;
     if (filter) sel = { ...sel, predicate: andPredicates(filter, sel.predicate) };
     return resolveRefPaths(this, meta, sel);
@@ -95,6 +100,8 @@ export class Context {
 
   /** A live query: the selection's result kept up to date (see LiveQuery); throws QuerySyntaxError at once. */
   query<M extends object>(model: ModelClass<M>, selection: string, ...params: unknown[]): LiveQuery<M> {
+    // Binding errors (a field the model does not declare, a literal of the wrong type) throw at once too.
+    bound(this.node.meta(model), selection, params);
     return new LiveQuery<M>(this, model, selection, params, (meta, e) => viewOf<M>(meta, e));
   }
 

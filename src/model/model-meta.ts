@@ -24,14 +24,3 @@ export interface ModelMeta {
   readonly collection: string;
   readonly fields: ReadonlyMap<string, FieldMeta>;
 }
-
-/** Names that a field may not take: they are the view's own members. */
-export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
-  'id',
-  'collection',
-  'head',
-  'changes$',
-  'observe',
-  'text',
-  'constructor',
-]);

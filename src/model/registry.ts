@@ -1,6 +1,7 @@
 import { MetadataError, NotFoundError, type MetadataProblem } from '../errors/errors';
 import { FIELD_TYPES, type FieldType } from './field-type';
-import { RESERVED_FIELD_NAMES, type FieldMeta, type ModelClass, type ModelMeta } from './model-meta';
+import { type FieldMeta, type ModelClass, type ModelMeta } from './model-meta';
+import { reservedFieldNames } from './reserved-names';
 
 /** What a field decorator records before `@Model` validates the whole class. */
 export interface PendingField {
@@ -83,12 +84,22 @@ function buildFields(model: string, ctor: ModelClass, problems: MetadataProblem[
       });
       continue;
     }
-    if (f.symbolKey || RESERVED_FIELD_NAMES.has(f.name) || f.name.includes('.')) {
+    const clash = f.symbolKey ? undefined : reservedFieldNames().get(f.name);
+    if (clash !== undefined) {
       problems.push({
         model,
         field: f.name,
-        problem: `'${f.name}' cannot be a field name (reserved, a symbol, or containing '.')`,
-        fix: `rename the property; reserved names are ${[...RESERVED_FIELD_NAMES].join(', ')}`,
+        problem: `'${f.name}' is a reserved name (${clash}): the field would hide it, or it would hide the field`,
+        fix: `rename the property (reserved names: ${[...reservedFieldNames().keys()].join(', ')})`,
+      });
+      continue;
+    }
+    if (f.symbolKey || f.name.includes('.')) {
+      problems.push({
+        model,
+        field: f.name,
+        problem: `'${f.name}' cannot be a field name (a symbol, or containing '.')`,
+        fix: 'rename the property to a plain identifier',
       });
       continue;
     }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/errors';
 import { type FieldMeta } from './model-meta';
+import { isPlainObject } from './plain-object';
 
 /** A JSON-compatible value as kept in entity state (dates as ISO strings, refs as ids). */
 export type StoredValue =
@@ -14,35 +15,73 @@ function fail(model: string, field: string, constraint: string, message: string)
   throw ValidationError.field(model, field, constraint, message);
 }
 
-/** Copies a JSON value, rejecting functions, cycles, non-finite numbers and class instances. */
+/**
+ * The deepest nesting of arrays and objects a `@Json` value may have. Values travel inside frames a few levels
+ * deep, under the default wire limit of 64 levels, and every engine then reads them back alike.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The key that would replace an object's prototype when assigned; refused in JSON values. */
+const PROTO_KEY = '__proto__';
+
+/**
+ * Copies a JSON value, rejecting functions, cycles, non-finite numbers, dates, class instances (of any realm),
+ * `__proto__` keys and nesting deeper than MAX_JSON_DEPTH; `-0` becomes `0` (as JSON text and SQL engines
+ * keep it). Plain objects and arrays from another realm (iframe, worker, `node:vm`) are accepted.
+ */
 export function toJsonValue(
   model: string,
   field: string,
   value: unknown,
+  depth = 0,
   seen = new Set<object>(),
 ): StoredValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail(model, field, 'isJson', `${String(value)} is not a finite number`);
-    return value;
+    return value === 0 ? 0 : value;
   }
-  if (value instanceof Date) return isoDate(model, field, value);
   if (typeof value !== 'object') {
     return fail(model, field, 'isJson', `a ${typeof value} is not serialisable; use JSON values only`);
+  }
+  if (Object.prototype.toString.call(value) === '[object Date]') {
+    fail(
+      model,
+      field,
+      'isJson',
+      'a Date inside a JSON value would be stored as a string and read back as one. Fix: store date.toISOString(), or declare a @Field() of type date',
+    );
+  }
+  if (depth >= MAX_JSON_DEPTH) {
+    fail(
+      model,
+      field,
+      'isJson',
+      `the value is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects. Fix: flatten it, or store the deep part as a JSON string`,
+    );
   }
   if (seen.has(value)) fail(model, field, 'isJson', 'the value contains a cycle');
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      return value.map((v: unknown) => (v === undefined ? null : toJsonValue(model, field, v, seen)));
+      return value.map((v: unknown) =>
+        v === undefined ? null : toJsonValue(model, field, v, depth + 1, seen),
+      );
     }
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
+    if (!isPlainObject(value)) {
       fail(model, field, 'isJson', 'only plain objects, arrays and scalars are serialisable');
+    }
+    if (Object.prototype.hasOwnProperty.call(value, PROTO_KEY)) {
+      fail(
+        model,
+        field,
+        'isJson',
+        `the key '${PROTO_KEY}' is not allowed in a JSON value (it would replace an object's prototype wherever the value is copied). Fix: rename the key`,
+      );
     }
     const out: Record<string, StoredValue> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (v !== undefined) out[k] = toJsonValue(model, field, v, seen);
+      if (v !== undefined) out[k] = toJsonValue(model, field, v, depth + 1, seen);
     }
     return out;
   } finally {
@@ -88,12 +127,19 @@ export function checkFieldValue(model: string, field: FieldMeta, value: unknown)
     case 'string':
     case 'text':
       return typeof value === 'string' ? value : wrongType(model, field, value, 'String');
+    // -0 is stored as 0: JSON text and SQL engines cannot keep the sign, so every engine reads back 0.
     case 'number':
       return typeof value === 'number' && Number.isFinite(value)
-        ? value
+        ? value === 0
+          ? 0
+          : value
         : wrongType(model, field, value, 'Number');
     case 'integer':
-      return Number.isSafeInteger(value) ? (value as number) : wrongType(model, field, value, 'Integer');
+      return Number.isSafeInteger(value)
+        ? (value as number) === 0
+          ? 0
+          : (value as number)
+        : wrongType(model, field, value, 'Integer');
     case 'boolean':
       return typeof value === 'boolean' ? value : wrongType(model, field, value, 'Boolean');
     case 'date':

@@ -58,6 +58,7 @@ function fieldProperty(meta: ModelMeta, f: FieldMeta): PropertyDescriptor {
 
 function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
   const src = (v: unknown): ViewSource => (v as ViewInternals)[VIEW_SOURCE];
+  const texts = [...meta.fields.values()].filter((f) => f.type === 'text').map((f) => f.name);
   return {
     id: {
       get: function (this: unknown) {
@@ -106,10 +107,19 @@ function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
     },
     toJSON: {
       value: function (this: unknown) {
-        return { id: src(this).id, ...src(this).values() };
+        const out: Record<string, unknown> = { id: src(this).id, ...src(this).values() };
+        // A text field reads '' when absent (an entity stored before its creation event recorded it).
+        for (const f of texts) if (out[f] === undefined) out[f] = '';
+        return out;
       },
     },
   };
+}
+
+/** The names of the members every view has besides the model's fields, read from what builds them. */
+export function viewMemberNames(): string[] {
+  const placeholder: ModelMeta = { ctor: class {}, name: '', collection: '', fields: new Map() };
+  return Object.keys(memberProperties(placeholder));
 }
 
 const viewPrototypes = new WeakMap<ModelMeta, object>();

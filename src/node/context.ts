@@ -1,11 +1,10 @@
 import { type Entity } from '../entity/entity';
-import { AccessDeniedError, NotFoundError } from '../errors/errors';
+import { NotFoundError } from '../errors/errors';
 import { type Event } from '../event/event';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { createView, type View } from '../model/view';
-import { type Predicate, type Selection } from '../query/ast';
+import { type Selection } from '../query/ast';
 import { andPredicates } from '../query/analyze';
-import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
 import { bindSchema } from '../query/bind-schema';
 import { type ChangeSet } from './change-set';
@@ -14,20 +13,12 @@ import { topologicalOrder } from './history';
 import { LiveQuery } from './live-query';
 import { type Node } from './node';
 import { type ContextData } from './policy';
+import { bindOptions, ReadAccess } from './read-access';
 import { resolveRefPaths } from './ref-paths';
 import { SharedQuery } from './shared-query';
 import { Transaction } from './transaction';
 
 const views = new WeakMap<Entity, View<object>>();
-
-interface CompiledFilter {
-  readonly predicate: Predicate;
-  readonly match: (row: Readonly<Record<string, unknown>>) => boolean;
-}
-
-/** Policy filters are usually a handful of texts per model (one per role or tenant): keep them compiled. */
-const filters = new WeakMap<ModelMeta, Map<string, CompiledFilter>>();
-const MAX_FILTERS_PER_MODEL = 1000;
 
 /** The one view of a live entity (views are thin and shared). */
 export function viewOf<M extends object>(meta: ModelMeta, entity: Entity): View<M> {
@@ -39,29 +30,40 @@ export function viewOf<M extends object>(meta: ModelMeta, entity: Entity): View<
   return v as View<M>;
 }
 
+/** A selection parsed and bound to its model (QuerySyntaxError for bad syntax, types or undeclared fields). */
+function bound(meta: ModelMeta, text: string, params: readonly unknown[]): Selection {
+  return bindSchema(
+    parseSelection(text, params),
+    (f) => meta.fields.get(f)?.type,
+    meta.name,
+    bindOptions(meta),
+  );
+}
+
 /** A caller's handle on a node: reads, queries and transactions, checked by the policy agent with its data. */
 export class Context {
   readonly node: Node;
   readonly data: ContextData;
+  readonly #access: ReadAccess;
 
   constructor(node: Node, data: ContextData) {
     this.node = node;
     this.data = data;
+    this.#access = new ReadAccess(node.policy, data);
   }
 
   /** Starts an isolated transaction. */
   begin(): Transaction {
-    return new Transaction(this.node, this.data);
+    return new Transaction(this.node, this.data, this.#access);
   }
 
   /** The view of one entity; NotFoundError when it is missing, deleted or hidden by policy. */
   async get<M extends object>(model: ModelClass<M>, id: string): Promise<View<M>> {
     const meta = this.node.meta(model);
-    await this.#checkRead(meta.collection);
-    const entity = await this.node.loadEntity(meta.collection, id, this.data);
-    if (!entity || entity.deleted || !(await this.#visible(meta, entity))) {
-      throw NotFoundError.entity(meta.collection, id);
-    }
+    const entity = await this.#access.entity(meta, () =>
+      this.node.loadEntity(meta.collection, id, this.data),
+    );
+    if (!entity || entity.deleted) throw NotFoundError.entity(meta.collection, id);
     return viewOf<M>(meta, entity);
   }
 
@@ -79,56 +81,28 @@ export class Context {
 
   /** Parses, binds to the model's types, applies the policy filter and resolves reference paths. */
   async selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection> {
-    await this.#checkRead(meta.collection);
-    let sel = bindSchema(parseSelection(text, params), (f) => meta.fields.get(f)?.type, meta.name);
-    const filter = await this.#filter(meta);
-    if (filter) sel = { ...sel, predicate: andPredicates(filter.predicate, sel.predicate) };
+    await this.#access.checkRead(meta.collection);
+    let sel = bound(meta, text, params);
+    const filter = (await this.#access.filter(meta)).predicate;
+    if (filter) sel = { ...sel, predicate: andPredicates(filter, sel.predicate) };
     return resolveRefPaths(this, meta, sel);
-  }
-
-  async #checkRead(collection: string): Promise<void> {
-    if (!(await this.node.policy.canAccessCollection(this.data, collection, 'read'))) {
-      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
-    }
-  }
-
-  async #visible(meta: ModelMeta, entity: Entity): Promise<boolean> {
-    const filter = await this.#filter(meta);
-    return !filter || filter.match({ ...entity.values(), id: entity.id });
-  }
-
-  /** The policy's row filter for this caller, parsed, bound and compiled once per filter text and model. */
-  async #filter(meta: ModelMeta): Promise<CompiledFilter | undefined> {
-    const text = await this.node.policy.filterPredicate(this.data, meta.collection);
-    if (!text) return undefined;
-    let byText = filters.get(meta);
-    if (!byText) filters.set(meta, (byText = new Map<string, CompiledFilter>()));
-    let f = byText.get(text);
-    if (!f) {
-      const predicate = bindSchema(
-        parseSelection(text),
-        (x) => meta.fields.get(x)?.type,
-        meta.name,
-      ).predicate;
-      f = { predicate, match: compilePredicate(predicate) };
-      if (byText.size >= MAX_FILTERS_PER_MODEL) byText.clear();
-      byText.set(text, f);
-    }
-    return f;
   }
 
   /** The entity's events in a deterministic topological order, oldest first (the audit trail). */
   async history<M extends object>(model: ModelClass<M>, id: string): Promise<Event[]> {
-    const { collection } = this.node.meta(model);
+    const meta = this.node.meta(model);
     // A deleted entity keeps its history readable; a missing or hidden one is NotFoundError, as for get().
-    await this.get(model, id).catch(async (e: unknown) => {
-      if (!(await this.node.loadEntity(collection, id, this.data))?.deleted) throw e;
-    });
-    return topologicalOrder(await this.node.entityEvents(collection, id));
+    const entity = await this.#access.entity(meta, () =>
+      this.node.loadEntity(meta.collection, id, this.data),
+    );
+    if (!entity) throw NotFoundError.entity(meta.collection, id);
+    return topologicalOrder(await this.node.entityEvents(meta.collection, id));
   }
 
   /** A live query: the selection's result kept up to date (see LiveQuery); throws QuerySyntaxError at once. */
   query<M extends object>(model: ModelClass<M>, selection: string, ...params: unknown[]): LiveQuery<M> {
+    // Binding errors (a field the model does not declare, a literal of the wrong type) throw at once too.
+    bound(this.node.meta(model), selection, params);
     return new LiveQuery<M>(this, model, selection, params, (meta, e) => viewOf<M>(meta, e));
   }
 

@@ -84,8 +84,12 @@ export class Fork implements MutableSource {
     }
     const stored = checkFieldValue(this.meta.name, f, value);
     if (f.backend === 'text') {
-      // A new entity's empty text needs no Yjs document: it reads as '' until first edited.
-      if (this.isNew && !stored && !this.#texts?.has(field)) return;
+      // A new entity's empty text needs no Yjs document; its creation event records '' as a plain value (the
+      // document overrides it once edited), so every engine stores, filters and sorts it as '', never null.
+      if (this.isNew && !stored && !this.#texts?.has(field)) {
+        this.#writes[field] = '';
+        return;
+      }
       this.#editor(field).replace(typeof stored === 'string' ? stored : '');
     } else this.#writes[field] = stored;
   }

@@ -1,4 +1,5 @@
 import { type FieldMeta, type ModelClass, type ModelMeta } from '../model/model-meta';
+import { type MutableMemberName } from '../model/reserved-names';
 import { fromStoredValue } from '../model/value-check';
 
 /** Edits one collaborative text field inside a transaction. */
@@ -55,7 +56,8 @@ const prototypes = new WeakMap<ModelMeta, object>();
 function mutablePrototype(meta: ModelMeta): object {
   let proto = prototypes.get(meta);
   if (!proto) {
-    const props: PropertyDescriptorMap = {
+    // Typed by the reserved member names, so a member added here without reserving its name fails to compile.
+    const members: Record<MutableMemberName, PropertyDescriptor> = {
       id: {
         get: function (this: unknown) {
           return src(this).id;
@@ -82,6 +84,7 @@ function mutablePrototype(meta: ModelMeta): object {
         },
       },
     };
+    const props: PropertyDescriptorMap = { ...members };
     for (const f of meta.fields.values()) props[f.name] = fieldProperty(f);
     proto = Object.create((meta.ctor as ModelClass).prototype as object, props) as object;
     prototypes.set(meta, proto);

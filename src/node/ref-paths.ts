@@ -1,6 +1,7 @@
 import { type ModelMeta } from '../model/model-meta';
 import { modelMeta } from '../model/registry';
 import { type Predicate, type Selection } from '../query/ast';
+import { SCHEMALESS_PRAGMA } from '../query/parser';
 import { printPredicate } from '../query/printer';
 import { type Context } from './context';
 
@@ -25,7 +26,7 @@ export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Select
       case 'in':
       case 'between':
       case 'isNull':
-        return rewriteLeaf(ctx, meta, p);
+        return rewriteLeaf(ctx, meta, p, sel.schemaless === true);
     }
   };
   const hasRef = (p: Predicate): boolean => {
@@ -49,12 +50,13 @@ export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Select
   return { ...sel, predicate: await rewrite(sel.predicate) };
 }
 
-async function rewriteLeaf(ctx: Context, meta: ModelMeta, p: Leaf): Promise<Predicate> {
+async function rewriteLeaf(ctx: Context, meta: ModelMeta, p: Leaf, schemaless: boolean): Promise<Predicate> {
   const [head, ...rest] = p.path;
   const field = head === undefined ? undefined : meta.fields.get(head);
   if (!field?.ref || rest.length === 0 || p.kind === 'isNull') return p;
   const target = modelMeta(field.ref());
-  const inner = printPredicate({ ...p, path: rest } as Predicate);
+  const inner =
+    (schemaless ? `${SCHEMALESS_PRAGMA} ` : '') + printPredicate({ ...p, path: rest } as Predicate);
   const views = await ctx.fetch(target.ctor as new () => object, inner);
   return { kind: 'in', path: [field.name], values: views.map((v) => v.id), negated: false, span: p.span };
 }

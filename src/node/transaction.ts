@@ -14,6 +14,7 @@ import { Fork, type Guard } from './fork';
 import { createMutable, type Mutable } from './mutable';
 import { type NodeCore } from './node-core';
 import { type ContextData } from './policy';
+import { type ReadAccess } from './read-access';
 
 type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
 
@@ -27,15 +28,17 @@ export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) =
 export class Transaction {
   readonly #node: NodeCore;
   readonly #ctx: ContextData;
+  readonly #access: ReadAccess;
   // One fork (and mutable) per entity, in the order they were opened.
   readonly #forks: Fork[] = [];
   // By collection, then entity id; built on the first lookup (a create-only transaction never needs it).
   #index: Map<string, Map<string, Fork>> | undefined;
   #state: TxState = 'open';
 
-  constructor(node: NodeCore, ctx: ContextData) {
+  constructor(node: NodeCore, ctx: ContextData, access: ReadAccess) {
     this.#node = node;
     this.#ctx = ctx;
+    this.#access = access;
   }
 
   /** True until commit() or rollback() is called. */
@@ -78,13 +81,18 @@ export class Transaction {
     return this.#track(fork);
   }
 
-  /** Opens an entity for editing, by view or by model and id; NotFoundError when missing or deleted. */
+  /**
+   * Opens an entity for editing, by view or by model and id: the caller must be allowed to read it (as with
+   * `get`, AccessDeniedError), and a missing, deleted or policy-hidden entity is NotFoundError.
+   */
   async edit<M extends object>(target: View<M> | ModelClass<M>, id?: string): Promise<Mutable<M>> {
     this.#guard('edit');
     const { meta, entityId } = this.#resolve(target, id);
     const known = this.#find(meta.collection, entityId)?.mutable;
     if (known) return known as Mutable<M>;
-    const primary = await this.#node.loadEntity(meta.collection, entityId, this.#ctx);
+    const primary = await this.#access.entity(meta, () =>
+      this.#node.loadEntity(meta.collection, entityId, this.#ctx),
+    );
     this.#guard('edit');
     if (!primary || primary.deleted) throw NotFoundError.entity(meta.collection, entityId);
     return this.#track(new Fork(meta, primary.clone(), this.#guard, this.#node.textClients));

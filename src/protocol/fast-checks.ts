@@ -1,4 +1,5 @@
 import { fromBase64 } from '../event/codec';
+import { isPlainObject } from '../model/plain-object';
 import { BASE64, COLLECTION, FIELD, RESERVED, ULID } from './wire-schemas';
 
 // Hand-written checks for the fast validators (fast-states, fast-requests): the same rules as the zod
@@ -10,11 +11,9 @@ export type Obj = Record<string, unknown>;
 /** The longest clock a frame may carry. */
 export const MAX_CLOCK = 1024;
 
-/** True for a plain object (prototype Object.prototype or null), as JSON decoding makes. */
+/** True for a plain object (of any realm: a frame may have been copied by another realm's structuredClone). */
 export function isPlain(v: unknown): v is Obj {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return isPlainObject(v);
 }
 
 /** True for a ULID string. */

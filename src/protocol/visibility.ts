@@ -1,24 +1,17 @@
 import { type Entity } from '../entity/entity';
-import { AccessDeniedError, NotFoundError, ProtocolError } from '../errors/errors';
+import { NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
-import { bindSchema } from '../query/bind-schema';
-import { compilePredicate } from '../query/evaluate';
-import { parseSelection } from '../query/parser';
 import { type Node } from '../node/node';
 import { type EntityRef } from '../node/peer';
 import { type ContextData } from '../node/policy';
+import { ALL_ROWS as NO_FILTER, ReadAccess, rowOf } from '../node/read-access';
 import { type Limits } from './limits';
 import { type WireState, type WireStates, wireStateOf } from './wire-states';
 
 type Row = Readonly<Record<string, unknown>>;
 
-/** The row an AnkQL predicate is evaluated over: an entity's values plus its id. */
-export function rowOf(entity: Entity): Row {
-  return { ...entity.values(), id: entity.id };
-}
-
 /** The filter of a collection the policy does not filter (materialize skips building its row). */
-const ALL_ROWS = (): boolean => true;
+const ALL_ROWS = NO_FILTER.match;
 
 /** A head as one comparable string. */
 export function headKey(entity: Entity): string {
@@ -28,12 +21,14 @@ export function headKey(entity: Entity): string {
 /**
  * What one connection may see on a durable node: collection read checks (asked per request) and the policy's
  * row filter per collection (asked once per connection and compiled), so hidden rows never leave the node.
+ * The rules are those of local contexts (ReadAccess): a caller sees the same rows either way.
  */
 export class Visibility {
   readonly node: Node;
   readonly ctx: ContextData;
   readonly #acceptUnknown: boolean;
   readonly #limits: Limits;
+  readonly #access: ReadAccess;
   readonly #filters = new Map<string, Promise<(row: Row) => boolean>>();
   readonly #compiled = new Map<string, (row: Row) => boolean>();
   #seq = 0;
@@ -43,6 +38,7 @@ export class Visibility {
     this.ctx = ctx;
     this.#limits = limits;
     this.#acceptUnknown = acceptUnknownCollections;
+    this.#access = new ReadAccess(node.policy, ctx);
   }
 
   /** Refuses collections this node does not serve (so a peer cannot make it create tables at will). */
@@ -56,9 +52,7 @@ export class Visibility {
 
   async canRead(collection: string): Promise<void> {
     this.served(collection);
-    if (!(await this.node.policy.canAccessCollection(this.ctx, collection, 'read'))) {
-      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
-    }
+    await this.#access.checkRead(collection);
   }
 
   /** The compiled row filter of a collection for this connection (true for every row when there is none). */
@@ -66,13 +60,7 @@ export class Visibility {
     let f = this.#filters.get(collection);
     if (!f) {
       f = (async () => {
-        const text = await this.node.policy.filterPredicate(this.ctx, collection);
-        const meta = this.node.metaOf(collection);
-        const fn = text
-          ? compilePredicate(
-              bindSchema(parseSelection(text), (x) => meta.fields.get(x)?.type, meta.name).predicate,
-            )
-          : ALL_ROWS;
+        const fn = (await this.#access.filter(this.node.metaOf(collection))).match;
         this.#compiled.set(collection, fn);
         return fn;
       })();

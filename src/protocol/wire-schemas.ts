@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clockOf } from '../event/clock';
 import { fromBase64 } from '../event/codec';
+import { isPlainObject } from '../model/plain-object';
 
 // zod was chosen over class-validator for frames: it validates plain decoded data without classes, infers
 // the TypeScript types from one declaration, and reports every problem of a frame in one message.
@@ -56,7 +57,10 @@ export const clockSchema = z
   .max(1024)
   .transform((ids) => clockOf(ids));
 
-/** True when a decoded value is JSON: checked without recursion (a hostile value cannot overflow the stack). */
+/**
+ * True when a decoded value is JSON: checked without recursion (a hostile value cannot overflow the stack).
+ * Plain objects of any realm pass; a `__proto__` key does not (it would replace a prototype when copied).
+ */
 export function isJson(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -66,7 +70,7 @@ export function isJson(value: unknown): boolean {
       if (!Number.isFinite(v)) return false;
     } else if (Array.isArray(v)) {
       for (const x of v as unknown[]) stack.push(x);
-    } else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    } else if (isPlainObject(v) && !Object.prototype.hasOwnProperty.call(v, '__proto__')) {
       for (const x of Object.values(v)) stack.push(x);
     } else return false;
   }

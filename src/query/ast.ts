@@ -53,6 +53,8 @@ export type Predicate =
 export interface OrderKey {
   readonly path: Path;
   readonly direction: 'asc' | 'desc';
+  /** Where the key's path was written. */
+  readonly span?: Span;
 }
 
 /** A parsed selection: predicate, ordering and limit. */
@@ -62,4 +64,6 @@ export interface Selection {
   readonly limit?: number;
   /** The text it was parsed from, so later errors (schema binding) can point into it. */
   readonly source?: string;
+  /** Written with the `@schemaless` pragma: fields the model does not declare may be used. */
+  readonly schemaless?: boolean;
 }

@@ -27,9 +27,36 @@ const OPS: Readonly<Record<string, CompareOp>> = {
   '>=': '>=',
 };
 
+/** The pragma that lets a selection use fields its model does not declare (see bindSchema). */
+export const SCHEMALESS_PRAGMA = '@schemaless';
+
 /** Parses AnkQL selection text, binding `?` parameters in order; throws QuerySyntaxError with its offset. */
 export function parseSelection(text: string, params: readonly unknown[] = []): Selection {
   return new Parser(text, params).selection();
+}
+
+/**
+ * A leading `@schemaless` pragma: the text with the pragma blanked out (offsets stay those of the text), or
+ * the text itself when there is none. Any other `@` word is a QuerySyntaxError.
+ */
+function pragma(text: string): { readonly body: string; readonly schemaless: boolean } {
+  const at = /^\s*@/.exec(text);
+  if (!at) return { body: text, schemaless: false };
+  const start = at[0].length - 1;
+  const end = start + SCHEMALESS_PRAGMA.length;
+  if (text.startsWith(SCHEMALESS_PRAGMA, start) && (end === text.length || /\s/.test(text.charAt(end)))) {
+    return {
+      body: text.slice(0, start) + ' '.repeat(SCHEMALESS_PRAGMA.length) + text.slice(end),
+      schemaless: true,
+    };
+  }
+  const word = /^@[\p{L}_]*/u.exec(text.slice(start))?.[0] ?? '@';
+  throw new QuerySyntaxError({
+    query: text,
+    offset: start,
+    found: `'${word}'`,
+    expected: `the pragma ${SCHEMALESS_PRAGMA} (followed by a space) or a predicate`,
+  });
 }
 
 class Parser {
@@ -37,12 +64,15 @@ class Parser {
   readonly #lexer: Lexer;
   readonly #params: ParamCursor;
   #token: Token;
+  readonly #schemaless: boolean;
   #lastEnd = 0;
   #depth = 0;
 
   constructor(text: string, params: readonly unknown[]) {
     this.#text = text;
-    this.#lexer = new Lexer(text);
+    const { body, schemaless } = pragma(text);
+    this.#schemaless = schemaless;
+    this.#lexer = new Lexer(body);
     this.#token = this.#lexer.next();
     this.#params = new ParamCursor(text, params);
   }
@@ -58,7 +88,12 @@ class Parser {
       );
     }
     this.#params.finish();
-    const base = { predicate, orderBy, source: this.#text };
+    const base = {
+      predicate,
+      orderBy,
+      source: this.#text,
+      ...(this.#schemaless ? { schemaless: true } : {}),
+    };
     return limit === undefined ? base : { ...base, limit };
   }
 
@@ -185,10 +220,12 @@ class Parser {
     if (!this.#keyword('BY')) this.#fail('BY');
     const keys: OrderKey[] = [];
     do {
+      const start = this.#peek().start;
       const path = this.#path();
+      const span = { start, end: this.#lastEnd };
       const desc = this.#keyword('DESC');
       if (!desc) this.#keyword('ASC');
-      keys.push({ path, direction: desc ? 'desc' : 'asc' });
+      keys.push({ path, direction: desc ? 'desc' : 'asc', span });
     } while (this.#punct(','));
     return keys;
   }

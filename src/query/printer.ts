@@ -1,11 +1,12 @@
 import { type Literal, type OrderKey, type Path, type Predicate, type Selection } from './ast';
 import { keywordOf } from './lexer';
+import { SCHEMALESS_PRAGMA } from './parser';
 
 const PLAIN = /^[\p{L}_][\p{L}\p{M}\p{N}_$]*$/u;
 
 /** Prints a selection as AnkQL text that parses back to the same AST (spans aside). */
 export function printSelection(sel: Selection): string {
-  let out = printPredicate(sel.predicate);
+  let out = (sel.schemaless ? `${SCHEMALESS_PRAGMA} ` : '') + printPredicate(sel.predicate);
   if (sel.orderBy.length > 0) out += ` ORDER BY ${sel.orderBy.map(printOrderKey).join(', ')}`;
   if (sel.limit !== undefined) out += ` LIMIT ${sel.limit}`;
   return out;

@@ -10,6 +10,7 @@ import { parseSelection } from '../../../src/query/parser';
 import { type StorageEngine } from '../../../src/storage/engine';
 import { ALBUMS, LOOSE, buildDataset } from './dataset';
 import { QUERIES } from './queries';
+import { valueSemantics } from './value-semantics';
 
 /** Options of the contract suite. */
 export interface ContractOptions {
@@ -268,6 +269,8 @@ export function storageContract(
         expect((await engine.fetchStates('album', sel)).map((s) => s.id)).toEqual(oracle(albums.states, sel));
       });
     }
+
+    valueSemantics(() => engine);
 
     test('a closed engine refuses to commit', async () => {
       const spare = await open();

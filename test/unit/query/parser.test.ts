@@ -114,7 +114,9 @@ describe('parseSelection', () => {
       limit: 10,
     });
     expect(parseSelection('true LIMIT 0').limit).toBe(0);
-    expect(parseSelection('true order by x').orderBy).toEqual([{ path: ['x'], direction: 'asc' }]);
+    expect(parseSelection('true order by x').orderBy).toEqual([
+      { path: ['x'], direction: 'asc', span: { start: 14, end: 15 } },
+    ]);
   });
 
   test('spans cover each node and its literals', () => {

@@ -1,3 +1,4 @@
+import { StorageError } from '../../../src/errors/errors';
 import { QuerySyntaxError } from '../../../src/errors/query-syntax-error';
 import { type EntityState } from '../../../src/entity/entity-state';
 import { type Event } from '../../../src/event/event';
@@ -269,16 +270,31 @@ export function storageContract(
       });
     }
 
+    if (options.durable) {
+      test('a second writer on the same database is refused while this one is open', async () => {
+        const err = (await open().then(
+          async (s) => {
+            await s.close();
+            return undefined;
+          },
+          (e: unknown) => e,
+        )) as StorageError | undefined;
+        expect(err).toBeInstanceOf(StorageError);
+        expect(err?.message).toMatch(/another Ankurah node/);
+        expect(await engine.collections()).toContain('album');
+      });
+    }
+
     test('a closed engine refuses to commit', async () => {
-      const spare = await open();
-      await spare.close();
+      await engine.close();
       const id = newId();
       await expect(
-        spare.commit({
+        engine.commit({
           events: [{ id, entityId: id, collection: 'album', parents: [], operations: {} }],
           states: [],
         }),
       ).rejects.toThrow();
+      engine = await open();
     });
   });
 }

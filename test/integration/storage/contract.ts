@@ -10,6 +10,7 @@ import { compareRecords } from '../../../src/query/order';
 import { parseSelection } from '../../../src/query/parser';
 import { type StorageEngine } from '../../../src/storage/engine';
 import { ALBUMS, LOOSE, buildDataset } from './dataset';
+import { edgeQueries } from './edge-queries';
 import { QUERIES } from './queries';
 
 /** Options of the contract suite. */
@@ -110,6 +111,8 @@ export function storageContract(
         }
       },
     );
+
+    edgeQueries(() => engine);
 
     test('getEvents returns the kept events with these ids and skips unknown ones', async () => {
       const ids = [albums.events[2]?.id, newId(), albums.events[0]?.id] as string[];

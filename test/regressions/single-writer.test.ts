@@ -219,10 +219,8 @@ const pg = postgresAvailable();
     await after.close();
   });
 
-  test('a storage whose lock session was killed refuses to write once another node took over', async () => {
-    const schema = fresh();
-    const first = await PostgresStorage.open(DATABASE_URL, { schema });
-    await first.commit(genesis('a'));
+  /** Ends the Postgres session holding the writer lock of `schema` and waits until it is gone. */
+  async function killLockSession(schema: string): Promise<void> {
     const admin = new Client({ connectionString: DATABASE_URL });
     await admin.connect();
     try {
@@ -235,6 +233,25 @@ const pg = postgresAvailable();
     } finally {
       await admin.end();
     }
+  }
+
+  test('a storage whose lock session was killed takes the lock again on its next writes', async () => {
+    const schema = fresh();
+    const first = await PostgresStorage.open(DATABASE_URL, { schema });
+    await first.commit(genesis('a'));
+    await killLockSession(schema);
+    // Concurrent writes share one attempt to take the lock again.
+    await Promise.all([first.commit(genesis('a')), first.commit(genesis('a')), first.commit(genesis('b'))]);
+    await refusal(PostgresStorage.open(DATABASE_URL, { schema }));
+    expect(await first.fetchStates('a', parseSelection('true'))).toHaveLength(3);
+    await first.close();
+  });
+
+  test('a storage whose lock session was killed refuses to write once another node took over', async () => {
+    const schema = fresh();
+    const first = await PostgresStorage.open(DATABASE_URL, { schema });
+    await first.commit(genesis('a'));
+    await killLockSession(schema);
     const second = await PostgresStorage.open(DATABASE_URL, { schema });
     await second.commit(genesis('a'));
     await refusal(first.commit(genesis('a')).then(() => first));

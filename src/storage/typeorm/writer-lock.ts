@@ -106,6 +106,7 @@ export async function postgresWriterLock(
   // The session holding the lock, and how to end it.
   let client: { readonly c: PoolClient; readonly end: () => void } | undefined;
   let released = false;
+  let retaking: Promise<void> | undefined;
 
   const acquire = async (): Promise<void> => {
     const c = await pool.connect();
@@ -141,7 +142,11 @@ export async function postgresWriterLock(
     },
     ensureHeld: async () => {
       if (client || released) return;
-      await acquire();
+      // Concurrent writes after a loss share one attempt (the pool has a single connection).
+      retaking ??= acquire().finally(() => {
+        retaking = undefined;
+      });
+      await retaking;
     },
     release: async () => {
       released = true;

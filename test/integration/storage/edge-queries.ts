@@ -37,6 +37,14 @@ const ROWS: readonly Readonly<Record<string, unknown>>[] = [
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 const chain = (terms: readonly string[], op: string): string => terms.join(` ${op} `);
 
+/** `depth` levels of parentheses alternating OR and AND around `n = 5`, each with a JSON comparison. */
+function nested(depth: number): string {
+  let q = 'n = 5';
+  for (let i = 0; i < depth; i++)
+    q = `(${q}) ${i % 2 === 0 ? 'OR' : 'AND'} meta.m ${i % 2 === 0 ? '=' : '>='} ${i}`;
+  return q;
+}
+
 const MANY = range(2, 40_000);
 const MANY_STRINGS = MANY.map((i) => `v${i}`);
 const MIXED = MANY.map((i) => (i % 2 === 0 ? i : `v${i}`));
@@ -126,6 +134,8 @@ const QUERIES: readonly (readonly [string, string, readonly unknown[]])[] = [
     ),
     [],
   ],
+  ['250 levels of nested AND/OR', nested(250), []],
+  ['NOT around 250 levels of nested AND/OR', `NOT (${nested(250)})`, []],
   [
     'OR of 3,000 with ORDER BY and LIMIT',
     `${chain(

@@ -33,6 +33,11 @@ export interface CommitBatch {
  * - `fetchStates` never returns deleted entities and gives exactly the answer of the in-memory AnkQL evaluator
  *   (the same filter, null rules, code-point collation, ORDER BY with id tie-break, LIMIT).
  * - Returned objects are copies: mutating them never changes what is stored.
+ * - One writer per database: an engine is the only writer of its data while it is open. A durable engine
+ *   (an SQLite file, a Postgres schema) takes a lock when it opens, held until `close` or the death of the
+ *   process, and refuses to open with StorageError while another engine, in this process or another, holds
+ *   it: two writers would lose acknowledged writes (each caches the catalog and writes without the other's
+ *   states). Tables are created only by the lock holder, so creating them never races.
  */
 export interface StorageEngine {
   /** A short name for messages and benchmarks ("memory", "sqlite", "postgres"). */

@@ -23,6 +23,12 @@ export interface Dialect {
   binary(sql: string): string;
   /** How a boolean field value is bound. */
   bool(value: boolean): boolean | number;
+  /** The most parameters one statement may bind (a query needing more is answered in memory). */
+  readonly maxParams: number;
+  /** The deepest parenthesised nesting a generated WHERE may have (deeper is answered in memory). */
+  readonly maxDepth: number;
+  /** The SQL type of an array parameter of values of a column type (Postgres `= ANY(...)`). */
+  arrayType(type: FieldType): string;
 }
 
 const sqliteTypes: Record<FieldType, ColumnType> = {
@@ -62,6 +68,10 @@ export const sqliteDialect: Dialect = {
   collation: undefined,
   binary: (sql) => sql,
   bool: (value) => (value ? 1 : 0),
+  // SQLITE_MAX_VARIABLE_NUMBER (32766) and SQLITE_MAX_EXPR_DEPTH (1000), with room for the rest of the query.
+  maxParams: 32_000,
+  maxDepth: 400,
+  arrayType: () => 'text',
 };
 
 /** Postgres: every text column and comparison uses the "C" collation (byte order of UTF-8 = code-point order). */
@@ -75,4 +85,9 @@ export const postgresDialect: Dialect = {
   collation: 'C',
   binary: (sql) => `${sql} COLLATE "C"`,
   bool: (value) => value,
+  // The wire protocol counts parameters in 16 bits (65,535), but planning slows down long before: past
+  // ~4,000 JSON comparisons reading the rows and evaluating in memory is faster.
+  maxParams: 16_000,
+  maxDepth: 400,
+  arrayType: (type) => String(postgresTypes[type]),
 };

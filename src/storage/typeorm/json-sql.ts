@@ -1,11 +1,14 @@
 import { type Literal, type Path } from '../../query/ast';
 import { type Dialect } from './dialect';
-import { type SqlParams } from './sql-params';
+import { type SqlParams, balanced } from './sql-params';
 
 /** The comparison forms JSON narrowing supports (`!=` cannot narrow: it is TRUE across types). */
 export type NarrowOp = '=' | '<' | '<=' | '>' | '>=' | 'in' | 'between';
 
 type Scalar = string | number | boolean;
+
+/** Above this many values an IN list is bound as one array parameter instead of one parameter per value. */
+export const MANY_VALUES = 100;
 
 /**
  * SQL over the `_values` JSON column. Every condition here is a superset ("narrowing") of the rows the
@@ -45,7 +48,7 @@ export class JsonSql {
     }
     const match =
       this.#d.kind === 'sqlite' ? this.#sqliteMatch(path, op, values) : this.#pgMatch(path, op, values);
-    return match && `(${[match, ...arrays].join(' OR ')})`;
+    return match && `(${balanced([match, ...arrays], 'OR')})`;
   }
 
   /** Strings the driver binds byte-exactly: no lone surrogates, and no NUL on Postgres. */
@@ -79,7 +82,11 @@ export class JsonSql {
 
   #pgMatch(path: Path, op: NarrowOp, values: readonly Scalar[]): string | undefined {
     const byType = new Map<string, Scalar[]>();
-    for (const v of values) byType.set(typeof v, [...(byType.get(typeof v) ?? []), v]);
+    for (const v of values) {
+      const list = byType.get(typeof v);
+      if (list) list.push(v);
+      else byType.set(typeof v, [v]);
+    }
     if (op === 'between' && byType.size !== 1) return undefined;
     const parts: string[] = [];
     for (const [type, vs] of byType) {
@@ -93,16 +100,23 @@ export class JsonSql {
             ? `CAST(${leaf} AS double precision)`
             : `CAST(${leaf} AS boolean)`;
       const typed = `(CASE WHEN json_typeof(${node}) = '${jsonType}' THEN ${cast} END)`;
-      const rel = this.#relation(type === 'string' ? this.#d.binary(typed) : typed, op, vs);
+      const arrayType = type === 'string' ? 'text' : type === 'number' ? 'double precision' : 'boolean';
+      const rel = this.#relation(type === 'string' ? this.#d.binary(typed) : typed, op, vs, arrayType);
       if (!rel) return undefined;
       parts.push(rel);
     }
     return parts.length === 0 ? undefined : parts.join(' OR ');
   }
 
-  #relation(expr: string, op: NarrowOp, values: readonly Literal[]): string | undefined {
+  /** `arrayType`: the Postgres element type of a long IN list bound as one array. */
+  #relation(expr: string, op: NarrowOp, values: readonly Literal[], arrayType?: string): string | undefined {
     const [a, b] = values;
     if (a === undefined) return undefined;
+    if (op === 'in' && values.length > MANY_VALUES) {
+      return this.#d.kind === 'sqlite'
+        ? `${expr} IN (SELECT value FROM json_each(${this.#p.add(JSON.stringify(values))}))`
+        : `${expr} = ANY(CAST(${this.#p.add([...values])} AS ${arrayType ?? 'text'}[]))`;
+    }
     if (op === 'in') return `${expr} IN (${values.map((v) => this.#p.add(v)).join(', ')})`;
     if (op === 'between')
       return b === undefined ? undefined : `${expr} BETWEEN ${this.#p.add(a)} AND ${this.#p.add(b)}`;
@@ -110,8 +124,15 @@ export class JsonSql {
   }
 }
 
-/** A SQLite JSON path with every key quoted; undefined when a key cannot be expressed (it contains a quote). */
+// eslint-disable-next-line no-control-regex
+const ESCAPED_IN_JSON = /["\\\u0000-\u001f]|\p{Surrogate}/u;
+
+/**
+ * A SQLite JSON path with every key quoted; undefined when a key cannot be expressed. SQLite matches a quoted
+ * key against the key as written in the JSON text, escapes included, so a key JSON escapes (a quote, a
+ * backslash, a control character, a lone surrogate) would never match: such paths are left to memory.
+ */
 function sqlitePath(path: Path): string | undefined {
-  if (path.some((k) => k.includes('"'))) return undefined;
+  if (path.some((k) => ESCAPED_IN_JSON.test(k))) return undefined;
   return `$${path.map((k) => `."${k}"`).join('')}`;
 }

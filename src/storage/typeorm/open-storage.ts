@@ -1,22 +1,34 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { StorageError } from '../../errors/errors';
+import { type WriterLock } from './writer-lock';
 
 /**
- * Initialises a DataSource and runs `setup` on it; on any failure the DataSource is destroyed (nothing
- * half-open is left) and a StorageError naming `where` and carrying the cause is thrown.
+ * Initialises a DataSource, takes the database's writer lock with `lock`, and runs `setup` on both; on any
+ * failure the lock is released and the DataSource destroyed (nothing half-open is left). A refused lock
+ * rejects with its own StorageError; any other failure with a StorageError naming `where` and carrying the
+ * cause.
  */
 export async function openDataSource<T>(
   options: DataSourceOptions,
   where: string,
-  setup: (ds: DataSource) => Promise<T>,
+  lock: (ds: DataSource) => Promise<WriterLock | undefined>,
+  setup: (ds: DataSource, lock: WriterLock | undefined) => Promise<T>,
 ): Promise<T> {
   let ds: DataSource | undefined;
+  let held: WriterLock | undefined;
+  let locking = false;
   try {
     ds = new DataSource(options);
     await ds.initialize();
-    return await setup(ds);
+    locking = true;
+    held = await lock(ds);
+    locking = false;
+    return await setup(ds, held);
   } catch (e) {
+    await held?.release().catch(() => undefined);
     if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
+    // The writer-locked error already names the database and the fix.
+    if (locking && e instanceof StorageError) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw new StorageError('STORAGE', `Cannot open ${where}: ${detail}`, { cause: e });
   }

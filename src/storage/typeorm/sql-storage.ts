@@ -17,6 +17,7 @@ import { RowWriter, type Statement } from './row-writer';
 import { Serial } from '../serial';
 import { decodeState } from './state-codec';
 import { translateSelection } from './translate';
+import { type WriterLock } from './writer-lock';
 
 interface StateRow {
   readonly id: string;
@@ -54,10 +55,13 @@ export class SqlStorage implements StorageEngine {
   readonly #ddl = new Serial();
   // SQLite runs on one connection: serialise so a read never lands inside another caller's transaction.
   readonly #serial: Serial | undefined;
+  // The single-writer lock of the database (none for a private ':memory:' SQLite database).
+  readonly #lock: WriterLock | undefined;
   #closed = false;
 
-  protected constructor(ds: DataSource, d: Dialect, schema: string | undefined) {
+  protected constructor(ds: DataSource, d: Dialect, schema: string | undefined, lock?: WriterLock) {
     this.kind = d.kind;
+    this.#lock = lock;
     this.dataSource = ds;
     this.#d = d;
     this.#tables = new CollectionTables(ds, d, schema);
@@ -77,6 +81,7 @@ export class SqlStorage implements StorageEngine {
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {
     this.#checkOpen();
+    await this.#writing();
     await this.#ddl.run(() => this.#ensure(spec));
   }
 
@@ -161,6 +166,7 @@ export class SqlStorage implements StorageEngine {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#checkOpen();
+    await this.#writing();
     const groups = byCollection(batch);
     for (const name of groups.keys()) {
       if (!this.#known.has(name)) await this.ensureCollection({ name, columns: [] });
@@ -307,7 +313,11 @@ export class SqlStorage implements StorageEngine {
     // Let queued operations finish first (they were accepted before close).
     await this.#ddl.run(async () => undefined);
     if (this.#serial) await this.#serial.run(async () => undefined);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    try {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    } finally {
+      await this.#lock?.release();
+    }
   }
 
   #select(qr: QueryRunner, collection: string) {
@@ -380,6 +390,16 @@ export class SqlStorage implements StorageEngine {
       }
     };
     return this.#serial ? this.#serial.run(run) : run();
+  }
+
+  /** Writes need the writer lock: taken again if its session was lost, refused when another node took it. */
+  async #writing(): Promise<void> {
+    if (!this.#lock || this.#lock.held) return;
+    try {
+      await this.#lock.ensureHeld();
+    } catch (e) {
+      throw e instanceof StorageError ? e : StorageError.wrap('taking the writer lock again', e);
+    }
   }
 
   #checkOpen(): void {

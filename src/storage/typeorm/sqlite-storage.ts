@@ -3,6 +3,7 @@ import { type DataSource } from 'typeorm';
 import { sqliteDialect } from './dialect';
 import { openDataSource } from './open-storage';
 import { SqlStorage } from './sql-storage';
+import { sqliteWriterLock, type WriterLock } from './writer-lock';
 
 /** Options of SqliteStorage.open. */
 export interface SqliteOptions {
@@ -10,15 +11,26 @@ export interface SqliteOptions {
   readonly busyTimeout?: number;
   /** `synchronous` pragma: 'normal' (default; safe with WAL, the last commits may be lost on power loss) or 'full'. */
   readonly synchronous?: 'normal' | 'full';
+  /**
+   * Milliseconds to wait for another node that holds the file to close it (default 0: refuse at once). One
+   * writer per file: a second one is refused with StorageError (see docs/storage.md).
+   */
+  readonly lockTimeout?: number;
 }
 
-/** SQLite storage through TypeORM and better-sqlite3: WAL journal, foreign keys on, a busy timeout. */
+/**
+ * SQLite storage through TypeORM and better-sqlite3: WAL journal, foreign keys on, a busy timeout, and one
+ * writer per file (the lock is the sidecar file `<file>-lock`).
+ */
 export class SqliteStorage extends SqlStorage {
-  protected constructor(ds: DataSource) {
-    super(ds, sqliteDialect, undefined);
+  protected constructor(ds: DataSource, lock: WriterLock | undefined) {
+    super(ds, sqliteDialect, undefined, lock);
   }
 
-  /** Opens (or creates) a database file, or an in-memory database for ':memory:'. */
+  /**
+   * Opens (or creates) a database file, or an in-memory database for ':memory:'. Refused with StorageError
+   * while another node (in this process or another) has the file open.
+   */
   static async open(path: string, options: SqliteOptions = {}): Promise<SqliteStorage> {
     const busy = options.busyTimeout ?? 5000;
     return openDataSource(
@@ -30,7 +42,11 @@ export class SqliteStorage extends SqlStorage {
       },
       `SQLite database '${path}'`,
       async (ds) => {
-        const storage = new SqliteStorage(ds);
+        const driver = ds.driver as unknown as { sqlite: new (file: string) => Database.Database };
+        return sqliteWriterLock(driver.sqlite, path, options.lockTimeout ?? 0);
+      },
+      async (ds, lock) => {
+        const storage = new SqliteStorage(ds, lock);
         await storage.load();
         return storage;
       },

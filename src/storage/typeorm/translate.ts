@@ -2,8 +2,8 @@ import { type Literal, type Path, type Predicate, type Selection } from '../../q
 import { type ColumnSpec } from '../engine';
 import { literalFits, scalarColumn, textColumn } from './columns';
 import { type Dialect } from './dialect';
-import { JsonSql, type NarrowOp } from './json-sql';
-import { SqlParams } from './sql-params';
+import { JsonSql, MANY_VALUES, type NarrowOp } from './json-sql';
+import { SqlParams, balanced, parenDepth } from './sql-params';
 
 /** A SQL translation of a selection for the rows whose materialised columns are trustworthy. */
 export interface SqlPlan {
@@ -46,7 +46,13 @@ export function translateSelection(
   const params = new SqlParams();
   const t = new Translator(columns, d, params);
   const where = t.predicate(sel.predicate, true);
-  return { where: where.sql, params: params.values, exact: where.exact, orderBy: t.orderBy(sel) };
+  const orderBy = t.orderBy(sel);
+  // A condition too big for the engine (too many parameters, too deeply nested) is not sent: every live row
+  // is read and the in-memory evaluator decides, so the answer stays that of every other engine.
+  if (params.count > d.maxParams || parenDepth(where.sql) > d.maxDepth) {
+    return { where: ALL.sql, params: {}, exact: false, orderBy };
+  }
+  return { where: where.sql, params: params.values, exact: where.exact, orderBy };
 }
 
 class Translator {
@@ -106,6 +112,7 @@ class Translator {
         const values = p.values.filter((v): v is Exclude<Literal, null> => v !== null);
         // A null in the list makes every non-match UNKNOWN, so the IN is never FALSE.
         if (!target && values.length < p.values.length) return NONE;
+        if (values.length > MANY_VALUES) return this.#manyIn(p.path, target, values);
         return this.#leaf(p.path, target, 'in', values, (e, v) => `${e} IN (${v.join(', ')})`);
       }
       case 'between': {
@@ -164,6 +171,31 @@ class Translator {
       expr,
       values.map((v) => this.#bind(col, v)),
     );
+    return { sql: want ? sql : `NOT (${sql})`, exact: true };
+  }
+
+  /**
+   * An IN over a long list, bound as one array parameter (SQLite `IN (SELECT value FROM json_each(?))`,
+   * Postgres `= ANY(?)`): SQLite binds at most 32,766 parameters and Postgres 65,535.
+   */
+  #manyIn(path: Path, want: boolean, values: readonly Exclude<Literal, null>[]): Part {
+    const col = this.#column(path);
+    if (!col) {
+      const sql = want ? this.#json.narrow(path, 'in', values) : undefined;
+      return sql ? { sql, exact: false } : this.#present(path);
+    }
+    const typed = values.filter((v) => literalFits(col.type, v));
+    if (!typed.every((v) => this.#safe(v))) return { sql: this.#notNull(col), exact: false };
+    if (typed.length === 0) return this.#crossType(col, want, 'in', typed);
+    const bound = typed.map((v) => (typeof v === 'boolean' ? this.#d.bool(v) : v));
+    let sql: string;
+    if (this.#d.kind === 'sqlite') {
+      sql = `${this.#expr(col)} IN (SELECT value FROM json_each(${this.#p.add(JSON.stringify(bound))}))`;
+    } else {
+      const unsafe = col.type === 'integer' && !typed.every((v) => Number.isSafeInteger(v));
+      const type = unsafe ? 'numeric' : this.#d.arrayType(col.type);
+      sql = `${this.#expr(col)} = ANY(CAST(${this.#p.add(bound)} AS ${type}[]))`;
+    }
     return { sql: want ? sql : `NOT (${sql})`, exact: true };
   }
 
@@ -229,7 +261,10 @@ function conjunction(parts: readonly Part[]): Part {
   const exact = parts.every((x) => x.exact);
   if (rest.length === 0) return { sql: ALL.sql, exact };
   return {
-    sql: rest.length === 1 ? (rest[0] as Part).sql : rest.map((x) => `(${x.sql})`).join(' AND '),
+    sql: balanced(
+      rest.map((x) => x.sql),
+      'AND',
+    ),
     exact,
   };
 }
@@ -242,7 +277,10 @@ function disjunction(parts: readonly Part[]): Part {
   const rest = parts.filter((x) => x.sql !== NONE.sql);
   if (rest.length === 0) return { sql: NONE.sql, exact };
   return {
-    sql: rest.length === 1 ? (rest[0] as Part).sql : rest.map((x) => `(${x.sql})`).join(' OR '),
+    sql: balanced(
+      rest.map((x) => x.sql),
+      'OR',
+    ),
     exact,
   };
 }

@@ -1,3 +1,4 @@
+import { StorageError } from '../../../src/errors/errors';
 import { QuerySyntaxError } from '../../../src/errors/query-syntax-error';
 import { type EntityState } from '../../../src/entity/entity-state';
 import { type Event } from '../../../src/event/event';
@@ -9,6 +10,7 @@ import { compareRecords } from '../../../src/query/order';
 import { parseSelection } from '../../../src/query/parser';
 import { type StorageEngine } from '../../../src/storage/engine';
 import { ALBUMS, LOOSE, buildDataset } from './dataset';
+import { edgeQueries } from './edge-queries';
 import { QUERIES } from './queries';
 import { valueSemantics } from './value-semantics';
 
@@ -110,6 +112,8 @@ export function storageContract(
         }
       },
     );
+
+    edgeQueries(() => engine);
 
     test('getEvents returns the kept events with these ids and skips unknown ones', async () => {
       const ids = [albums.events[2]?.id, newId(), albums.events[0]?.id] as string[];
@@ -272,16 +276,31 @@ export function storageContract(
 
     valueSemantics(() => engine);
 
+    if (options.durable) {
+      test('a second writer on the same database is refused while this one is open', async () => {
+        const err = (await open().then(
+          async (s) => {
+            await s.close();
+            return undefined;
+          },
+          (e: unknown) => e,
+        )) as StorageError | undefined;
+        expect(err).toBeInstanceOf(StorageError);
+        expect(err?.message).toMatch(/another Ankurah node/);
+        expect(await engine.collections()).toContain('album');
+      });
+    }
+
     test('a closed engine refuses to commit', async () => {
-      const spare = await open();
-      await spare.close();
+      await engine.close();
       const id = newId();
       await expect(
-        spare.commit({
+        engine.commit({
           events: [{ id, entityId: id, collection: 'album', parents: [], operations: {} }],
           states: [],
         }),
       ).rejects.toThrow();
+      engine = await open();
     });
   });
 }

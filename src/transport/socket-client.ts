@@ -5,10 +5,11 @@ import { type Node } from '../node/node';
 import { type PeerLink } from '../node/peer';
 import { InFlight } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
-import { fromErrorData } from '../protocol/error-data';
+import { fromErrorData, toErrorData } from '../protocol/error-data';
 import { errorDataSchema } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { EVENTS } from './events';
+import { oversize, packFrame, transportLimitsOf, unpackFrame } from './frame-codec';
 
 /** Options of SocketClient.connect. */
 export interface SocketClientOptions {
@@ -24,6 +25,19 @@ export interface SocketClientOptions {
   readonly transports?: ('websocket' | 'polling')[];
   /** The Socket.IO path (default "/socket.io"). */
   readonly path?: string;
+}
+
+/** Nesting allowed on the paths of a received attachment (states are shallow). */
+const MAX_DEPTH = 64;
+
+/** An answer with its binary values back in place, or (malformed attachment) an error answer to the request. */
+function unpackOrError(reply: unknown, attachment: unknown): unknown {
+  try {
+    return unpackFrame(reply, attachment, MAX_DEPTH);
+  } catch (e) {
+    const id: unknown = (reply as { id?: unknown } | null)?.id;
+    return { id, ok: false, error: toErrorData(e) };
+  }
 }
 
 /**
@@ -97,11 +111,19 @@ export class SocketClient {
     socket.on(EVENTS.hello, (raw: unknown) => {
       try {
         const hello = parseServerHello(raw);
+        const limits = transportLimitsOf(raw);
         this.#drop('a new connection replaced the old one');
         const channel = {
           request: (frame: unknown) => {
             if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
-            return this.#inFlight.track((answer) => socket.emit(EVENTS.request, frame, answer));
+            const packed = packFrame(frame);
+            const refused = limits && oversize(packed, limits);
+            if (refused) return Promise.reject(refused);
+            return this.#inFlight.track((answer) =>
+              socket.emit(EVENTS.request, ...packed.args, (reply: unknown, attachment?: unknown) =>
+                answer(attachment === undefined ? reply : unpackOrError(reply, attachment)),
+              ),
+            );
           },
         };
         this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
@@ -111,9 +133,10 @@ export class SocketClient {
         refused(e as Error);
       }
     });
-    socket.on(EVENTS.push, (raw: unknown) => {
+    socket.on(EVENTS.push, (raw: unknown, attachment?: unknown) => {
       try {
-        this.#link?.receive(parsePush(raw));
+        const frame = attachment === undefined ? raw : unpackFrame(raw, attachment, MAX_DEPTH);
+        this.#link?.receive(parsePush(frame));
       } catch (e) {
         this.#node.errors$.next(e as Error);
       }

@@ -7,6 +7,7 @@ import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../protocol/server-session';
 import { EVENTS } from './events';
+import { packFrame, unpackFrame, type TransportLimits } from './frame-codec';
 
 /** Options of SocketServer.listen: a port to listen on, or an HTTP server to attach to. */
 export type SocketServerOptions = (
@@ -45,14 +46,21 @@ export class SocketServer {
     const limits = resolveLimits(options.limits);
     const own = 'port' in options;
     const http = own ? createServer() : options.httpServer;
+    // Frames between the limit and this hard cap get a ProtocolError reply; larger ones end the connection
+    // (clients learn both in the hello and refuse such frames before sending them).
+    const maxMessageBytes = limits.maxFrameBytes * 4 + 1024;
     const io = new Server<never, never, never, SocketData>(http, {
-      // Frames between the limit and this hard cap get a ProtocolError reply; larger ones end the connection.
-      maxHttpBufferSize: limits.maxFrameBytes * 4 + 1024,
+      maxHttpBufferSize: maxMessageBytes,
       serveClient: false,
       ...(options.path ? { path: options.path } : {}),
       ...(options.corsOrigin !== undefined ? { cors: { origin: options.corsOrigin } } : {}),
     });
     const sessionOptions = { limits, acceptUnknownCollections: options.acceptUnknownCollections ?? false };
+    const advertised: TransportLimits = {
+      maxFrameBytes: limits.maxFrameBytes,
+      maxMessageBytes,
+      maxInFlight: limits.maxInFlight,
+    };
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { hello?: unknown; auth?: unknown };
       ServerSession.open(node, {
@@ -71,7 +79,9 @@ export class SocketServer {
       );
     });
     let connections = 0;
-    io.on('connection', (socket: Socket) => serve(node, socket, sessionOptions, (d) => (connections += d)));
+    io.on('connection', (socket: Socket) =>
+      serve(node, socket, sessionOptions, advertised, (d) => (connections += d)),
+    );
     if (own) {
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -108,16 +118,34 @@ function serve(
   node: Node,
   socket: Socket,
   options: ConstructorParameters<typeof ServerSession>[3],
+  limits: TransportLimits,
   count: (delta: number) => void,
 ): void {
   const accepted = (socket.data as SocketData).accepted as Accepted;
-  const session = new ServerSession(node, accepted.ctx, (frame) => socket.emit(EVENTS.push, frame), options);
+  const session = new ServerSession(
+    node,
+    accepted.ctx,
+    (frame) => socket.emit(EVENTS.push, ...packFrame(frame).args),
+    options,
+  );
   count(1);
-  socket.emit(EVENTS.hello, accepted.hello);
+  socket.emit(EVENTS.hello, { ...accepted.hello, limits });
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = args.at(-1);
-    if (event === EVENTS.request && args.length === 2 && typeof ack === 'function') {
-      void session.handle(args[0]).then((answer) => (ack as (a: unknown) => void)(answer));
+    // A request is its frame, then (when it carries binary values) their attachment, then the callback.
+    if (event === EVENTS.request && (args.length === 2 || args.length === 3) && typeof ack === 'function') {
+      const reply = (answer: unknown): void => (ack as (...a: unknown[]) => void)(...packFrame(answer).args);
+      let frame: unknown = args[0];
+      if (args.length === 3) {
+        try {
+          frame = unpackFrame(frame, args[1], options.limits.maxDepth);
+        } catch (e) {
+          const rawId = (frame as { id?: unknown } | null)?.id;
+          reply({ id: typeof rawId === 'number' ? rawId : -1, ok: false, error: toErrorData(e) });
+          return;
+        }
+      }
+      void session.handle(frame).then(reply);
       return;
     }
     const error = toErrorData(

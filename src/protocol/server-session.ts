@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AccessDeniedError, CausalError, ProtocolError, UnavailableError } from '../errors/errors';
+import {
+  AccessDeniedError,
+  CausalError,
+  InternalError,
+  ProtocolError,
+  UnavailableError,
+} from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
@@ -142,10 +148,19 @@ export class ServerSession {
       if (!parsed.success) throw ProtocolError.create(`malformed request: ${z.prettifyError(parsed.error)}`);
       return { id, ok: true, result: await this.#dispatch(parsed.data) };
     } catch (e) {
+      if (!(e instanceof AnkurahError) || e instanceof InternalError) this.#internal(raw, e);
       return fail(id, e);
     } finally {
       this.#inFlight--;
     }
+  }
+
+  /** A bug (e.g. in the policy agent): the peer gets a generic INTERNAL error, the node's errors$ the detail. */
+  #internal(raw: unknown, e: unknown): void {
+    if (this.#node.closed) return;
+    const kind: unknown = (raw as { kind?: unknown } | null)?.kind;
+    const what = `answering a ${typeof kind === 'string' ? kind.slice(0, 32) : 'malformed'} request`;
+    this.#node.errors$.next(e instanceof InternalError ? e : InternalError.wrap(what, e));
   }
 
   /** Ends the connection's live queries. */

@@ -11,7 +11,7 @@ describe('frame codec', () => {
     const packed = packFrame(frame);
     expect(packed.bytes).toBe((measureFrame(frame, Infinity, Infinity) as { bytes: number }).bytes);
     expect(packed.args).toHaveLength(2);
-    const [wire, attachment] = packed.args as [typeof frame, { at: unknown[]; bytes: Uint8Array }];
+    const [wire, attachment] = packed.args as unknown as [typeof frame, { at: unknown[]; bytes: Uint8Array }];
     expect(attachment.at).toHaveLength(25);
     expect(attachment.bytes.byteLength).toBe(50);
     expect(wire.result.states[0]?.text.notes).toBe(0);

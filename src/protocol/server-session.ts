@@ -16,7 +16,7 @@ import { touchedEntities } from '../node/peer-queue';
 import { toErrorData } from './error-data';
 import { fastRequest } from './fast-requests';
 import { measureFrame } from './frame-size';
-import { type Limits } from './limits';
+import { requestCost, type Limits } from './limits';
 import { type WireStates } from './wire-states';
 import {
   clientHelloSchema,
@@ -66,6 +66,8 @@ export class ServerSession {
   readonly #subs: ServerSubscriptions;
   readonly #schema: ReturnType<typeof requestSchema>;
   #inFlight = 0;
+  /** The cost (requestCost) of the requests being answered. */
+  #cost = 0;
   #commits: Promise<unknown> = Promise.resolve();
   /** Commits of this connection not settled yet. */
   #committing = 0;
@@ -137,7 +139,19 @@ export class ServerSession {
         ProtocolError.create(`too many requests in flight (limit ${this.#limits.maxInFlight})`),
       );
     }
+    const cost = requestCost(raw);
+    if (this.#cost + cost > this.#limits.maxCostInFlight) {
+      return fail(
+        id,
+        ProtocolError.create(
+          `the connection's requests in flight would cost ${this.#cost + cost} (1 per request plus its ids, ` +
+            `held entities and events; limit maxCostInFlight ${this.#limits.maxCostInFlight}). ` +
+            'Fix: send it once earlier requests are answered, or split it',
+        ),
+      );
+    }
     this.#inFlight++;
+    this.#cost += cost;
     try {
       if (this.#closed || this.#node.closed) throw UnavailableError.create('the connection is closed');
       const size = measureFrame(raw, this.#limits.maxFrameBytes, this.#limits.maxDepth);
@@ -152,6 +166,7 @@ export class ServerSession {
       return fail(id, e);
     } finally {
       this.#inFlight--;
+      this.#cost -= cost;
     }
   }
 

@@ -157,16 +157,19 @@ export interface TransportLimits {
   readonly maxMessageBytes: number;
   /** Unanswered requests at once. */
   readonly maxInFlight: number;
+  /** The cost (requestCost) of the unanswered requests together. */
+  readonly maxCostInFlight: number;
 }
 
 /** The transport limits a server hello names (none from a server that does not send them). */
 export function transportLimitsOf(hello: unknown): TransportLimits | undefined {
   const limits: unknown = (hello as { limits?: unknown } | null)?.limits;
   if (typeof limits !== 'object' || limits === null) return undefined;
-  const { maxFrameBytes, maxMessageBytes, maxInFlight } = limits as Record<string, unknown>;
+  const { maxFrameBytes, maxMessageBytes, maxInFlight, maxCostInFlight } = limits as Record<string, unknown>;
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
-  if (!ok(maxFrameBytes) || !ok(maxMessageBytes) || !ok(maxInFlight)) return undefined;
-  return { maxFrameBytes, maxMessageBytes, maxInFlight };
+  if (!ok(maxFrameBytes) || !ok(maxMessageBytes) || !ok(maxInFlight) || !ok(maxCostInFlight))
+    return undefined;
+  return { maxFrameBytes, maxMessageBytes, maxInFlight, maxCostInFlight };
 }
 
 /**

@@ -7,6 +7,8 @@ import { InFlight } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
 import { fromErrorData, toErrorData } from '../protocol/error-data';
 import { errorDataSchema } from '../protocol/messages';
+import { requestCost } from '../protocol/limits';
+import { RequestBudget } from '../protocol/request-budget';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { EVENTS } from './events';
 import { oversize, packFrame, transportLimitsOf, unpackFrame } from './frame-codec';
@@ -50,10 +52,14 @@ export class SocketClient {
   readonly #inFlight = new InFlight();
   #link: PeerLink | undefined;
   #closed = false;
+  #wasConnected = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  readonly #retryDelay: number;
 
-  private constructor(node: Node, socket: Socket) {
+  private constructor(node: Node, socket: Socket, retryDelay: number) {
     this.#node = node;
     this.#socket = socket;
+    this.#retryDelay = retryDelay;
   }
 
   /** Connects; resolves once the durable node said hello (the node is then ready). */
@@ -69,7 +75,7 @@ export class SocketClient {
       autoConnect: false,
       ...(options.path ? { path: options.path } : {}),
     });
-    const client = new SocketClient(node, socket);
+    const client = new SocketClient(node, socket, options.reconnectionDelayMax ?? 5_000);
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -101,6 +107,7 @@ export class SocketClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#retry);
     this.#drop('the client was closed');
     this.#socket.removeAllListeners();
     this.#socket.close();
@@ -113,20 +120,25 @@ export class SocketClient {
         const hello = parseServerHello(raw);
         const limits = transportLimitsOf(raw);
         this.#drop('a new connection replaced the old one');
+        // Requests wait here rather than exceed what the server accepts at once (it would refuse them).
+        const budget = limits && new RequestBudget(limits.maxInFlight, limits.maxCostInFlight);
+        const send = (frame: unknown): Promise<unknown> => {
+          if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
+          const packed = packFrame(frame);
+          const refused = limits && oversize(packed, limits);
+          if (refused) return Promise.reject(refused);
+          return this.#inFlight.track((answer) =>
+            socket.emit(EVENTS.request, ...packed.args, (reply: unknown, attachment?: unknown) =>
+              answer(attachment === undefined ? reply : unpackOrError(reply, attachment)),
+            ),
+          );
+        };
         const channel = {
-          request: (frame: unknown) => {
-            if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
-            const packed = packFrame(frame);
-            const refused = limits && oversize(packed, limits);
-            if (refused) return Promise.reject(refused);
-            return this.#inFlight.track((answer) =>
-              socket.emit(EVENTS.request, ...packed.args, (reply: unknown, attachment?: unknown) =>
-                answer(attachment === undefined ? reply : unpackOrError(reply, attachment)),
-              ),
-            );
-          },
+          request: (frame: unknown) =>
+            budget ? budget.run(requestCost(frame), () => send(frame)) : send(frame),
         };
         this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
+        this.#wasConnected = true;
         connected();
         refused = (e) => this.#node.errors$.next(e);
       } catch (e) {
@@ -151,8 +163,18 @@ export class SocketClient {
       const data = errorDataSchema.safeParse(err.data);
       if (!data.success) return;
       const error = fromErrorData(data.data);
-      if (!socket.active)
-        refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+      if (socket.active) return;
+      refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+      // A full server (maxConnections) is not a refusal of this client: once connected before, try again.
+      if (error.code === 'UNAVAILABLE' && this.#wasConnected && !this.#closed) {
+        clearTimeout(this.#retry);
+        this.#retry = setTimeout(
+          () => {
+            if (!this.#closed) socket.connect();
+          },
+          this.#retryDelay * (0.5 + Math.random()),
+        );
+      }
     });
   }
 

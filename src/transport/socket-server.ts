@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import { ProtocolError } from '../errors/errors';
+import { ProtocolError, UnavailableError } from '../errors/errors';
 import { type Node } from '../node/node';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
@@ -60,8 +60,24 @@ export class SocketServer {
       maxFrameBytes: limits.maxFrameBytes,
       maxMessageBytes,
       maxInFlight: limits.maxInFlight,
+      maxCostInFlight: limits.maxCostInFlight,
     };
+    // Connections held or being opened; a slot is freed when the underlying connection closes, whatever stage
+    // it reached.
+    let slots = 0;
     io.use((socket, next) => {
+      if (slots >= limits.maxConnections) {
+        const data = toErrorData(
+          UnavailableError.create(
+            `the server accepts at most ${limits.maxConnections} connections at once (limit maxConnections); ` +
+              'try again later',
+          ),
+        );
+        next(Object.assign(new Error(data.message), { data }));
+        return;
+      }
+      slots++;
+      socket.conn.once('close', () => slots--);
       const auth = socket.handshake.auth as { hello?: unknown; auth?: unknown };
       ServerSession.open(node, {
         hello: auth.hello,
@@ -122,10 +138,33 @@ function serve(
   count: (delta: number) => void,
 ): void {
   const accepted = (socket.data as SocketData).accepted as Accepted;
+  const max = options.limits.maxPendingBytes;
+  const backlog = backlogOf(socket.conn);
+  let cut = false;
+  // Backpressure: a connection that has not read what was written to it gets nothing more; it is cut (its
+  // buffers freed), reconnects when it reads again, and resyncs its live queries then.
+  const writable = (): boolean => {
+    if (cut) return false;
+    const unread = backlog();
+    if (unread <= max) return true;
+    cut = true;
+    if (!node.closed) {
+      node.errors$.next(
+        ProtocolError.create(
+          `disconnected client ${accepted.peer.nodeId} (${socket.handshake.address}): ${unread} bytes written ` +
+            `to it were still unread (limit maxPendingBytes ${max}); it resyncs when it reconnects`,
+        ),
+      );
+    }
+    terminate(socket.conn);
+    return false;
+  };
   const session = new ServerSession(
     node,
     accepted.ctx,
-    (frame) => socket.emit(EVENTS.push, ...packFrame(frame).args),
+    (frame) => {
+      if (writable()) socket.emit(EVENTS.push, ...packFrame(frame).args);
+    },
     options,
   );
   count(1);
@@ -134,7 +173,9 @@ function serve(
     const ack = args.at(-1);
     // A request is its frame, then (when it carries binary values) their attachment, then the callback.
     if (event === EVENTS.request && (args.length === 2 || args.length === 3) && typeof ack === 'function') {
-      const reply = (answer: unknown): void => (ack as (...a: unknown[]) => void)(...packFrame(answer).args);
+      const reply = (answer: unknown): void => {
+        if (writable()) (ack as (...a: unknown[]) => void)(...packFrame(answer).args);
+      };
       let frame: unknown = args[0];
       if (args.length === 3) {
         try {
@@ -160,4 +201,45 @@ function serve(
     count(-1);
     session.close();
   });
+}
+
+type EngineSocket = Socket['conn'];
+
+/**
+ * Bytes written to a connection and not yet passed to the operating system: Engine.IO's write buffer (which
+ * grows while the transport still sends earlier packets) plus what the WebSocket buffers in user space.
+ */
+function backlogOf(conn: EngineSocket): () => number {
+  let queued = 0;
+  const size = (packet: unknown): number => {
+    const data: unknown = (packet as { data?: unknown } | null)?.data;
+    if (typeof data === 'string') return data.length;
+    return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
+  };
+  conn.on('packetCreate', (packet: unknown) => void (queued += size(packet)));
+  conn.on('flush', (buffer: unknown) => {
+    if (Array.isArray(buffer)) for (const packet of buffer) queued -= size(packet);
+  });
+  return () => Math.max(0, queued) + (webSocketOf(conn)?.bufferedAmount ?? 0);
+}
+
+interface WebSocketLike {
+  readonly bufferedAmount: number;
+  terminate(): void;
+}
+
+/** The `ws` WebSocket under a connection's WebSocket transport (undefined for HTTP long-polling). */
+function webSocketOf(conn: EngineSocket): WebSocketLike | undefined {
+  const ws: unknown = (conn.transport as unknown as { socket?: unknown }).socket;
+  const like = ws as Partial<WebSocketLike> | undefined;
+  return typeof like?.bufferedAmount === 'number' && typeof like.terminate === 'function'
+    ? (ws as WebSocketLike)
+    : undefined;
+}
+
+/** Ends a connection at once, dropping what it buffered (a close handshake would wait for a stalled reader). */
+function terminate(conn: EngineSocket): void {
+  const ws = webSocketOf(conn);
+  if (ws) ws.terminate();
+  else conn.close(true);
 }

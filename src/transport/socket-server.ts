@@ -65,19 +65,31 @@ export class SocketServer {
     // Connections held or being opened; a slot is freed when the underlying connection closes, whatever stage
     // it reached.
     let slots = 0;
+    const holding = new WeakSet<object>();
+    const refuse = (next: (e: Error) => void, e: unknown): void => {
+      const data = toErrorData(e);
+      next(Object.assign(new Error(data.message), { data }));
+    };
     io.use((socket, next) => {
+      const conn = socket.conn;
+      // One session per underlying connection: repeated handshakes on it must not take more slots.
+      if (holding.has(conn)) {
+        refuse(next, ProtocolError.create('this connection already opened a session'));
+        return;
+      }
       if (slots >= limits.maxConnections) {
-        const data = toErrorData(
-          UnavailableError.create(
-            `the server accepts at most ${limits.maxConnections} connections at once (limit maxConnections); ` +
-              'try again later',
-          ),
-        );
-        next(Object.assign(new Error(data.message), { data }));
+        const reason =
+          `the server accepts at most ${limits.maxConnections} connections at once (limit maxConnections); ` +
+          'try again later';
+        refuse(next, UnavailableError.create(reason));
         return;
       }
       slots++;
-      socket.conn.once('close', () => slots--);
+      holding.add(conn);
+      const release = (): void => {
+        if (holding.delete(conn)) slots--;
+      };
+      conn.once('close', release);
       const auth = socket.handshake.auth as { hello?: unknown; auth?: unknown };
       ServerSession.open(node, {
         hello: auth.hello,
@@ -89,8 +101,9 @@ export class SocketServer {
           next();
         },
         (e: unknown) => {
-          const data = toErrorData(e);
-          next(Object.assign(new Error(data.message), { data }));
+          release();
+          conn.off('close', release);
+          refuse(next, e);
         },
       );
     });

@@ -1,5 +1,14 @@
 import { firstValueFrom, filter } from 'rxjs';
-import { PermissiveAgent, ProtocolError, UnavailableError, type Node } from 'ankurah';
+import { Manager } from 'socket.io-client';
+import {
+  PermissiveAgent,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  UnavailableError,
+  type ContextData,
+  type Handshake,
+  type Node,
+} from 'ankurah';
 import { newId } from '../../src/event/ids';
 import { Album } from '../fixtures/models';
 import { Rig, request, until } from '../integration/sync/harness';
@@ -23,6 +32,17 @@ class GatedAgent extends PermissiveAgent {
   override async canAccessCollection(): Promise<boolean> {
     await this.#opened;
     return true;
+  }
+}
+
+/** Authenticates `{ slow: true }` only once opened. */
+class SlowAuth extends PermissiveAgent {
+  open!: () => void;
+  readonly #opened = new Promise<void>((resolve) => (this.open = resolve));
+
+  override async authenticate(h: Handshake): Promise<ContextData> {
+    if ((h.auth as { slow?: unknown } | undefined)?.slow) await this.#opened;
+    return {};
   }
 }
 
@@ -69,6 +89,35 @@ describe('bounds on what one connection costs the server', () => {
     expect(srv.connections).toBe(2);
     await addWithNotes(a, 'served', 'yes');
     expect(await a.context().fetch(Album, 'true')).toHaveLength(1);
+  });
+
+  it('counts one slot per underlying connection, however many handshakes it sends', async () => {
+    const policy = new SlowAuth();
+    const { srv } = await rig.server({ policy }, { limits: { maxConnections: 2 } });
+    // A hand-made client sends five handshakes on one connection while the first is being authenticated.
+    const manager = rig.track(
+      new Manager(srv.url, { transports: ['websocket'], autoConnect: false, reconnection: false }),
+      (m) => m.engine?.close(),
+    );
+    const refusals: string[] = [];
+    await new Promise<void>((resolve) => manager.open(() => resolve()));
+    const engine = manager.engine as unknown as {
+      write(packet: string): void;
+      on(event: 'message', listener: (data: unknown) => void): void;
+    };
+    const fiveRefused = new Promise<void>((resolve) =>
+      engine.on('message', (data) => {
+        if (typeof data === 'string' && data.startsWith('4')) refusals.push(data);
+        if (refusals.length === 4) resolve();
+      }),
+    );
+    const hello = { v: PROTOCOL_VERSION, nodeId: newId(), durable: false };
+    for (let i = 0; i < 5; i++) engine.write(`0${JSON.stringify({ hello, auth: { slow: true } })}`);
+    await fiveRefused;
+    expect(refusals.every((r) => r.includes('already opened a session'))).toBe(true);
+    await rig.client(srv.url); // the second slot is still free
+    await expect(rig.client(srv.url)).rejects.toBeInstanceOf(UnavailableError);
+    policy.open();
   });
 
   it("refuses a request over the connection's maxCostInFlight with ProtocolError", async () => {

@@ -232,8 +232,9 @@ function backlogOf(conn: EngineSocket): () => number {
   conn.on('packetCreate', (packet: unknown) => void (queued += size(packet)));
   conn.on('flush', (buffer: unknown) => {
     if (Array.isArray(buffer)) for (const packet of buffer) queued -= size(packet);
+    queued = Math.max(0, queued); // packets written before this count started
   });
-  return () => Math.max(0, queued) + (webSocketOf(conn)?.bufferedAmount ?? 0);
+  return () => queued + (webSocketOf(conn)?.bufferedAmount ?? 0);
 }
 
 interface WebSocketLike {

@@ -58,7 +58,10 @@ describe('bounds on what one connection costs the server', () => {
     const sub = { id: 1, kind: 'subscribe', sub: 's1', collection: 'album', selection: 'true', held: [] };
     expect((await request(stalled, sub)).ok).toBe(true);
     // The stalled client stops reading its TCP socket: what the server writes piles up.
-    (stalled.io.engine as unknown as { transport: { ws: { pause(): void } } }).transport.ws.pause();
+    const ws = (stalled.io.engine as unknown as { transport: { ws: { pause(): void; terminate(): void } } })
+      .transport.ws;
+    ws.pause();
+    rig.track(ws, (w) => w.terminate()); // a paused socket would wait out the close handshake
     const q = reader.context().query(Album, 'true');
     await q.loaded;
     let cut = false;

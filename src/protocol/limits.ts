@@ -34,6 +34,12 @@ export interface Limits {
    * ids): a subscribe or update that would go over is refused, so held memory per connection is bounded.
    */
   readonly maxTrackedRows: number;
+  /**
+   * The largest answer or push a SocketServer sends, in bytes as measureFrame counts (below the 100 MiB a
+   * Node client's WebSocket reads): a larger answer to get, fetch or getEvents is replaced by a ProtocolError,
+   * a larger push is split (answers to commit, subscribe and update are sent whole: they have effects).
+   */
+  readonly maxAnswerBytes: number;
   /** Connections one SocketServer accepts at once; the next is refused at the handshake (UnavailableError). */
   readonly maxConnections: number;
 }
@@ -51,6 +57,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxCostInFlight: 20_000,
   maxPendingBytes: 16_000_000,
   maxTrackedRows: 100_000,
+  maxAnswerBytes: 64_000_000,
   maxConnections: 10_000,
 });
 

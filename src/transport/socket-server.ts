@@ -6,8 +6,9 @@ import { type Node } from '../node/node';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../protocol/server-session';
+import { type WireStates } from '../protocol/wire-states';
 import { EVENTS } from './events';
-import { packFrame, unpackFrame, type TransportLimits } from './frame-codec';
+import { packFrame, unpackFrame, type Packed, type TransportLimits } from './frame-codec';
 
 /** Options of SocketServer.listen: a port to listen on, or an HTTP server to attach to. */
 export type SocketServerOptions = (
@@ -176,7 +177,9 @@ function serve(
     node,
     accepted.ctx,
     (frame) => {
-      if (writable()) socket.emit(EVENTS.push, ...packFrame(frame).args);
+      for (const packed of packPush(frame, options.limits.maxAnswerBytes, node)) {
+        if (writable()) socket.emit(EVENTS.push, ...packed.args);
+      }
     },
     options,
   );
@@ -186,8 +189,21 @@ function serve(
     const ack = args.at(-1);
     // A request is its frame, then (when it carries binary values) their attachment, then the callback.
     if (event === EVENTS.request && (args.length === 2 || args.length === 3) && typeof ack === 'function') {
+      // Answers to reads larger than maxAnswerBytes become a ProtocolError; others (a commit was applied, a
+      // subscription registered) must arrive, whatever their size.
+      const kind: unknown = (args[0] as { kind?: unknown } | null)?.kind;
+      const read = kind === 'fetch' || kind === 'get' || kind === 'getEvents';
       const reply = (answer: unknown): void => {
-        if (writable()) (ack as (...a: unknown[]) => void)(...packFrame(answer).args);
+        if (!writable()) return;
+        let packed = packFrame(answer);
+        if (read && packed.bytes > options.limits.maxAnswerBytes) {
+          const error = ProtocolError.create(
+            `the answer has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
+              `${options.limits.maxAnswerBytes}. Fix: ask for fewer rows (LIMIT) or split the request`,
+          );
+          packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(error) });
+        }
+        (ack as (...a: unknown[]) => void)(...packed.args);
       };
       let frame: unknown = args[0];
       if (args.length === 3) {
@@ -214,6 +230,35 @@ function serve(
     count(-1);
     session.close();
   });
+}
+
+/**
+ * A push as frames of at most `max` bytes: its states split in halves until each part fits (states are
+ * independent, each carrying its own head). A single state over the limit cannot travel: it is reported.
+ */
+function packPush(frame: WireStates, max: number, node: Node): Packed[] {
+  const packed = packFrame(frame);
+  if (packed.bytes <= max || frame.states.length === 0) return [packed];
+  const seq = frame.seq !== undefined ? { seq: frame.seq } : {};
+  const split = (a: WireStates['states'], b: WireStates['states'], gone: WireStates['gone']): Packed[] => [
+    ...packPush({ states: a, gone, ...seq }, max, node),
+    ...packPush({ states: b, gone: [], ...seq }, max, node),
+  ];
+  if (frame.states.length > 1) {
+    const half = Math.ceil(frame.states.length / 2);
+    return split(frame.states.slice(0, half), frame.states.slice(half), frame.gone);
+  }
+  if (frame.gone.length > 0) return split([], frame.states, frame.gone);
+  const s = frame.states[0] as WireStates['states'][number];
+  if (!node.closed) {
+    node.errors$.next(
+      ProtocolError.create(
+        `the update of ${s.collection}/${s.id} has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
+          `${max}; it was not pushed`,
+      ),
+    );
+  }
+  return [];
 }
 
 type EngineSocket = Socket['conn'];

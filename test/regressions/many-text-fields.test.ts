@@ -72,4 +72,34 @@ describe('frames with more than 10 text fields', () => {
     expect(conn.connected).toBe(true);
     expect(writer.pending$.value).toBe(0);
   });
+
+  it('splits a push larger than maxAnswerBytes and refuses a larger answer with ProtocolError', async () => {
+    const { srv } = await rig.server({}, { limits: { maxAnswerBytes: 50_000 } });
+    const { node: writer } = await rig.client(srv.url);
+    const raw = await rig.raw(srv.url);
+    const sub = { id: 1, kind: 'subscribe', sub: 's1', collection: 'album', selection: 'true', held: [] };
+    expect((await request(raw, sub)).ok).toBe(true);
+    const frames: { states: number; bytes: number }[] = [];
+    const all = new Promise<void>((resolve) => {
+      let seen = 0;
+      raw.on('ankurah:push', (frame: { states: unknown[] }, attachment?: { bytes: Uint8Array }) => {
+        frames.push({ states: frame.states.length, bytes: attachment?.bytes.byteLength ?? 0 });
+        if ((seen += frame.states.length) === 10) resolve();
+      });
+    });
+    await commitWithNotes(writer, 10, 'n'.repeat(10_000)); // one transaction: one push of ~100 kB
+    await all;
+    expect(frames.length).toBeGreaterThan(1);
+    for (const f of frames) expect(f.bytes).toBeLessThan(50_000);
+    const fetched = await request(raw, { id: 2, kind: 'fetch', collection: 'album', selection: 'true' });
+    expect(fetched.error?.code).toBe('PROTOCOL');
+    expect(fetched.error?.message).toMatch(/maxAnswerBytes 50000.*LIMIT/);
+    const limited = await request(raw, {
+      id: 3,
+      kind: 'fetch',
+      collection: 'album',
+      selection: 'true LIMIT 2',
+    });
+    expect(limited.ok).toBe(true);
+  });
 });

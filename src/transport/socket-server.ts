@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import { ProtocolError, UnavailableError } from '../errors/errors';
+import { InternalError, ProtocolError, UnavailableError } from '../errors/errors';
 import { type Node } from '../node/node';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
@@ -195,7 +195,14 @@ function serve(
       const read = kind === 'fetch' || kind === 'get' || kind === 'getEvents';
       const reply = (answer: unknown): void => {
         if (!writable()) return;
-        let packed = packFrame(answer);
+        let packed: Packed;
+        try {
+          packed = packFrame(answer);
+        } catch (e) {
+          // E.g. a value nested too deep for the encoder: the caller gets an error, never silence.
+          if (!node.closed) node.errors$.next(InternalError.wrap('encoding an answer', e));
+          packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(e) });
+        }
         if (read && packed.bytes > options.limits.maxAnswerBytes) {
           const error = ProtocolError.create(
             `the answer has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +

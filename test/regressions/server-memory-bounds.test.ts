@@ -9,6 +9,7 @@ import {
   type Handshake,
   type Node,
 } from 'ankurah';
+import { SocketServer } from 'ankurah/server';
 import { newId } from '../../src/event/ids';
 import { Album } from '../fixtures/models';
 import { Rig, request, until } from '../integration/sync/harness';
@@ -92,6 +93,24 @@ describe('bounds on what one connection costs the server', () => {
     expect(srv.connections).toBe(2);
     await addWithNotes(a, 'served', 'yes');
     expect(await a.context().fetch(Album, 'true')).toHaveLength(1);
+  });
+
+  it('a client refused by a full server while reconnecting keeps trying', async () => {
+    const { node: server, srv } = await rig.server();
+    const { node: client, conn } = await rig.client(srv.url);
+    const listen = (maxConnections: number) =>
+      rig.track(
+        SocketServer.listen(server, { port: srv.port, host: '127.0.0.1', limits: { maxConnections } }),
+        async (s) => (await s).close(),
+      );
+    const refused = firstValueFrom(client.errors$.pipe(filter((e) => e instanceof UnavailableError)));
+    await srv.close();
+    const full = await listen(0);
+    expect((await refused).message).toMatch(/maxConnections/);
+    await full.close();
+    await listen(1);
+    await client.ready(); // attached again: the client retried after the refusal
+    expect(conn.connected).toBe(true);
   });
 
   it('counts one slot per underlying connection, however many handshakes it sends', async () => {

@@ -40,6 +40,7 @@ export {
   StorageError,
   CausalError,
   UnavailableError,
+  InternalError,
 } from './errors/errors';
 export { QuerySyntaxError } from './errors/query-syntax-error';
 export { SocketClient, type SocketClientOptions } from './transport/socket-client';

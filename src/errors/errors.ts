@@ -109,3 +109,21 @@ export class UnavailableError extends AnkurahError {
     return new UnavailableError('UNAVAILABLE', reason);
   }
 }
+
+/**
+ * A bug, not a refusal: code the node called (a policy agent method, an engine) threw an error that is not an
+ * AnkurahError. On the node that caught it, `cause` holds that error and the message names it; a peer receives
+ * only the generic message (internal details never leave the node), and the node reports the detail on
+ * `node.errors$`.
+ */
+export class InternalError extends AnkurahError {
+  /** What a peer is told: nothing about the cause. */
+  static readonly GENERIC =
+    'Internal error: the durable node failed while handling the request. It reported the details on its ' +
+    'node.errors$; fix the server code that threw';
+
+  static wrap(what: string, cause: unknown): InternalError {
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    return new InternalError('INTERNAL', `Internal error while ${what}: ${detail}`, { cause });
+  }
+}

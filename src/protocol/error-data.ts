@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes';
 import {
   AccessDeniedError,
   CausalError,
+  InternalError,
   MetadataError,
   NotFoundError,
   ProtocolError,
@@ -31,11 +32,15 @@ const CLASSES: Record<ErrorCode, ErrorClass> = {
   STORAGE: StorageError,
   CAUSAL: CausalError,
   UNAVAILABLE: UnavailableError,
+  INTERNAL: InternalError,
 };
 
 const isCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
 
-/** Serialises an error for the wire; errors that are not AnkurahErrors become StorageError data (no stack). */
+/**
+ * Serialises an error for the wire. Errors that are not AnkurahErrors (bugs, e.g. in a policy agent) and
+ * InternalErrors become INTERNAL data with a generic message: no message or stack of theirs leaves the node.
+ */
 export function toErrorData(e: unknown): ErrorData {
   if (e instanceof ValidationError) {
     return { code: e.code, name: e.name, message: e.message, model: e.model, violations: [...e.violations] };
@@ -44,9 +49,10 @@ export function toErrorData(e: unknown): ErrorData {
     const { query, offset, found, expected } = e;
     return { code: e.code, name: e.name, message: e.message, query, offset, found, expected };
   }
-  if (e instanceof AnkurahError) return { code: e.code, name: e.name, message: e.message };
-  const detail = e instanceof Error ? e.message : String(e);
-  return { code: 'STORAGE', name: 'StorageError', message: `The peer failed: ${detail}` };
+  if (e instanceof AnkurahError && !(e instanceof InternalError)) {
+    return { code: e.code, name: e.name, message: e.message };
+  }
+  return { code: 'INTERNAL', name: 'InternalError', message: InternalError.GENERIC };
 }
 
 /** Rebuilds the AnkurahError subclass that error data describes, so callers can use instanceof. */

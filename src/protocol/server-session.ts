@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AccessDeniedError,
   CausalError,
+  InternalError,
   NotFoundError,
   ProtocolError,
   UnavailableError,
@@ -17,7 +18,7 @@ import { touchedEntities } from '../node/peer-queue';
 import { toErrorData } from './error-data';
 import { fastRequest } from './fast-requests';
 import { measureFrame } from './frame-size';
-import { type Limits } from './limits';
+import { requestCost, type Limits } from './limits';
 import { wireEvent, type WireStates } from './wire-states';
 import {
   clientHelloSchema,
@@ -67,6 +68,8 @@ export class ServerSession {
   readonly #subs: ServerSubscriptions;
   readonly #schema: ReturnType<typeof requestSchema>;
   #inFlight = 0;
+  /** The cost (requestCost) of the requests being answered. */
+  #cost = 0;
   #commits: Promise<unknown> = Promise.resolve();
   /** Commits of this connection not settled yet. */
   #committing = 0;
@@ -138,7 +141,19 @@ export class ServerSession {
         ProtocolError.create(`too many requests in flight (limit ${this.#limits.maxInFlight})`),
       );
     }
+    const cost = requestCost(raw);
+    if (this.#cost + cost > this.#limits.maxCostInFlight) {
+      return fail(
+        id,
+        ProtocolError.create(
+          `the connection's requests in flight would cost ${this.#cost + cost} (1 per request plus its ids, ` +
+            `held entities and events; limit maxCostInFlight ${this.#limits.maxCostInFlight}). ` +
+            'Fix: send it once earlier requests are answered, or split it',
+        ),
+      );
+    }
     this.#inFlight++;
+    this.#cost += cost;
     try {
       if (this.#closed || this.#node.closed) throw UnavailableError.create('the connection is closed');
       const size = measureFrame(raw, this.#limits.maxFrameBytes, this.#limits.maxDepth);
@@ -149,10 +164,20 @@ export class ServerSession {
       if (!parsed.success) throw ProtocolError.create(`malformed request: ${z.prettifyError(parsed.error)}`);
       return { id, ok: true, result: await this.#dispatch(parsed.data) };
     } catch (e) {
+      if (!(e instanceof AnkurahError) || e instanceof InternalError) this.#internal(raw, e);
       return fail(id, e);
     } finally {
       this.#inFlight--;
+      this.#cost -= cost;
     }
+  }
+
+  /** A bug (e.g. in the policy agent): the peer gets a generic INTERNAL error, the node's errors$ the detail. */
+  #internal(raw: unknown, e: unknown): void {
+    if (this.#node.closed) return;
+    const kind: unknown = (raw as { kind?: unknown } | null)?.kind;
+    const what = `answering a ${typeof kind === 'string' ? kind.slice(0, 32) : 'malformed'} request`;
+    this.#node.errors$.next(e instanceof InternalError ? e : InternalError.wrap(what, e));
   }
 
   /** Ends the connection's live queries. */

@@ -108,7 +108,12 @@ export class ServerSubscriptions {
     sub.window = windowOf(selection);
     for (const t of [...sub.watch.tracked]) sub.watch.untrack(t);
     sub.watch.setPredicate(selection.predicate);
-    return this.#initial(sub, held);
+    try {
+      return await this.#initial(sub, held);
+    } catch (e) {
+      this.#drop(sub); // its tracked rows no longer match any state the client knows
+      throw e;
+    }
   }
 
   unsubscribe(id: string): void {
@@ -156,6 +161,7 @@ export class ServerSubscriptions {
     if (sub.watch.closed) throw ProtocolError.create(`subscription '${sub.id}' was closed`);
     // From here on a member's changes reach the watch even when its new row no longer matches.
     for (const e of read) if (sub.watch.matches(rowOf(e))) sub.watch.track(e.id);
+    this.#checkTracked();
     return limit === undefined ? read : read.slice(0, limit);
   }
 
@@ -176,6 +182,17 @@ export class ServerSubscriptions {
     return this.#vis.materialize(
       live.filter((e) => heads.get(e.id) !== headKey(e)),
       gone,
+    );
+  }
+
+  /** Refuses a result that makes the connection's live queries track more rows than `maxTrackedRows`. */
+  #checkTracked(): void {
+    let tracked = 0;
+    for (const sub of this.#subs.values()) tracked += sub.watch.tracked.size;
+    if (tracked <= this.#limits.maxTrackedRows) return;
+    throw ProtocolError.create(
+      `the connection's live queries would track ${tracked} rows (limit maxTrackedRows ` +
+        `${this.#limits.maxTrackedRows}). Fix: narrow the queries, add LIMIT, or unsubscribe from others`,
     );
   }
 

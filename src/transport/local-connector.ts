@@ -3,7 +3,8 @@ import { type Node } from '../node/node';
 import { type PeerLink } from '../node/peer';
 import { InFlight, type Channel } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
-import { resolveLimits, type Limits } from '../protocol/limits';
+import { requestCost, resolveLimits, type Limits } from '../protocol/limits';
+import { RequestBudget } from '../protocol/request-budget';
 import { ServerSession } from '../protocol/server-session';
 import { PROTOCOL_VERSION } from '../protocol/version';
 
@@ -42,6 +43,7 @@ export class LocalConnector {
     );
     let open = true;
     const inFlight = new InFlight();
+    const limits = resolveLimits(options.limits);
     const session = new ServerSession(
       server,
       accepted.ctx,
@@ -57,18 +59,21 @@ export class LocalConnector {
         });
       },
       {
-        limits: resolveLimits(options.limits),
+        limits,
         acceptUnknownCollections: options.acceptUnknownCollections ?? false,
       },
     );
+    // Requests wait here rather than exceed what the session accepts at once (it would refuse them).
+    const budget = new RequestBudget(limits.maxInFlight, limits.maxCostInFlight);
     const channel: Channel = {
-      request: (frame) => {
-        if (!open) return Promise.reject(UnavailableError.create('the local connection is closed'));
-        const copy = structuredClone(frame);
-        return inFlight.track((answer) => {
-          void session.handle(copy).then((raw) => answer(structuredClone(raw)));
-        });
-      },
+      request: (frame) =>
+        budget.run(requestCost(frame), () => {
+          if (!open) return Promise.reject(UnavailableError.create('the local connection is closed'));
+          const copy = structuredClone(frame);
+          return inFlight.track((answer) => {
+            void session.handle(copy).then((raw) => answer(structuredClone(raw)));
+          });
+        }),
     };
     // Pushes need a subscription, hence a request through this link: none can arrive before it is set.
     const link: PeerLink = client.peers.attach(

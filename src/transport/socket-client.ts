@@ -5,10 +5,13 @@ import { type Node } from '../node/node';
 import { type PeerLink } from '../node/peer';
 import { InFlight } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
-import { fromErrorData } from '../protocol/error-data';
+import { fromErrorData, toErrorData } from '../protocol/error-data';
 import { errorDataSchema } from '../protocol/messages';
+import { requestCost } from '../protocol/limits';
+import { RequestBudget } from '../protocol/request-budget';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { EVENTS } from './events';
+import { oversize, packFrame, transportLimitsOf, unpackFrame } from './frame-codec';
 
 /** Options of SocketClient.connect. */
 export interface SocketClientOptions {
@@ -26,6 +29,19 @@ export interface SocketClientOptions {
   readonly path?: string;
 }
 
+/** Nesting allowed on the paths of a received attachment (states are shallow). */
+const MAX_DEPTH = 64;
+
+/** An answer with its binary values back in place, or (malformed attachment) an error answer to the request. */
+function unpackOrError(reply: unknown, attachment: unknown): unknown {
+  try {
+    return unpackFrame(reply, attachment, MAX_DEPTH);
+  } catch (e) {
+    const id: unknown = (reply as { id?: unknown } | null)?.id;
+    return { id, ok: false, error: toErrorData(e) };
+  }
+}
+
 /**
  * Connects an ephemeral node to a durable node over Socket.IO (browsers and Node). Reconnects by itself with
  * backoff; on every connection the node flushes its queued commits and re-establishes its live queries.
@@ -36,10 +52,14 @@ export class SocketClient {
   readonly #inFlight = new InFlight();
   #link: PeerLink | undefined;
   #closed = false;
+  #wasConnected = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  readonly #retryDelay: number;
 
-  private constructor(node: Node, socket: Socket) {
+  private constructor(node: Node, socket: Socket, retryDelay: number) {
     this.#node = node;
     this.#socket = socket;
+    this.#retryDelay = retryDelay;
   }
 
   /** Connects; resolves once the durable node said hello (the node is then ready). */
@@ -55,7 +75,7 @@ export class SocketClient {
       autoConnect: false,
       ...(options.path ? { path: options.path } : {}),
     });
-    const client = new SocketClient(node, socket);
+    const client = new SocketClient(node, socket, options.reconnectionDelayMax ?? 5_000);
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -87,6 +107,7 @@ export class SocketClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#retry);
     this.#drop('the client was closed');
     this.#socket.removeAllListeners();
     this.#socket.close();
@@ -97,23 +118,37 @@ export class SocketClient {
     socket.on(EVENTS.hello, (raw: unknown) => {
       try {
         const hello = parseServerHello(raw);
+        const limits = transportLimitsOf(raw);
         this.#drop('a new connection replaced the old one');
+        // Requests wait here rather than exceed what the server accepts at once (it would refuse them).
+        const budget = limits && new RequestBudget(limits.maxInFlight, limits.maxCostInFlight);
+        const send = (frame: unknown): Promise<unknown> => {
+          if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
+          const packed = packFrame(frame);
+          const refused = limits && oversize(packed, limits);
+          if (refused) return Promise.reject(refused);
+          return this.#inFlight.track((answer) =>
+            socket.emit(EVENTS.request, ...packed.args, (reply: unknown, attachment?: unknown) =>
+              answer(attachment === undefined ? reply : unpackOrError(reply, attachment)),
+            ),
+          );
+        };
         const channel = {
-          request: (frame: unknown) => {
-            if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
-            return this.#inFlight.track((answer) => socket.emit(EVENTS.request, frame, answer));
-          },
+          request: (frame: unknown) =>
+            budget ? budget.run(requestCost(frame), () => send(frame)) : send(frame),
         };
         this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
+        this.#wasConnected = true;
         connected();
         refused = (e) => this.#node.errors$.next(e);
       } catch (e) {
         refused(e as Error);
       }
     });
-    socket.on(EVENTS.push, (raw: unknown) => {
+    socket.on(EVENTS.push, (raw: unknown, attachment?: unknown) => {
       try {
-        this.#link?.receive(parsePush(raw));
+        const frame = attachment === undefined ? raw : unpackFrame(raw, attachment, MAX_DEPTH);
+        this.#link?.receive(parsePush(frame));
       } catch (e) {
         this.#node.errors$.next(e as Error);
       }
@@ -128,8 +163,18 @@ export class SocketClient {
       const data = errorDataSchema.safeParse(err.data);
       if (!data.success) return;
       const error = fromErrorData(data.data);
-      if (!socket.active)
-        refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+      if (socket.active) return;
+      refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+      // A full server (maxConnections) is not a refusal of this client: once connected before, try again.
+      if (error.code === 'UNAVAILABLE' && this.#wasConnected && !this.#closed) {
+        clearTimeout(this.#retry);
+        this.#retry = setTimeout(
+          () => {
+            if (!this.#closed) socket.connect();
+          },
+          this.#retryDelay * (0.5 + Math.random()),
+        );
+      }
     });
   }
 

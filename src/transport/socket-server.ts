@@ -1,12 +1,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import { ProtocolError } from '../errors/errors';
+import { InternalError, ProtocolError, UnavailableError } from '../errors/errors';
 import { type Node } from '../node/node';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../protocol/server-session';
+import { type WireStates } from '../protocol/wire-states';
 import { EVENTS } from './events';
+import { packFrame, unpackFrame, type Packed, type TransportLimits } from './frame-codec';
 
 /** Options of SocketServer.listen: a port to listen on, or an HTTP server to attach to. */
 export type SocketServerOptions = (
@@ -45,15 +47,50 @@ export class SocketServer {
     const limits = resolveLimits(options.limits);
     const own = 'port' in options;
     const http = own ? createServer() : options.httpServer;
+    // Frames between the limit and this hard cap get a ProtocolError reply; larger ones end the connection
+    // (clients learn both in the hello and refuse such frames before sending them).
+    const maxMessageBytes = limits.maxFrameBytes * 4 + 1024;
     const io = new Server<never, never, never, SocketData>(http, {
-      // Frames between the limit and this hard cap get a ProtocolError reply; larger ones end the connection.
-      maxHttpBufferSize: limits.maxFrameBytes * 4 + 1024,
+      maxHttpBufferSize: maxMessageBytes,
       serveClient: false,
       ...(options.path ? { path: options.path } : {}),
       ...(options.corsOrigin !== undefined ? { cors: { origin: options.corsOrigin } } : {}),
     });
     const sessionOptions = { limits, acceptUnknownCollections: options.acceptUnknownCollections ?? false };
+    const advertised: TransportLimits = {
+      maxFrameBytes: limits.maxFrameBytes,
+      maxMessageBytes,
+      maxInFlight: limits.maxInFlight,
+      maxCostInFlight: limits.maxCostInFlight,
+    };
+    // Connections held or being opened; a slot is freed when the underlying connection closes, whatever stage
+    // it reached.
+    let slots = 0;
+    const holding = new WeakSet<object>();
+    const refuse = (next: (e: Error) => void, e: unknown): void => {
+      const data = toErrorData(e);
+      next(Object.assign(new Error(data.message), { data }));
+    };
     io.use((socket, next) => {
+      const conn = socket.conn;
+      // One session per underlying connection: repeated handshakes on it must not take more slots.
+      if (holding.has(conn)) {
+        refuse(next, ProtocolError.create('this connection already opened a session'));
+        return;
+      }
+      if (slots >= limits.maxConnections) {
+        const reason =
+          `the server accepts at most ${limits.maxConnections} connections at once (limit maxConnections); ` +
+          'try again later';
+        refuse(next, UnavailableError.create(reason));
+        return;
+      }
+      slots++;
+      holding.add(conn);
+      const release = (): void => {
+        if (holding.delete(conn)) slots--;
+      };
+      conn.once('close', release);
       const auth = socket.handshake.auth as { hello?: unknown; auth?: unknown };
       ServerSession.open(node, {
         hello: auth.hello,
@@ -65,13 +102,16 @@ export class SocketServer {
           next();
         },
         (e: unknown) => {
-          const data = toErrorData(e);
-          next(Object.assign(new Error(data.message), { data }));
+          release();
+          conn.off('close', release);
+          refuse(next, e);
         },
       );
     });
     let connections = 0;
-    io.on('connection', (socket: Socket) => serve(node, socket, sessionOptions, (d) => (connections += d)));
+    io.on('connection', (socket: Socket) =>
+      serve(node, socket, sessionOptions, advertised, (d) => (connections += d)),
+    );
     if (own) {
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -108,16 +148,81 @@ function serve(
   node: Node,
   socket: Socket,
   options: ConstructorParameters<typeof ServerSession>[3],
+  limits: TransportLimits,
   count: (delta: number) => void,
 ): void {
   const accepted = (socket.data as SocketData).accepted as Accepted;
-  const session = new ServerSession(node, accepted.ctx, (frame) => socket.emit(EVENTS.push, frame), options);
+  const max = options.limits.maxPendingBytes;
+  const backlog = backlogOf(socket.conn);
+  let cut = false;
+  // Backpressure: a connection that has not read what was written to it gets nothing more; it is cut (its
+  // buffers freed), reconnects when it reads again, and resyncs its live queries then.
+  const writable = (): boolean => {
+    if (cut) return false;
+    const unread = backlog();
+    if (unread <= max) return true;
+    cut = true;
+    if (!node.closed) {
+      node.errors$.next(
+        ProtocolError.create(
+          `disconnected client ${accepted.peer.nodeId} (${socket.handshake.address}): ${unread} bytes written ` +
+            `to it were still unread (limit maxPendingBytes ${max}); it resyncs when it reconnects`,
+        ),
+      );
+    }
+    terminate(socket.conn);
+    return false;
+  };
+  const session = new ServerSession(
+    node,
+    accepted.ctx,
+    (frame) => {
+      for (const packed of packPush(frame, options.limits.maxAnswerBytes, node)) {
+        if (writable()) socket.emit(EVENTS.push, ...packed.args);
+      }
+    },
+    options,
+  );
   count(1);
-  socket.emit(EVENTS.hello, accepted.hello);
+  socket.emit(EVENTS.hello, { ...accepted.hello, limits });
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = args.at(-1);
-    if (event === EVENTS.request && args.length === 2 && typeof ack === 'function') {
-      void session.handle(args[0]).then((answer) => (ack as (a: unknown) => void)(answer));
+    // A request is its frame, then (when it carries binary values) their attachment, then the callback.
+    if (event === EVENTS.request && (args.length === 2 || args.length === 3) && typeof ack === 'function') {
+      // Answers to reads larger than maxAnswerBytes become a ProtocolError; others (a commit was applied, a
+      // subscription registered) must arrive, whatever their size.
+      const kind: unknown = (args[0] as { kind?: unknown } | null)?.kind;
+      const read = kind === 'fetch' || kind === 'get' || kind === 'getEvents';
+      const reply = (answer: unknown): void => {
+        if (!writable()) return;
+        let packed: Packed;
+        try {
+          packed = packFrame(answer);
+        } catch (e) {
+          // E.g. a value nested too deep for the encoder: the caller gets an error, never silence.
+          if (!node.closed) node.errors$.next(InternalError.wrap('encoding an answer', e));
+          packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(e) });
+        }
+        if (read && packed.bytes > options.limits.maxAnswerBytes) {
+          const error = ProtocolError.create(
+            `the answer has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
+              `${options.limits.maxAnswerBytes}. Fix: ask for fewer rows (LIMIT) or split the request`,
+          );
+          packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(error) });
+        }
+        (ack as (...a: unknown[]) => void)(...packed.args);
+      };
+      let frame: unknown = args[0];
+      if (args.length === 3) {
+        try {
+          frame = unpackFrame(frame, args[1], options.limits.maxDepth);
+        } catch (e) {
+          const rawId = (frame as { id?: unknown } | null)?.id;
+          reply({ id: typeof rawId === 'number' ? rawId : -1, ok: false, error: toErrorData(e) });
+          return;
+        }
+      }
+      void session.handle(frame).then(reply);
       return;
     }
     const error = toErrorData(
@@ -132,4 +237,75 @@ function serve(
     count(-1);
     session.close();
   });
+}
+
+/**
+ * A push as frames of at most `max` bytes: its states split in halves until each part fits (states are
+ * independent, each carrying its own head). A single state over the limit cannot travel: it is reported.
+ */
+function packPush(frame: WireStates, max: number, node: Node): Packed[] {
+  const packed = packFrame(frame);
+  if (packed.bytes <= max || frame.states.length === 0) return [packed];
+  const seq = frame.seq !== undefined ? { seq: frame.seq } : {};
+  const split = (a: WireStates['states'], b: WireStates['states'], gone: WireStates['gone']): Packed[] => [
+    ...packPush({ states: a, gone, ...seq }, max, node),
+    ...packPush({ states: b, gone: [], ...seq }, max, node),
+  ];
+  if (frame.states.length > 1) {
+    const half = Math.ceil(frame.states.length / 2);
+    return split(frame.states.slice(0, half), frame.states.slice(half), frame.gone);
+  }
+  if (frame.gone.length > 0) return split([], frame.states, frame.gone);
+  const s = frame.states[0] as WireStates['states'][number];
+  if (!node.closed) {
+    node.errors$.next(
+      ProtocolError.create(
+        `the update of ${s.collection}/${s.id} has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
+          `${max}; it was not pushed`,
+      ),
+    );
+  }
+  return [];
+}
+
+type EngineSocket = Socket['conn'];
+
+/**
+ * Bytes written to a connection and not yet passed to the operating system: Engine.IO's write buffer (which
+ * grows while the transport still sends earlier packets) plus what the WebSocket buffers in user space.
+ */
+function backlogOf(conn: EngineSocket): () => number {
+  let queued = 0;
+  const size = (packet: unknown): number => {
+    const data: unknown = (packet as { data?: unknown } | null)?.data;
+    if (typeof data === 'string') return data.length;
+    return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
+  };
+  conn.on('packetCreate', (packet: unknown) => void (queued += size(packet)));
+  conn.on('flush', (buffer: unknown) => {
+    if (Array.isArray(buffer)) for (const packet of buffer) queued -= size(packet);
+    queued = Math.max(0, queued); // packets written before this count started
+  });
+  return () => queued + (webSocketOf(conn)?.bufferedAmount ?? 0);
+}
+
+interface WebSocketLike {
+  readonly bufferedAmount: number;
+  terminate(): void;
+}
+
+/** The `ws` WebSocket under a connection's WebSocket transport (undefined for HTTP long-polling). */
+function webSocketOf(conn: EngineSocket): WebSocketLike | undefined {
+  const ws: unknown = (conn.transport as unknown as { socket?: unknown }).socket;
+  const like = ws as Partial<WebSocketLike> | undefined;
+  return typeof like?.bufferedAmount === 'number' && typeof like.terminate === 'function'
+    ? (ws as WebSocketLike)
+    : undefined;
+}
+
+/** Ends a connection at once, dropping what it buffered (a close handshake would wait for a stalled reader). */
+function terminate(conn: EngineSocket): void {
+  const ws = webSocketOf(conn);
+  if (ws) ws.terminate();
+  else conn.close(true);
 }

@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { MemoryStorage, Node, SocketClient, PROTOCOL_VERSION, type NodeOptions, type View } from 'ankurah';
 import { SocketServer, type SocketServerHandle, type SocketServerOptions } from 'ankurah/server';
 import { newId } from '../../../src/event/ids';
+import { unpackFrame } from '../../../src/transport/frame-codec';
 import { Album, Artist } from '../../fixtures/models';
 
 /** Everything a test opened, closed in reverse order by `closeAll`. */
@@ -68,12 +69,19 @@ export function until<T>(source: Observable<T>, pred: (v: T) => boolean, ms = 5_
   return firstValueFrom(source.pipe(filter(pred), timeout(ms)));
 }
 
-/** Sends one request frame and resolves to its acknowledgement. */
+/** Sends one request frame and resolves to its acknowledgement (binary values put back from their attachment). */
 export function request(
   socket: Socket,
   frame: unknown,
 ): Promise<{ id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
-  return socket.timeout(5_000).emitWithAck('ankurah:req', frame);
+  return new Promise((resolve, reject) => {
+    socket
+      .timeout(5_000)
+      .emit('ankurah:req', frame, (err: Error | null, answer: unknown, attachment?: unknown) => {
+        if (err) reject(err);
+        else resolve((attachment === undefined ? answer : unpackFrame(answer, attachment, 64)) as never);
+      });
+  });
 }
 
 /** Names of album views, sorted. */

@@ -9,6 +9,7 @@ import {
   MemoryStorage,
   Node,
   PermissiveAgent,
+  InternalError,
   StorageError,
   type ContextData,
   type StorageEngine,
@@ -22,6 +23,15 @@ import { addAlbum, names, until } from '../integration/sync/harness';
 class NoRejected extends PermissiveAgent {
   override checkEvent(_ctx: ContextData, _c: string, _before: object | null, after: object | null): boolean {
     return (after as { name?: unknown } | null)?.name !== 'Rejected';
+  }
+}
+
+/** A policy agent with a bug that a redeploy fixes: while `broken`, checkEvent throws a plain Error. */
+class Buggy extends PermissiveAgent {
+  broken = true;
+  override checkEvent(): boolean {
+    if (this.broken) throw new Error('policy bug: cannot read properties of undefined');
+    return true;
   }
 }
 
@@ -162,6 +172,35 @@ describe('regression: a transient failure of the durable node keeps queued commi
     await until(a.pending$, (n) => n === 0);
     expect(names(await srv.context().fetch(Album, 'true'))).toEqual(['Kept through it']);
     expect(names(await a.context().fetch(Album, 'true'))).toEqual(['Kept through it']);
+  });
+});
+
+describe('regression: a bug in the durable node (INTERNAL) does not discard queued commits', () => {
+  it('keeps the offline commit queued while the policy agent throws, and lands it once fixed', async () => {
+    const policy = new Buggy();
+    const srv = await Node.durable(new MemoryStorage(), { models: [Album, Artist], policy });
+    const a = await Node.ephemeral(new MemoryStorage(), {
+      models: [Album, Artist],
+      retryDelay: 2,
+      retryDelayMax: 20,
+    });
+    try {
+      const offline = await addAlbum(a, 'Offline', 2001);
+      expect(a.pending$.value).toBe(1);
+      const failed = reports(a.errors$, InternalError, 2);
+      await LocalConnector.connect(srv, a);
+      await failed;
+      // Retried, not undone: the client still holds its edit and the queue.
+      expect(a.pending$.value).toBe(1);
+      expect((await a.context().get(Album, offline)).name).toBe('Offline');
+
+      policy.broken = false;
+      await until(a.pending$, (n) => n === 0);
+      expect(names(await srv.context().fetch(Album, 'true'))).toEqual(['Offline']);
+    } finally {
+      await a.close();
+      await srv.close();
+    }
   });
 });
 

@@ -234,7 +234,10 @@ export class ServerSubscriptions {
     const refill = [...this.#refill];
     this.#refill.clear();
     for (const sub of refill) {
-      this.#refillWindow(sub).catch((e: unknown) => this.#vis.node.errors$.next(e as Error));
+      this.#refillWindow(sub).catch((e: unknown) => {
+        // A subscription closed while its refill was reading (unsubscribed, or the client left) is no error.
+        if (!sub.watch.closed) this.#vis.node.errors$.next(e as Error);
+      });
     }
   }
 

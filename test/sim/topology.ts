@@ -213,7 +213,10 @@ class TopologyRun {
 
   async start(): Promise<void> {
     this.#server = await Node.durable(this.#serverStorage, { models: [SimDoc], policy: new SimPolicy() });
-    this.#server.errors$.subscribe((e) => this.problems.push(`server reported: ${codeOf(e)} ${e.message}`));
+    this.#server.errors$.subscribe((e) => {
+      this.#log(() => `server reported ${codeOf(e)}: ${e.message}`);
+      this.problems.push(`server reported: ${codeOf(e)} ${e.message}`);
+    });
     this.#serverStorage.faultReads = this.#o.faultReads;
     for (let i = 0; i < this.#o.clients; i++) {
       const c = new Client(i);

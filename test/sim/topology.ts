@@ -358,17 +358,21 @@ class TopologyRun {
     if (wasOnline && this.#rng.chance(0.7)) await this.#connect(c);
   }
 
-  /** True when a commit made now is applied by the client itself first (offline, or behind queued commits). */
-  #appliedLocally(c: Client): boolean {
-    return !c.node.peers.connected || c.node.pending$.value > 0;
+  /**
+   * Without `staleLocalCommits`, whether the client may commit now without risking a stale base that it
+   * would apply itself: offline once its previous commit was applied (no remote update arrives offline), or
+   * online with nothing queued (the commit goes to the server, which merges). Online behind queued commits,
+   * an acknowledgement can move the base at any time: no commit then.
+   */
+  async #mayCommit(c: Client): Promise<boolean> {
+    if (this.#o.staleLocalCommits) return true;
+    if (c.node.peers.connected) return c.node.pending$.value === 0;
+    await c.last;
+    return !c.node.closed && !c.node.peers.connected;
   }
 
-  /** Opens a transaction, does some work and commits it at once (the commit is not awaited: several run). */
   async #quick(c: Client, work: (trx: Transaction) => Promise<'none' | 'create' | 'edit'>): Promise<void> {
-    // Without stale local commits, a commit the client applies itself waits for its previous one: two
-    // commits in flight on one entity would otherwise make the second one stale.
-    if (!this.#o.staleLocalCommits && this.#appliedLocally(c)) await c.last;
-    if (c.node.closed) return;
+    if (!(await this.#mayCommit(c)) || c.node.closed) return;
     const trx = c.ctx.begin();
     let forbidden: 'none' | 'create' | 'edit';
     try {
@@ -514,10 +518,10 @@ class TopologyRun {
     while (c.open.length > 0) {
       const k = this.#rng.int(c.open.length);
       const t = c.open[k] as OpenTrx;
-      if (!this.#o.staleLocalCommits && this.#appliedLocally(c)) await c.last;
-      if (c.node.closed || !c.open.includes(t)) return;
+      if (!(await this.#mayCommit(c)) || c.node.closed || !c.open.includes(t)) return;
       const stale = await this.#isStale(c, t);
-      if (stale && !this.#o.staleLocalCommits && this.#appliedLocally(c)) return;
+      // Offline, a stale base would be applied by the client itself: kept open for later.
+      if (stale && !this.#o.staleLocalCommits && !c.node.peers.connected) return;
       c.open.splice(k, 1);
       if (!t.trx.open) continue;
       if (stale) this.#counts.staleCommits++;

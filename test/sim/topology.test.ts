@@ -8,14 +8,17 @@ const SEEDS = 200;
  */
 const SWITCHES: Partial<TopologyOptions> = {
   // Item 3: a queued commit meeting a transient server storage fault is dropped (and its undo may fail).
+  // Replay: npm run sim -- --sim topology --seed 1 --transient-faults --trace
   transientFaults: false,
   // Item 4: a commit on a stale base applied by the client itself fails with CausalError.
+  // Replay: npm run sim -- --sim topology --seed 8 --stale-local-commits --trace
   staleLocalCommits: false,
   // Found by this simulation: a live query loaded from the server during the outbox flush misses the
-  // client's own queued entities for good.
+  // client's own queued entities for good. Replay: npm run sim -- --sim topology --seed 306 --queries-race-flush
   queriesRaceFlush: false,
   // Found by this simulation: an entity deleted on the server stays live in the storage of a client whose
   // fetch or query answer no longer names it (needs queriesRaceFlush to be exercised).
+  // Replay: npm run sim -- --sim topology --seed 141 --queries-race-flush --held-outside-queries
   heldOutsideQueries: false,
 };
 

@@ -277,6 +277,7 @@ class TopologyRun {
   /** Opens a live query; waits for its first result unless the flush race is part of the run. */
   async #openQuery(c: Client, text: string): Promise<void> {
     const q = c.ctx.query(SimDoc, text);
+    this.#log(() => `client ${c.index} opens live query '${text}'`);
     c.queries.push({ text, q });
     this.#counts.queries++;
     const loaded = q.loaded.catch((e: unknown) => {
@@ -339,6 +340,7 @@ class TopologyRun {
   async #toggleQuery(c: Client): Promise<void> {
     if (c.queries.length > 1 && this.#rng.chance(0.5)) {
       const [entry] = c.queries.splice(1 + this.#rng.int(c.queries.length - 1), 1);
+      this.#log(() => `client ${c.index} closes live query '${entry?.text ?? ''}'`);
       entry?.q.unsubscribe();
     } else if (c.queries.length < 3) {
       const text = this.#rng.pick(SIM_QUERIES.slice(1));

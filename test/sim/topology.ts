@@ -321,8 +321,12 @@ class TopologyRun {
     else if (r < 0.56) await this.#openSlow(c);
     else if (r < 0.64) await this.#commitSlow(c, false);
     else if (r < 0.72) {
-      if (c.link) this.#disconnect(c);
-      else await this.#connect(c);
+      if (c.link) {
+        this.#disconnect(c);
+        // Without stale local commits, updates received before the cut are adopted before the next edit
+        // opens (one landing between an edit's read and its local apply would make it stale).
+        if (!this.#o.staleLocalCommits) await turn();
+      } else await this.#connect(c);
     } else if (r < 0.75 && this.#o.restarts) await this.#restart(c);
     else if (r < 0.79 && this.#o.transientFaults) this.#toggleFault();
     else if (r < 0.84) await this.#toggleQuery(c);
@@ -393,7 +397,7 @@ class TopologyRun {
     return this.#o.transientFaults && this.#o.faultReads && codeOf(e) === 'STORAGE';
   }
 
-  #commit(c: Client, trx: Transaction, forbidden: 'none' | 'create' | 'edit'): void {
+  #commit(c: Client, trx: Transaction, forbidden: 'none' | 'create' | 'edit', kind = 'quick'): void {
     const rec: CommitRecord = {
       n: this.#commits.length,
       client: c.index,
@@ -422,7 +426,7 @@ class TopologyRun {
     this.#commits.push(rec);
     this.#log(
       () =>
-        `client ${c.index} commit #${rec.n} (${rec.online ? 'online' : 'offline'}, pending ${c.node.pending$.value}${rec.mayBeRefused ? ', may be refused' : ''}): ` +
+        `client ${c.index} commit #${rec.n} (${kind}, ${rec.online ? 'online' : 'offline'}, pending ${c.node.pending$.value}${rec.mayBeRefused ? ', may be refused' : ''}): ` +
         rec.events
           .map(
             (e) => `${e.id} on ${e.entityId} after [${e.parents.join(' ')}] ${JSON.stringify(e.operations)}`,
@@ -468,8 +472,12 @@ class TopologyRun {
     for (let n = this.#rng.int(2) + 1; n > 0; n--) {
       const id = await this.#target(c);
       if (!id) continue;
+      const live = await c.node.loadLocal('sim_doc', id);
+      const before = live?.head.join(',');
       const m = await trx.edit(SimDoc, id);
-      if (bases) bases.set(id, (await c.node.loadLocal('sim_doc', id))?.head.join(',') ?? '');
+      // The transaction's base is the head when it read the entity: unknown (so always stale) when the head
+      // moved while the edit opened. A second edit of the same entity reuses the first one's base.
+      if (bases && !bases.has(id)) bases.set(id, live?.head.join(',') === before ? (before ?? '') : '?');
       if (this.#rng.chance(0.6)) {
         const bad = this.#rng.chance(0.04);
         if (bad) forbidden = 'edit';
@@ -527,7 +535,7 @@ class TopologyRun {
       c.open.splice(k, 1);
       if (!t.trx.open) continue;
       if (stale) this.#counts.staleCommits++;
-      this.#commit(c, t.trx, t.forbidden);
+      this.#commit(c, t.trx, t.forbidden, stale ? 'slow, stale' : 'slow');
       if (!all) return;
     }
   }

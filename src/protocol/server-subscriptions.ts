@@ -15,6 +15,8 @@ interface ServerSub {
   selection: Selection;
   /** For ORDER BY … LIMIT queries: the window last sent (id → head), refilled when a member leaves. */
   window: Map<string, string> | undefined;
+  /** While an initial answer is built: the entities routed meanwhile, by id (see #initial). */
+  routed?: Map<string, Entity>;
 }
 
 /**
@@ -165,17 +167,40 @@ export class ServerSubscriptions {
     return limit === undefined ? read : read.slice(0, limit);
   }
 
+  /**
+   * The answer to a subscribe or update: the result, plus the held entities outside it (as states, or `gone`
+   * when this node does not hold them). The answer is numbered when it is built, after the held entities were
+   * read one by one: an entity committed meanwhile (an offline creation the client is flushing) was missing
+   * when read but is not gone, so every change of the collection is routed here until the answer is built,
+   * and a held entity routed meanwhile is sent as its current state.
+   */
   async #initial(sub: ServerSub, held: readonly HeldEntity[]): Promise<WireStates> {
-    const entities = await this.#read(sub);
+    const routed = new Map<string, Entity>();
+    sub.routed = routed;
+    const live: Entity[] = [];
+    const missing: string[] = [];
+    let entities: Entity[];
+    try {
+      entities = await this.#read(sub);
+      live.push(...entities);
+      const inResult = new Set(entities.map((e) => e.id));
+      sub.watch.loading = true;
+      for (const h of held) {
+        if (inResult.has(h.id)) continue;
+        const e = await this.#vis.node.loadLocal(sub.collection, h.id);
+        if (e) live.push(e);
+        else missing.push(h.id);
+      }
+    } finally {
+      sub.watch.loading = false;
+      if (sub.routed === routed) delete sub.routed;
+    }
     const heads = new Map(held.map((h) => [h.id, h.head.join(',')]));
-    const live = [...entities];
     const gone: EntityRef[] = [];
-    const inResult = new Set(entities.map((e) => e.id));
-    for (const h of held) {
-      if (inResult.has(h.id)) continue;
-      const e = await this.#vis.node.loadLocal(sub.collection, h.id);
+    for (const id of missing) {
+      const e = routed.get(id);
       if (e) live.push(e);
-      else gone.push({ collection: sub.collection, id: h.id });
+      else gone.push({ collection: sub.collection, id });
     }
     if (sub.window) sub.window = new Map(entities.map((e) => [e.id, headKey(e)]));
     // Entities the caller already holds at the current head are not sent again.
@@ -200,6 +225,7 @@ export class ServerSubscriptions {
   #changes(sub: ServerSub, candidates: readonly Candidate[]): void {
     let sent = false;
     for (const { entity, row } of candidates) {
+      sub.routed?.set(entity.id, entity);
       const wasIn = sub.watch.tracked.has(entity.id);
       const isIn = sub.watch.matches(row);
       if (isIn) sub.watch.track(entity.id);
@@ -232,7 +258,10 @@ export class ServerSubscriptions {
     const refill = [...this.#refill];
     this.#refill.clear();
     for (const sub of refill) {
-      this.#refillWindow(sub).catch((e: unknown) => this.#vis.node.errors$.next(e as Error));
+      this.#refillWindow(sub).catch((e: unknown) => {
+        // A subscription closed while its refill was reading (unsubscribed, or the client left) is no error.
+        if (!sub.watch.closed) this.#vis.node.errors$.next(e as Error);
+      });
     }
   }
 

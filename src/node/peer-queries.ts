@@ -17,6 +17,7 @@ class Tracked implements RemoteQuery {
   synced: Promise<void> = Promise.resolve();
   readonly #owner: RemoteQueries;
   readonly #host: QueryHost;
+  #closed = false;
 
   constructor(
     owner: RemoteQueries,
@@ -43,7 +44,8 @@ class Tracked implements RemoteQuery {
       const update = await peer.subscribe(this.sub, this.collection, this.selection, this.held());
       if (this.#host.peer() === peer) await this.#host.adopt(update);
     } catch (e) {
-      if (!(e instanceof UnavailableError)) throw e;
+      // A query closed while its subscription was on the way (the peer refuses it then) has nothing to report.
+      if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
   }
 
@@ -60,6 +62,7 @@ class Tracked implements RemoteQuery {
   }
 
   close(): void {
+    this.#closed = true;
     if (!this.#owner.forget(this)) return;
     this.#host
       .peer()

@@ -66,6 +66,15 @@ export class CommitQueue {
     return item;
   }
 
+  /** The ids of the entities of one collection that queued commits touch. */
+  entitiesIn(collection: string): Set<string> {
+    const prefix = entityKey(collection, '');
+    const out = new Set<string>();
+    for (const key of this.#pendingEntities.keys())
+      if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
+    return out;
+  }
+
   /** True while a queued commit touches the entity: remote states must not overwrite its local changes. */
   touches(ref: EntityRef): boolean {
     return this.#pendingEntities.has(entityKey(ref.collection, ref.id));

@@ -1,9 +1,13 @@
 import { type Entity } from '../entity/entity';
+import { type EntityState } from '../entity/entity-state';
 import { UnavailableError } from '../errors/errors';
 import { isTransient } from '../errors/transient';
 import { type Event } from '../event/event';
 import { newId } from '../event/ids';
 import { type Selection } from '../query/ast';
+import { compilePredicate } from '../query/evaluate';
+import { compareRecords } from '../query/order';
+import { rowOf, type Row } from '../reactor/change';
 import { type Node } from './node';
 import { type LocalBases } from './node-core';
 import {
@@ -21,6 +25,20 @@ import { type ContextData } from './policy';
 
 const lost = (e: unknown): boolean => e instanceof UnavailableError;
 
+/** How many held entities a fetch re-reads from the peer at once when its answer no longer names them. */
+const REFRESH_BATCH = 16;
+/** How many times a fetch looks again for held entities its answer no longer names (LIMIT windows). */
+const REFRESH_ROUNDS = 8;
+
+const entityKey = (r: EntityRef): string => `${r.collection}\u0000${r.id}`;
+
+/** A remote state (or drop, without `state`) left out while a queued commit touched its entity. */
+interface Deferred {
+  readonly ref: EntityRef;
+  readonly state: EntityState | undefined;
+  readonly seq: number | undefined;
+}
+
 /** How a queued commit is retried after a transient failure (the peer could not take it now). */
 export interface RetryOptions {
   /** The first delay (ms); it doubles per failure in a row, with jitter, up to `maxDelay`. */
@@ -35,7 +53,10 @@ export const DEFAULT_RETRY: RetryOptions = { delay: 250, maxDelay: 10_000 };
  * An ephemeral node's side of its durable peers: reads answered by the peer (and cached), commits sent and
  * acknowledged or queued while offline, live queries relayed and re-established on every reconnect.
  * Invariants: the queue is sent in order, one commit at a time; remote states never overwrite an entity that a
- * queued commit touches (its acknowledgement brings the merged state). A commit leaves the queue (and the
+ * queued commit touches (its acknowledgement brings the merged state; the newest state left out meanwhile is
+ * adopted once no queued commit touches the entity, unless the acknowledgement or undo is newer). Entities
+ * that queued commits touch are evaluated locally in remote answers (the peer may not have them yet), and
+ * held entities an answer no longer names are read again from the peer. A commit leaves the queue (and the
  * outbox) only once acknowledged, or once refused and undone: a transient failure (see isTransient) keeps it
  * and retries it with backoff, while connected, and at once on every reconnect.
  */
@@ -46,6 +67,8 @@ export class PeerHub {
   #peer: DurablePeer | undefined;
   /** Per entity, the sequence number of the newest state adopted from the current peer. */
   #seqs = new Map<string, number>();
+  /** Per entity, the newest remote state left out while a queued commit touched it (from the current peer). */
+  #deferred = new Map<string, Deferred>();
   #flushing: Promise<void> | undefined;
   #closed = false;
   #ready!: Promise<void>;
@@ -92,6 +115,7 @@ export class PeerHub {
     if (this.#closed) throw UnavailableError.create('the node is closed');
     this.#peer = peer;
     this.#seqs = new Map();
+    this.#deferred = new Map();
     this.#failures = 0;
     this.#connected();
     this.#kick();
@@ -127,17 +151,92 @@ export class PeerHub {
     return this.#node.loadLocal(collection, id);
   }
 
-  /** Entities matching a selection: the peer's answer while connected (adopted locally), else the local one. */
+  /**
+   * Entities matching a selection: the peer's answer while connected (adopted locally), else the local one.
+   * Entities that queued commits touch (when the request was sent or answered) are evaluated on their local
+   * state, since the peer may lack them or their changes yet (a LIMIT is widened by their number so the window
+   * stays full). Held entities that match locally where the answer should have named them but did not (deleted
+   * or changed on the peer meanwhile) are read again from the peer, so no stale copy outlives the answer.
+   */
   async fetch(collection: string, selection: Selection): Promise<Entity[]> {
     const peer = this.#peer;
     if (peer) {
       try {
-        return (await this.#adopt(await peer.fetch(collection, selection))).filter((e) => !e.deleted);
+        const queued = this.#queue.entitiesIn(collection);
+        const wide =
+          selection.limit === undefined || queued.size === 0
+            ? selection
+            : { ...selection, limit: selection.limit + queued.size };
+        const answer = await peer.fetch(collection, wide);
+        const adopted = await this.#adopt(answer);
+        for (const id of this.#queue.entitiesIn(collection)) queued.add(id);
+        await this.#refreshUnnamed(peer, collection, wide, answer, queued);
+        if (queued.size === 0) return adopted.filter((e) => !e.deleted);
+        return await this.#withQueued(collection, selection, adopted, queued);
       } catch (e) {
         if (!lost(e)) throw e;
       }
     }
     return this.#node.fetchLocal(collection, selection);
+  }
+
+  /** A fetch's result with the entities queued commits touch evaluated on their local state, in order. */
+  async #withQueued(
+    collection: string,
+    selection: Selection,
+    adopted: readonly Entity[],
+    queued: ReadonlySet<string>,
+  ): Promise<Entity[]> {
+    const match = compilePredicate(selection.predicate);
+    const out: { entity: Entity; row: Row }[] = [];
+    const add = (entity: Entity | undefined): void => {
+      const row = entity?.exists ? rowOf(entity) : undefined;
+      if (entity && row && match(row)) out.push({ entity, row });
+    };
+    for (const e of adopted) if (!queued.has(e.id)) add(e);
+    for (const id of queued) add(await this.#node.loadLocal(collection, id));
+    const order = compareRecords(selection.orderBy);
+    out.sort((a, b) => order(a.row, b.row));
+    const entities = out.map((e) => e.entity);
+    return selection.limit === undefined ? entities : entities.slice(0, selection.limit);
+  }
+
+  /**
+   * Reads again from the peer the held entities a fetch answer should have named but did not: those matching
+   * the selection locally, touched by no queued commit, and (for a full LIMIT answer) sorting before its last
+   * row. The peer's answer for each (its state, or gone) is adopted like any other.
+   */
+  async #refreshUnnamed(
+    peer: DurablePeer,
+    collection: string,
+    selection: Selection,
+    answer: RemoteStates,
+    queued: ReadonlySet<string>,
+  ): Promise<void> {
+    const named = new Set([...answer.states.map((s) => s.id), ...answer.gone.map((g) => g.id)]);
+    const last = answer.states[answer.states.length - 1];
+    const full = selection.limit !== undefined && answer.states.length >= selection.limit && last;
+    const boundary: Row | undefined = full ? { ...last.values, id: last.id } : undefined;
+    const order = compareRecords(selection.orderBy);
+    const refreshed = new Set<string>();
+    for (let round = 0; round < REFRESH_ROUNDS; round++) {
+      const unnamed: string[] = [];
+      for (const e of await this.#node.fetchLocal(collection, selection)) {
+        if (named.has(e.id) || queued.has(e.id) || refreshed.has(e.id)) continue;
+        const row = rowOf(e);
+        if (boundary && row && order(row, boundary) >= 0) continue;
+        unnamed.push(e.id);
+      }
+      if (unnamed.length === 0) return;
+      for (let i = 0; i < unnamed.length; i += REFRESH_BATCH) {
+        const answers = await Promise.all(
+          unnamed.slice(i, i + REFRESH_BATCH).map((id) => peer.get(collection, id)),
+        );
+        for (const a of answers) await this.#adopt(a);
+      }
+      for (const id of unnamed) refreshed.add(id);
+      if (selection.limit === undefined) return;
+    }
   }
 
   /**
@@ -220,15 +319,36 @@ export class PeerHub {
 
   #adopt(update: RemoteStates, force = false): Promise<Entity[]> {
     const seqs = this.#seqs;
+    const deferred = this.#deferred;
     const seq = update.seq;
+    const states = new Set<EntityRef>(update.states);
     return this.#node.adoptStates(update, (r: EntityRef) => {
-      if (seq !== undefined) {
-        const key = `${r.collection}\u0000${r.id}`;
-        if ((seqs.get(key) ?? -1) > seq) return true;
-        seqs.set(key, seq);
+      const key = entityKey(r);
+      if (seq !== undefined && (seqs.get(key) ?? -1) > seq) return true;
+      if (!force && this.#queue.touches(r)) {
+        // Left out for now: adopted once no queued commit touches the entity, if still the newest then.
+        const was = deferred.get(key);
+        if (!was || seq === undefined || (was.seq ?? -1) <= seq) {
+          deferred.set(key, { ref: r, state: states.has(r) ? (r as EntityState) : undefined, seq });
+        }
+        return true;
       }
-      return !force && this.#queue.touches(r);
+      if (seq !== undefined) seqs.set(key, seq);
+      return false;
     });
+  }
+
+  /** Adopts the states left out while queued commits touched their entities, once none does. */
+  async #adoptDeferred(): Promise<void> {
+    const deferred = this.#deferred;
+    for (const [key, d] of [...deferred]) {
+      if (this.#queue.touches(d.ref) || deferred.get(key) !== d) continue;
+      deferred.delete(key);
+      const update: RemoteStates = d.state
+        ? { states: [d.state], gone: [] }
+        : { states: [], gone: [{ collection: d.ref.collection, id: d.ref.id }] };
+      await this.#adopt(d.seq === undefined ? update : { ...update, seq: d.seq });
+    }
   }
 
   #report(e: unknown): void {
@@ -316,6 +436,7 @@ export class PeerHub {
       await this.#retire(item);
       // Acknowledged: a failure to keep the answer locally is reported, and the caller still told.
       await this.#adopt(answer).catch((e: unknown) => this.#report(e));
+      await this.#adoptDeferred().catch((e: unknown) => this.#report(e));
       item.waiter?.resolve();
     }
   }
@@ -340,6 +461,7 @@ export class PeerHub {
     this.#failures = 0;
     this.#queue.shift();
     await this.#retire(item);
+    await this.#adoptDeferred().catch((e: unknown) => this.#report(e));
     if (item.waiter) item.waiter.reject(refusal.error);
     else if (!refusal.told) this.#report(refusal.error);
     return true;

@@ -13,13 +13,12 @@ const SWITCHES: Partial<TopologyOptions> = {
   // Item 4: a commit on a stale base applied by the client itself fails with CausalError.
   // Replay: npm run sim -- --sim topology --seed 8 --stale-local-commits --trace
   staleLocalCommits: false,
-  // Found by this simulation: a live query loaded from the server during the outbox flush misses the
-  // client's own queued entities for good. Replay: npm run sim -- --sim topology --seed 306 --queries-race-flush
-  queriesRaceFlush: false,
-  // Found by this simulation: an entity deleted on the server stays live in the storage of a client whose
-  // fetch or query answer no longer names it (needs queriesRaceFlush to be exercised).
-  // Replay: npm run sim -- --sim topology --seed 141 --queries-race-flush --held-outside-queries
-  heldOutsideQueries: false,
+  // Found by this simulation, fixed: live queries load from the server while the client flushes its queued
+  // commits (test/regressions/query-races-flush.test.ts, push-during-undo.test.ts).
+  queriesRaceFlush: true,
+  // Found by this simulation, fixed: every entity a client holds shows the server's state, also those no
+  // answer names any more (test/regressions/held-outside-answer.test.ts).
+  heldOutsideQueries: true,
 };
 
 describe('seeded simulation of the real topology (one durable server, ephemeral clients)', () => {

@@ -48,18 +48,17 @@ export interface TopologyOptions {
    */
   readonly compareHeads: boolean;
   /**
-   * Every entity a client holds must show the server's state, also those in none of its live queries. Off by
-   * default: a fetch or query answer that no longer names an entity the client holds (deleted meanwhile)
-   * leaves it live in the client's storage, where offline reads find it (found by this simulation with
-   * `queriesRaceFlush`, seed 141; see docs/conflict-resolution.md).
+   * Every entity a client holds must show the server's state, also those in none of its live queries (found
+   * by this simulation, fixed: a fetch or query answer that no longer named an entity the client held, deleted
+   * meanwhile, left it live in the client's storage; test/regressions/held-outside-answer.test.ts).
    */
   readonly heldOutsideQueries: boolean;
   /**
    * Live queries load from the server while the client is still flushing its queued commits: a restarted
-   * client reconnects before its queries loaded from its storage, a query is opened right after a reconnect.
-   * Off by default: such a query is answered by the server, which lacks the queued entities yet, and they
-   * never enter it, as their acknowledged state has the head the client already holds (found by this
-   * simulation, seed 247 with this switch; see docs/conflict-resolution.md).
+   * client reconnects before its queries loaded from its storage, a query is opened right after a reconnect
+   * (found by this simulation, fixed: such a query, answered by the server which lacked the queued entities
+   * yet, never showed them; a push arriving while a refused commit was undone was lost;
+   * test/regressions/query-races-flush.test.ts, push-during-undo.test.ts).
    */
   readonly queriesRaceFlush: boolean;
   /** Collects a line per action in the result's `trace` (for replaying a failing seed). */
@@ -74,8 +73,8 @@ export const TOPOLOGY_DEFAULTS: TopologyOptions = {
   staleLocalCommits: false,
   restarts: true,
   compareHeads: false,
-  heldOutsideQueries: false,
-  queriesRaceFlush: false,
+  heldOutsideQueries: true,
+  queriesRaceFlush: true,
 };
 
 /** What a run found, and how much of each fault it exercised. */

@@ -21,6 +21,9 @@ import { type ContextData } from './policy';
 
 const lost = (e: unknown): boolean => e instanceof UnavailableError;
 
+const KEPT_NOWHERE =
+  'the node closed before the commit could be kept for a resend; the durable peer has it only if its answer was lost after it stored the commit (read it back to know)';
+
 /** How a queued commit is retried after a transient failure (the peer could not take it now). */
 export interface RetryOptions {
   /** The first delay (ms); it doubles per failure in a row, with jitter, up to `maxDelay`. */
@@ -176,9 +179,12 @@ export class PeerHub {
       // The answer was lost with the connection, or the peer could not take the commit now: keep the commit and
       // resend it (the peer skips events it already has).
       const seq = newId();
-      await this.#node
-        .applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases)
-        .catch(() => undefined);
+      try {
+        await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
+      } catch (e) {
+        // Not kept here (the node closed meanwhile, its storage failed): never resolve a commit nothing keeps.
+        throw this.#node.closed ? UnavailableError.create(KEPT_NOWHERE) : e;
+      }
       this.#queue.push({ events, seq });
       this.#kick();
       return;

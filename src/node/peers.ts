@@ -21,9 +21,6 @@ import { type ContextData } from './policy';
 
 const lost = (e: unknown): boolean => e instanceof UnavailableError;
 
-const KEPT_NOWHERE =
-  'the node closed before the commit could be kept for a resend; the durable peer has it only if its answer was lost after it stored the commit (read it back to know)';
-
 /** How a queued commit is retried after a transient failure (the peer could not take it now). */
 export interface RetryOptions {
   /** The first delay (ms); it doubles per failure in a row, with jitter, up to `maxDelay`. */
@@ -183,7 +180,10 @@ export class PeerHub {
         await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
       } catch (e) {
         // Not kept here (the node closed meanwhile, its storage failed): never resolve a commit nothing keeps.
-        throw this.#node.closed ? UnavailableError.create(KEPT_NOWHERE) : e;
+        if (!this.#node.closed) throw e;
+        throw UnavailableError.create(
+          'the node closed before the commit was kept for a resend; the durable peer holds it only if it stored it and its answer was lost (read it back to know)',
+        );
       }
       this.#queue.push({ events, seq });
       this.#kick();

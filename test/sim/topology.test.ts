@@ -7,12 +7,13 @@ const SEEDS = 200;
  * fixed: turn a switch on once its fix is merged. See TopologyOptions for what each one adds.
  */
 const SWITCHES: Partial<TopologyOptions> = {
-  // Item 3: a queued commit meeting a transient server storage fault is dropped (and its undo may fail).
-  // Replay: npm run sim -- --sim topology --seed 1 --transient-faults --trace
-  transientFaults: false,
-  // Item 4: a commit on a stale base applied by the client itself fails with CausalError.
-  // Replay: npm run sim -- --sim topology --seed 8 --stale-local-commits --trace
-  staleLocalCommits: false,
+  // Item 3, fixed: a queued commit meeting a transient server storage fault (commits and reads) is kept and
+  // resent (test/regressions/outbox-transient-errors.test.ts, commit-interrupted-by-close.test.ts).
+  transientFaults: true,
+  faultReads: true,
+  // Item 4, fixed: a commit on a stale base applied by the client itself merges against the snapshot it read
+  // (test/regressions/ephemeral-offline-edits.test.ts, stale-base-transient-commit.test.ts).
+  staleLocalCommits: true,
   // Found by this simulation: a live query loaded from the server during the outbox flush misses the
   // client's own queued entities for good. Replay: npm run sim -- --sim topology --seed 306 --queries-race-flush
   queriesRaceFlush: false,

@@ -239,8 +239,8 @@ class TopologyRun {
   /** Opens the client's node on the storage it kept (first start or restart), with its `true` live query. */
   async #boot(c: Client): Promise<void> {
     c.storage = new SimStorage(c.disk);
-    // Short retry delays (real time): resends after transient faults interleave with the steps, not only the drain.
-    c.node = await Node.ephemeral(c.storage, { models: [SimDoc], retryDelay: 1, retryDelayMax: 8 });
+    // A short fixed retry delay (real time, so kept above a run's steps for replays): the drain waits less.
+    c.node = await Node.ephemeral(c.storage, { models: [SimDoc], retryDelay: 100, retryDelayMax: 100 });
     c.ctx = c.node.context();
     c.queries = [];
     c.open = [];

@@ -275,9 +275,15 @@ export class PeerHub {
       // The answer was lost with the connection, or the peer could not take the commit now: keep the commit and
       // resend it (the peer skips events it already has).
       const seq = newId();
-      await this.#node
-        .applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases)
-        .catch(() => undefined);
+      try {
+        await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
+      } catch (e) {
+        // Not kept here (the node closed meanwhile, its storage failed): never resolve a commit nothing keeps.
+        if (!this.#node.closed) throw e;
+        throw UnavailableError.create(
+          'the node closed before the commit was kept for a resend; the durable peer holds it only if it stored it and its answer was lost (read it back to know)',
+        );
+      }
       this.#queue.push({ events, seq });
       this.#kick();
       return;

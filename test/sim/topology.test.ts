@@ -3,16 +3,17 @@ import { simulateTopology, type TopologyOptions } from './topology';
 const SEEDS = 200;
 
 /**
- * Fault classes that expose open bugs of issue 13 (or found by this simulation), left out until they are
- * fixed: turn a switch on once its fix is merged. See TopologyOptions for what each one adds.
+ * Fault classes, each of which exposed a bug of issue 13 or one found by this simulation (all fixed, so all on).
+ * See TopologyOptions for what each one adds.
  */
 const SWITCHES: Partial<TopologyOptions> = {
-  // Item 3: a queued commit meeting a transient server storage fault is dropped (and its undo may fail).
-  // Replay: npm run sim -- --sim topology --seed 1 --transient-faults --trace
-  transientFaults: false,
-  // Item 4: a commit on a stale base applied by the client itself fails with CausalError.
-  // Replay: npm run sim -- --sim topology --seed 8 --stale-local-commits --trace
-  staleLocalCommits: false,
+  // Item 3, fixed: a queued commit meeting a transient server storage fault (commits and reads) is kept and
+  // resent (test/regressions/outbox-transient-errors.test.ts, commit-interrupted-by-close.test.ts).
+  transientFaults: true,
+  faultReads: true,
+  // Item 4, fixed: a commit on a stale base applied by the client itself merges against the snapshot it read
+  // (test/regressions/ephemeral-offline-edits.test.ts, stale-base-transient-commit.test.ts).
+  staleLocalCommits: true,
   // Found by this simulation, fixed: live queries load from the server while the client flushes its queued
   // commits (test/regressions/query-races-flush.test.ts, push-during-undo.test.ts).
   queriesRaceFlush: true,

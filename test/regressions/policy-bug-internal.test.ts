@@ -36,7 +36,7 @@ describe('a bug in policy code', () => {
     await trx.create(Album, { name: 'Drones', artist: 'Muse', year: 2015 });
     await trx.commit();
     expect(client.pending$.value).toBe(1);
-    const err = (await clientSaw) as AnkurahError;
+    const err = await clientSaw;
     expect(err).toBeInstanceOf(AnkurahError);
     expect(err.code).toBe('INTERNAL');
     expect(err.name).toBe('InternalError');

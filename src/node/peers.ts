@@ -331,6 +331,10 @@ export class PeerHub {
     return this.#node.adoptStates(update, (r: EntityRef) => {
       const key = entityKey(r);
       if (seq !== undefined && (seqs.get(key) ?? -1) > seq) return true;
+      // A newer state left out while a queued commit touched the entity is still to be adopted (between the
+      // acknowledgement and #adoptDeferred): an older answer arriving meanwhile must not overwrite it.
+      const newer = deferred.get(key)?.seq;
+      if (seq !== undefined && newer !== undefined && newer > seq) return true;
       if (!force && this.#queue.touches(r)) {
         // Left out for now: adopted once no queued commit touches the entity, if still the newest then.
         const was = deferred.get(key);

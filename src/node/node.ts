@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject } from 'rxjs';
 import { Entity, type ApplyOptions } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { AccessDeniedError, CausalError, StorageError, UnavailableError } from '../errors/errors';
@@ -15,6 +15,7 @@ import { type Selection } from '../query/ast';
 import { Reactor } from '../reactor/reactor';
 import { type StorageEngine } from '../storage/engine';
 import { Serial } from '../storage/serial';
+import { type Work } from './apply-work';
 import { Context } from './context';
 import { EntityCache, FreshChange } from './entity-cache';
 import { type LocalBases, type NodeCore } from './node-core';
@@ -583,23 +584,3 @@ export class Node implements NodeCore {
     await this.storage.close();
   }
 }
-
-/** One entity's part of a batch being applied. */
-interface Work {
-  /** The live entity (none for a creation staged as a state alone). */
-  readonly primary: Entity | undefined;
-  /** Where the batch's events are applied: a copy of `primary`, or `primary` itself when fresh. */
-  readonly next: Entity | undefined;
-  /** The state of a plain creation computed without an entity (then `primary` and `next` are undefined). */
-  readonly created: EntityState | undefined;
-  readonly before: Record<string, unknown> | null;
-  /** The entity is new to this node and staged on directly (`next` is `primary`). */
-  readonly fresh: boolean;
-  /** Some event of the batch was applied to it. */
-  touched: boolean;
-  /** Its values, existence or deleted flag changed. */
-  changed: boolean;
-}
-
-/** Public alias of the change stream's element type. */
-export type NodeChanges = Observable<ChangeBatch>;

@@ -1,0 +1,19 @@
+import { type Entity } from '../entity/entity';
+import { type EntityState } from '../entity/entity-state';
+
+/** One entity's part of a batch being applied. */
+export interface Work {
+  /** The live entity (none for a creation staged as a state alone). */
+  readonly primary: Entity | undefined;
+  /** Where the batch's events are applied: a copy of `primary`, or `primary` itself when fresh. */
+  readonly next: Entity | undefined;
+  /** The state of a plain creation computed without an entity (then `primary` and `next` are undefined). */
+  readonly created: EntityState | undefined;
+  readonly before: Record<string, unknown> | null;
+  /** The entity is new to this node and staged on directly (`next` is `primary`). */
+  readonly fresh: boolean;
+  /** Some event of the batch was applied to it. */
+  touched: boolean;
+  /** Its values, existence or deleted flag changed. */
+  changed: boolean;
+}

@@ -33,7 +33,11 @@ export function AlbumForm({ editing, onDone }: { editing?: View<Album>; onDone: 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
-    const values = { name: fields.name, artist: fields.artist, year: fields.year === '' ? NaN : Number(fields.year) };
+    const values = {
+      name: fields.name,
+      artist: fields.artist,
+      year: fields.year === '' ? NaN : Number(fields.year),
+    };
     const trx = ctx.begin();
     try {
       if (editing) Object.assign(await trx.edit(editing), values);
@@ -58,7 +62,11 @@ export function AlbumForm({ editing, onDone }: { editing?: View<Album>; onDone: 
         value={fields[key]}
         onChange={(e) => setFields({ ...fields, [key]: e.target.value })}
       />
-      {errors[key] && <span className="error" data-error={key}>{errors[key]}</span>}
+      {errors[key] && (
+        <span className="error" data-error={key}>
+          {errors[key]}
+        </span>
+      )}
     </label>
   );
 
@@ -77,7 +85,11 @@ export function AlbumForm({ editing, onDone }: { editing?: View<Album>; onDone: 
           </button>
         )}
       </div>
-      {errors.form && <span className="error" data-error="form">{errors.form}</span>}
+      {errors.form && (
+        <span className="error" data-error="form">
+          {errors.form}
+        </span>
+      )}
     </form>
   );
 }

@@ -91,11 +91,7 @@ export function App({ node }: { node: Node }) {
         />
       </label>
       <AlbumList after={after} onEdit={onEdit} />
-      <AlbumForm
-        key={editing?.id ?? 'new'}
-        editing={editing}
-        onDone={() => setEditing(undefined)}
-      />
+      <AlbumForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditing(undefined)} />
     </main>
   );
 }

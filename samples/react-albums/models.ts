@@ -10,7 +10,9 @@ import { Field, Model } from 'ankurah';
 @Model('album')
 export class Album {
   @Field({ type: 'string' }) @Length(1, 200, { message: 'name must be 1 to 200 characters' }) name!: string;
-  @Field({ type: 'string' }) @Length(1, 200, { message: 'artist must be 1 to 200 characters' }) artist!: string;
+  @Field({ type: 'string' })
+  @Length(1, 200, { message: 'artist must be 1 to 200 characters' })
+  artist!: string;
   @Field({ type: 'integer', index: true })
   @IsInt({ message: 'year must be a whole number' })
   @Min(1900, { message: 'year must be 1900 or later' })

@@ -125,11 +125,15 @@ describeBrowser('React albums sample in Chromium (production build)', () => {
       await page.reload();
       await rowsShown(page, 5);
       times.push(
-        await page.evaluate(() => (globalThis as { albumsProbe?: { firstRowsAt?: number } }).albumsProbe!.firstRowsAt!),
+        await page.evaluate(
+          () => (globalThis as { albumsProbe?: { firstRowsAt?: number } }).albumsProbe!.firstRowsAt!,
+        ),
       );
     }
     expect(times.every((t) => t > 0)).toBe(true);
-    console.log(`reload to first rows rendered (ms since navigation start): ${times.map((t) => t.toFixed(0)).join(', ')}`);
+    console.log(
+      `reload to first rows rendered (ms since navigation start): ${times.map((t) => t.toFixed(0)).join(', ')}`,
+    );
     await page.screenshot({ path: join(IMAGES, 'react-albums.png') });
     await page.close();
   });

@@ -34,7 +34,9 @@ export async function rowId(page: Page, name: string): Promise<string> {
 
 /** Commits per row component so far (counted by the sample in a layout effect). */
 export function renders(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(() => ({ ...(globalThis as { albumsProbe?: { renders: Record<string, number> } }).albumsProbe?.renders }));
+  return page.evaluate(() => ({
+    ...(globalThis as { albumsProbe?: { renders: Record<string, number> } }).albumsProbe?.renders,
+  }));
 }
 
 /** Polls `condition` until true (a condition to wait on, not a timed sleep); fails after `ms`. */

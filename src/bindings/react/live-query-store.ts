@@ -65,6 +65,9 @@ export class LiveQueryStore<M extends object> {
   }
 
   #open(): void {
+    // Reopened (a remount): the old items stay on screen, but they are not this query's result yet.
+    // useSyncExternalStore reads the snapshot again after subscribing, so no notification is needed.
+    if (this.#snapshot.loaded) this.#snapshot = Object.freeze({ ...this.#snapshot, loaded: false });
     let q: LiveQuery<M>;
     try {
       q = this.#ctx.query(this.#model, this.#selection, ...this.#params);

@@ -23,11 +23,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'samples/**/*.ts'],
+    files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts', 'samples/**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -4,12 +4,13 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
     '^ankurah$': '<rootDir>/src/index.ts',
-    '^ankurah/(typeorm|server)$': '<rootDir>/src/$1.ts',
+    '^ankurah/(typeorm|server|react)$': '<rootDir>/src/$1.ts',
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -10,22 +10,27 @@ npm init -y >/dev/null
 # Peer dependencies come from the project's own lock-pinned copies (no second download of better-sqlite3's build).
 npm install --no-audit --no-fund --ignore-scripts "$work/$tarball" \
   "$root/node_modules/reflect-metadata" "$root/node_modules/class-validator" "$root/node_modules/rxjs" \
-  "$root/node_modules/yjs" "$root/node_modules/typeorm" >/dev/null
+  "$root/node_modules/yjs" "$root/node_modules/typeorm" "$root/node_modules/react" >/dev/null
 cat > smoke.cjs <<'JS'
 require('reflect-metadata');
 const root = require('ankurah');
 const typeorm = require('ankurah/typeorm');
 const server = require('ankurah/server');
+const react = require('ankurah/react');
 const missing = [];
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);
+}
+for (const name of ['useLiveQuery', 'useView', 'AnkurahProvider', 'useContext', 'useAnkurahContext']) {
+  if (!react[name]) missing.push('ankurah/react.' + name);
 }
 if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }
 (async () => {
   const node = await root.Node.durable(new root.MemoryStorage());
   await node.close();
   console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
-    Object.keys(server).length + ' exports) load from the installed tarball');
+    Object.keys(server).length + ' exports), ankurah/react (' + Object.keys(react).length +
+    ' exports) load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 node smoke.cjs

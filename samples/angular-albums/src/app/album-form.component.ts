@@ -46,8 +46,8 @@ export class AlbumFormComponent {
   protected readonly form = new FormGroup({
     name: new FormControl('', { nonNullable: true }),
     artist: new FormControl('', { nonNullable: true }),
-    year: new FormControl<number | null>(null),
-    rating: new FormControl<number | null>(null),
+    year: new FormControl('', { nonNullable: true }),
+    rating: new FormControl('', { nonNullable: true }),
   });
   /** class-validator messages by field, from the last rejected commit. */
   protected readonly errors = signal<Partial<Record<string, string[]>>>({});
@@ -57,14 +57,25 @@ export class AlbumFormComponent {
     effect(() => {
       const a = this.album();
       this.errors.set({});
-      if (a) this.form.setValue({ name: a.name, artist: a.artist, year: a.year, rating: a.rating ?? null });
+      if (a)
+        this.form.setValue({
+          name: a.name,
+          artist: a.artist,
+          year: `${a.year}`,
+          rating: `${a.rating ?? ''}`,
+        });
     });
   }
 
   protected async save(): Promise<void> {
     const v = this.form.getRawValue();
-    const input: AlbumInput = { name: v.name, artist: v.artist, year: v.year ?? Number.NaN };
-    if (v.rating != null) input.rating = v.rating;
+    // Inputs hold text; an empty or non-numeric year reaches the model as NaN and fails its @IsInt rule.
+    const input: AlbumInput = {
+      name: v.name,
+      artist: v.artist,
+      year: Number(v.year === '' ? Number.NaN : v.year),
+    };
+    if (v.rating.trim() !== '') input.rating = Number(v.rating);
     this.errors.set({});
     this.failure.set('');
     try {

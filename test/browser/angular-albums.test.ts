@@ -12,7 +12,9 @@ function appBuilt(): boolean {
   const why = `the Angular sample is not built (${APP_DIR} is missing)`;
   if (process.env.CI === 'true')
     throw new Error(`${why}; CI=true: build it with \`npm run sample:angular:build\``);
-  console.warn(`\n!!! SKIPPING the Angular e2e test: ${why}. Run \`npm run sample:angular:build\`.\n`);
+  console.warn(
+    `\n!!! SKIPPING the Angular e2e test: ${why}. Run \`npm run sample:angular:install && npm run sample:angular:build\`.\n`,
+  );
   return false;
 }
 

@@ -100,17 +100,14 @@ describeApp('Angular albums sample in Chromium', () => {
     await row(a, 'Origin of Symmetry').getByTestId('edit').click();
     await a.getByTestId('notes').fill('remastered');
     await b.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid="notes"]') as HTMLTextAreaElement | null)?.value ===
-        'remastered',
+      () => document.querySelector<HTMLTextAreaElement>('[data-testid="notes"]')?.value === 'remastered',
       undefined,
       WAIT,
     );
     await b.getByTestId('notes').fill('remastered in 2021');
     await a.waitForFunction(
       () =>
-        (document.querySelector('[data-testid="notes"]') as HTMLTextAreaElement | null)?.value ===
-        'remastered in 2021',
+        document.querySelector<HTMLTextAreaElement>('[data-testid="notes"]')?.value === 'remastered in 2021',
       undefined,
       WAIT,
     );

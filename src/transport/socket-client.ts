@@ -1,3 +1,4 @@
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
 import { AccessDeniedError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
@@ -55,6 +56,9 @@ export class SocketClient {
   #wasConnected = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #retryDelay: number;
+  readonly #connected = new BehaviorSubject<boolean>(false);
+  /** Whether the client is connected to the durable node now; emits the current state, then each change. */
+  readonly connected$: Observable<boolean> = this.#connected.asObservable();
 
   private constructor(node: Node, socket: Socket, retryDelay: number) {
     this.#node = node;
@@ -109,6 +113,7 @@ export class SocketClient {
     this.#closed = true;
     clearTimeout(this.#retry);
     this.#drop('the client was closed');
+    this.#connected.complete();
     this.#socket.removeAllListeners();
     this.#socket.close();
   }
@@ -139,6 +144,7 @@ export class SocketClient {
         };
         this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
         this.#wasConnected = true;
+        this.#connected.next(true);
         connected();
         refused = (e) => this.#node.errors$.next(e);
       } catch (e) {
@@ -183,5 +189,6 @@ export class SocketClient {
     const link = this.#link;
     this.#link = undefined;
     link?.detach();
+    if (link) this.#connected.next(false);
   }
 }

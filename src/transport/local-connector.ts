@@ -2,10 +2,10 @@ import { ProtocolError, UnavailableError } from '../errors/errors';
 import { type Node } from '../node/node';
 import { type PeerLink } from '../node/peer';
 import { InFlight, type Channel } from '../protocol/channel';
-import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
+import { ClientSession, parsePush, parseServerHello } from './client-session';
 import { requestCost, resolveLimits, type Limits } from '../protocol/limits';
-import { RequestBudget } from '../protocol/request-budget';
-import { ServerSession } from '../protocol/server-session';
+import { RequestBudget } from './request-budget';
+import { ServerSession } from '../serve/server-session';
 import { PROTOCOL_VERSION } from '../protocol/version';
 
 /** Options of LocalConnector.connect. */

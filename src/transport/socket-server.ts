@@ -5,7 +5,7 @@ import { InternalError, ProtocolError, UnavailableError } from '../errors/errors
 import { type Node } from '../node/node';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
-import { ServerSession, type Accepted } from '../protocol/server-session';
+import { ServerSession, type Accepted } from '../serve/server-session';
 import { type WireStates } from '../protocol/wire-states';
 import { EVENTS } from './events';
 import { packFrame, unpackFrame, type Packed, type TransportLimits } from './frame-codec';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { MemoryStorage, Node } from 'ankurah';
 import { newId } from '../../src/event/ids';
 import { resolveLimits } from '../../src/protocol/limits';
-import { ServerSession } from '../../src/protocol/server-session';
+import { ServerSession } from '../../src/serve/server-session';
 import { Album } from '../fixtures/models';
 
 describe("a '__proto__' key inside a JSON value on the wire", () => {

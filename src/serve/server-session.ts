@@ -15,11 +15,11 @@ import { type Node } from '../node/node';
 import { type EntityRef } from '../node/peer';
 import { type ContextData } from '../node/policy';
 import { touchedEntities } from '../node/peer-queue';
-import { toErrorData } from './error-data';
-import { fastRequest } from './fast-requests';
-import { measureFrame } from './frame-size';
-import { requestCost, type Limits } from './limits';
-import { wireEvent, type WireStates } from './wire-states';
+import { toErrorData } from '../protocol/error-data';
+import { fastRequest } from '../protocol/fast-requests';
+import { measureFrame } from '../protocol/frame-size';
+import { requestCost, type Limits } from '../protocol/limits';
+import { wireEvent, type WireStates } from '../protocol/wire-states';
 import {
   clientHelloSchema,
   requestSchema,
@@ -27,9 +27,9 @@ import {
   type Request,
   type Response,
   type ServerHello,
-} from './messages';
+} from '../protocol/messages';
 import { ServerSubscriptions } from './server-subscriptions';
-import { PROTOCOL_VERSION } from './version';
+import { PROTOCOL_VERSION } from '../protocol/version';
 import { Visibility } from './visibility';
 
 /** How a durable node serves its connections. */

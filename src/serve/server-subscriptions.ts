@@ -4,8 +4,8 @@ import { type Selection } from '../query/ast';
 import { type Candidate, rowOf } from '../reactor/change';
 import { type Watch } from '../reactor/watch';
 import { type EntityRef, type HeldEntity } from '../node/peer';
-import { type Limits } from './limits';
-import { type WireStates } from './wire-states';
+import { type Limits } from '../protocol/limits';
+import { type WireStates } from '../protocol/wire-states';
 import { headKey, type Visibility } from './visibility';
 
 interface ServerSub {

@@ -5,8 +5,8 @@ import { type Node } from '../node/node';
 import { type EntityRef } from '../node/peer';
 import { type ContextData } from '../node/policy';
 import { ALL_ROWS as NO_FILTER, ReadAccess, rowOf } from '../node/read-access';
-import { type Limits } from './limits';
-import { type WireState, type WireStates, wireStateOf } from './wire-states';
+import { type Limits } from '../protocol/limits';
+import { type WireState, type WireStates, wireStateOf } from '../protocol/wire-states';
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -16,16 +16,18 @@ require('reflect-metadata');
 const root = require('ankurah');
 const typeorm = require('ankurah/typeorm');
 const server = require('ankurah/server');
+const spi = require('ankurah/spi');
 const missing = [];
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);
 }
+if (spi.PROTOCOL_VERSION === undefined) missing.push('ankurah/spi.PROTOCOL_VERSION');
 if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }
 (async () => {
   const node = await root.Node.durable(new root.MemoryStorage());
   await node.close();
   console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
-    Object.keys(server).length + ' exports) load from the installed tarball');
+    Object.keys(server).length + ' exports), ankurah/spi load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 node smoke.cjs

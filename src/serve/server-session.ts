@@ -11,10 +11,10 @@ import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
 import { checkSameEntity } from '../event/lineage';
-import { type Node } from '../node/node';
-import { type EntityRef } from '../node/peer';
+import { type ReplicaPort } from '../node/ports';
+import { type EntityRef } from '../node/peers/peer';
 import { type ContextData } from '../node/policy';
-import { touchedEntities } from '../node/peer-queue';
+import { touchedEntities } from '../node/peers/peer-queue';
 import { toErrorData } from '../protocol/error-data';
 import { fastRequest } from '../protocol/fast-requests';
 import { measureFrame } from '../protocol/frame-size';
@@ -62,7 +62,7 @@ const schemas = new WeakMap<Limits, ReturnType<typeof requestSchema>>();
  * connection are applied in the order they arrived.
  */
 export class ServerSession {
-  readonly #node: Node;
+  readonly #node: ReplicaPort;
   readonly #limits: Limits;
   readonly #vis: Visibility;
   readonly #subs: ServerSubscriptions;
@@ -76,7 +76,7 @@ export class ServerSession {
   #closed = false;
 
   /** Checks a hello (protocol version first) and asks the policy agent to authenticate the peer. */
-  static async open(node: Node, opening: Opening): Promise<Accepted> {
+  static async open(node: ReplicaPort, opening: Opening): Promise<Accepted> {
     if (node.closed) throw UnavailableError.create(`node ${node.id} is closed`);
     if (!node.durable) throw ProtocolError.create('this node is ephemeral; connect to a durable node');
     const v: unknown =
@@ -111,7 +111,12 @@ export class ServerSession {
     };
   }
 
-  constructor(node: Node, ctx: ContextData, push: (frame: WireStates) => void, options: SessionOptions) {
+  constructor(
+    node: ReplicaPort,
+    ctx: ContextData,
+    push: (frame: WireStates) => void,
+    options: SessionOptions,
+  ) {
     this.#node = node;
     this.#limits = options.limits;
     this.#vis = new Visibility(node, ctx, options.limits, options.acceptUnknownCollections ?? false);
@@ -177,7 +182,7 @@ export class ServerSession {
     if (this.#node.closed) return;
     const kind: unknown = (raw as { kind?: unknown } | null)?.kind;
     const what = `answering a ${typeof kind === 'string' ? kind.slice(0, 32) : 'malformed'} request`;
-    this.#node.errors$.next(e instanceof InternalError ? e : InternalError.wrap(what, e));
+    this.#node.report(e instanceof InternalError ? e : InternalError.wrap(what, e));
   }
 
   /** Ends the connection's live queries. */

@@ -1,8 +1,9 @@
 import { type Entity } from '../entity/entity';
 import { NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
-import { type Node } from '../node/node';
-import { type EntityRef } from '../node/peer';
+import { Context } from '../node/api/context';
+import { type ReplicaPort } from '../node/ports';
+import { type EntityRef } from '../node/peers/peer';
 import { type ContextData } from '../node/policy';
 import { ALL_ROWS as NO_FILTER, ReadAccess, rowOf } from '../node/read-access';
 import { type Limits } from '../protocol/limits';
@@ -24,7 +25,7 @@ export function headKey(entity: Entity): string {
  * The rules are those of local contexts (ReadAccess): a caller sees the same rows either way.
  */
 export class Visibility {
-  readonly node: Node;
+  readonly node: ReplicaPort;
   readonly ctx: ContextData;
   readonly #acceptUnknown: boolean;
   readonly #limits: Limits;
@@ -33,7 +34,7 @@ export class Visibility {
   readonly #compiled = new Map<string, (row: Row) => boolean>();
   #seq = 0;
 
-  constructor(node: Node, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
+  constructor(node: ReplicaPort, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
     this.node = node;
     this.ctx = ctx;
     this.#limits = limits;
@@ -93,7 +94,7 @@ export class Visibility {
   /** Parses a selection, ANDs the policy filter and resolves reference paths (after the read check). */
   async selection(collection: string, text: string): Promise<Selection> {
     this.served(collection);
-    return this.node.context(this.ctx).selection(this.node.metaOf(collection), text, []);
+    return new Context(this.node.services, this.ctx).selection(this.node.metaOf(collection), text, []);
   }
 
   /** Fetches live entities for a selection; refuses results over the row limit. */

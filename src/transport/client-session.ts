@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProtocolError } from '../errors/errors';
 import { type Event } from '../event/event';
-import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peer';
+import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peers/peer';
 import { type Selection } from '../query/ast';
 import { printSelection } from '../query/printer';
 import { type Channel } from '../protocol/channel';

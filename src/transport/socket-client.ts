@@ -1,8 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import { AccessDeniedError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
-import { type Node } from '../node/node';
-import { type PeerLink } from '../node/peer';
+import { replicaOf, type Node } from '../node/node';
+import { type ReplicaPort } from '../node/ports';
+import { type PeerLink } from '../node/peers/peer';
 import { InFlight } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from './client-session';
 import { fromErrorData, toErrorData } from '../protocol/error-data';
@@ -47,7 +48,7 @@ function unpackOrError(reply: unknown, attachment: unknown): unknown {
  * backoff; on every connection the node flushes its queued commits and re-establishes its live queries.
  */
 export class SocketClient {
-  readonly #node: Node;
+  readonly #node: ReplicaPort;
   readonly #socket: Socket;
   readonly #inFlight = new InFlight();
   #link: PeerLink | undefined;
@@ -56,7 +57,7 @@ export class SocketClient {
   #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #retryDelay: number;
 
-  private constructor(node: Node, socket: Socket, retryDelay: number) {
+  private constructor(node: ReplicaPort, socket: Socket, retryDelay: number) {
     this.#node = node;
     this.#socket = socket;
     this.#retryDelay = retryDelay;
@@ -75,7 +76,7 @@ export class SocketClient {
       autoConnect: false,
       ...(options.path ? { path: options.path } : {}),
     });
-    const client = new SocketClient(node, socket, options.reconnectionDelayMax ?? 5_000);
+    const client = new SocketClient(replicaOf(node), socket, options.reconnectionDelayMax ?? 5_000);
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -140,7 +141,7 @@ export class SocketClient {
         this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
         this.#wasConnected = true;
         connected();
-        refused = (e) => this.#node.errors$.next(e);
+        refused = (e) => this.#node.report(e);
       } catch (e) {
         refused(e as Error);
       }
@@ -150,12 +151,12 @@ export class SocketClient {
         const frame = attachment === undefined ? raw : unpackFrame(raw, attachment, MAX_DEPTH);
         this.#link?.receive(parsePush(frame));
       } catch (e) {
-        this.#node.errors$.next(e as Error);
+        this.#node.report(e);
       }
     });
     socket.on(EVENTS.error, (raw: unknown) => {
       const data = errorDataSchema.safeParse(raw);
-      if (data.success) this.#node.errors$.next(fromErrorData(data.data));
+      if (data.success) this.#node.report(fromErrorData(data.data));
     });
     socket.on('disconnect', () => this.#drop('the connection to the durable node was lost'));
     socket.on('connect_error', (err: Error & { data?: unknown }) => {

@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { InternalError, ProtocolError, UnavailableError } from '../errors/errors';
-import { type Node } from '../node/node';
+import { replicaOf, type Node } from '../node/node';
+import { type ReplicaPort } from '../node/ports';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../serve/server-session';
@@ -42,7 +43,8 @@ interface SocketData {
 /** Serves a durable node to ephemeral nodes over Socket.IO (Node only: import from 'ankurah/server'). */
 export class SocketServer {
   /** Starts serving; `{ port: 0 }` picks a free port. Resolves once listening. */
-  static async listen(node: Node, options: SocketServerOptions): Promise<SocketServerHandle> {
+  static async listen(served: Node, options: SocketServerOptions): Promise<SocketServerHandle> {
+    const node = replicaOf(served);
     if (!node.durable) throw ProtocolError.create('only a durable node can serve clients');
     const limits = resolveLimits(options.limits);
     const own = 'port' in options;
@@ -145,7 +147,7 @@ export class SocketServer {
 }
 
 function serve(
-  node: Node,
+  node: ReplicaPort,
   socket: Socket,
   options: ConstructorParameters<typeof ServerSession>[3],
   limits: TransportLimits,
@@ -163,7 +165,7 @@ function serve(
     if (unread <= max) return true;
     cut = true;
     if (!node.closed) {
-      node.errors$.next(
+      node.report(
         ProtocolError.create(
           `disconnected client ${accepted.peer.nodeId} (${socket.handshake.address}): ${unread} bytes written ` +
             `to it were still unread (limit maxPendingBytes ${max}); it resyncs when it reconnects`,
@@ -200,7 +202,7 @@ function serve(
           packed = packFrame(answer);
         } catch (e) {
           // E.g. a value nested too deep for the encoder: the caller gets an error, never silence.
-          if (!node.closed) node.errors$.next(InternalError.wrap('encoding an answer', e));
+          if (!node.closed) node.report(InternalError.wrap('encoding an answer', e));
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(e) });
         }
         if (read && packed.bytes > options.limits.maxAnswerBytes) {
@@ -243,7 +245,7 @@ function serve(
  * A push as frames of at most `max` bytes: its states split in halves until each part fits (states are
  * independent, each carrying its own head). A single state over the limit cannot travel: it is reported.
  */
-function packPush(frame: WireStates, max: number, node: Node): Packed[] {
+function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
   const packed = packFrame(frame);
   if (packed.bytes <= max || frame.states.length === 0) return [packed];
   const seq = frame.seq !== undefined ? { seq: frame.seq } : {};
@@ -258,7 +260,7 @@ function packPush(frame: WireStates, max: number, node: Node): Packed[] {
   if (frame.gone.length > 0) return split([], frame.states, frame.gone);
   const s = frame.states[0] as WireStates['states'][number];
   if (!node.closed) {
-    node.errors$.next(
+    node.report(
       ProtocolError.create(
         `the update of ${s.collection}/${s.id} has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
           `${max}; it was not pushed`,

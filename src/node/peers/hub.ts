@@ -1,43 +1,24 @@
-import { type Entity } from '../entity/entity';
-import { type EntityState } from '../entity/entity-state';
-import { UnavailableError } from '../errors/errors';
-import { isTransient } from '../errors/transient';
-import { type Event } from '../event/event';
-import { newId } from '../event/ids';
-import { type Selection } from '../query/ast';
-import { compilePredicate } from '../query/evaluate';
-import { compareRecords } from '../query/order';
-import { rowOf, type Row } from '../reactor/change';
-import { type Node } from './node';
-import { type LocalBases } from './node-core';
+import { type Entity } from '../../entity/entity';
+import { UnavailableError } from '../../errors/errors';
+import { isTransient } from '../../errors/transient';
+import { type Event } from '../../event/event';
+import { newId } from '../../event/ids';
+import { type Selection } from '../../query/ast';
+import { type ContextData } from '../policy';
+import { type LocalBases, type ReplicaPort } from '../ports';
+import { PeerAdoption } from './adoption';
+import { outboxRecord, outboxRetired, readOutbox } from './outbox';
 import {
   type DurablePeer,
-  type EntityRef,
   type HeldEntity,
+  type PeerAttach,
   type PeerLink,
   type RemoteQuery,
   type RemoteStates,
 } from './peer';
 import { RemoteQueries } from './peer-queries';
 import { CommitQueue, touchedEntities, type QueuedCommit } from './peer-queue';
-import { outboxRecord, outboxRetired, readOutbox } from './outbox';
-import { type ContextData } from './policy';
-
-const lost = (e: unknown): boolean => e instanceof UnavailableError;
-
-/** How many held entities a fetch re-reads from the peer at once when its answer no longer names them. */
-const REFRESH_BATCH = 16;
-/** How many times a fetch looks again for held entities its answer no longer names (LIMIT windows). */
-const REFRESH_ROUNDS = 8;
-
-const entityKey = (r: EntityRef): string => `${r.collection}\u0000${r.id}`;
-
-/** A remote state (or drop, without `state`) left out while a queued commit touched its entity. */
-interface Deferred {
-  readonly ref: EntityRef;
-  readonly state: EntityState | undefined;
-  readonly seq: number | undefined;
-}
+import { PeerReads } from './reads';
 
 /** How a queued commit is retried after a transient failure (the peer could not take it now). */
 export interface RetryOptions {
@@ -60,15 +41,13 @@ export const DEFAULT_RETRY: RetryOptions = { delay: 250, maxDelay: 10_000 };
  * outbox) only once acknowledged, or once refused and undone: a transient failure (see isTransient) keeps it
  * and retries it with backoff, while connected, and at once on every reconnect.
  */
-export class PeerHub {
-  readonly #node: Node;
+export class PeerHub implements PeerAttach {
+  readonly #node: ReplicaPort;
   readonly #queue: CommitQueue;
   readonly #queries: RemoteQueries;
   #peer: DurablePeer | undefined;
-  /** Per entity, the sequence number of the newest state adopted from the current peer. */
-  #seqs = new Map<string, number>();
-  /** Per entity, the newest remote state left out while a queued commit touched it (from the current peer). */
-  #deferred = new Map<string, Deferred>();
+  readonly #adoption: PeerAdoption;
+  readonly #reads: PeerReads;
   #flushing: Promise<void> | undefined;
   #closed = false;
   #ready!: Promise<void>;
@@ -79,10 +58,18 @@ export class PeerHub {
   /** Ends the current backoff pause early (the peer left, the hub closed). */
   #wake: (() => void) | undefined;
 
-  constructor(node: Node, retry: Partial<RetryOptions> = {}) {
+  /** `pending` is told the queue's length whenever it changes. */
+  constructor(node: ReplicaPort, pending: (n: number) => void, retry: Partial<RetryOptions> = {}) {
     this.#node = node;
     this.#retry = { ...DEFAULT_RETRY, ...retry };
-    this.#queue = new CommitQueue((n) => node.pending$.next(n));
+    this.#queue = new CommitQueue(pending);
+    this.#adoption = new PeerAdoption(node, (r) => this.#queue.touches(r));
+    this.#reads = new PeerReads({
+      replica: node,
+      peer: () => this.#peer,
+      adopt: (update) => this.#adopt(update),
+      queued: (collection) => this.#queue.entitiesIn(collection),
+    });
     this.#queries = new RemoteQueries({
       peer: () => this.#peer,
       adopt: (update) => this.#adopt(update),
@@ -114,8 +101,7 @@ export class PeerHub {
   attach(peer: DurablePeer): PeerLink {
     if (this.#closed) throw UnavailableError.create('the node is closed');
     this.#peer = peer;
-    this.#seqs = new Map();
-    this.#deferred = new Map();
+    this.#adoption.reset();
     this.#failures = 0;
     this.#connected();
     this.#kick();
@@ -138,121 +124,18 @@ export class PeerHub {
   }
 
   /** One entity: from the peer while connected (adopted locally), else from what this node holds. */
-  async load(collection: string, id: string): Promise<Entity | undefined> {
-    const peer = this.#peer;
-    if (peer) {
-      try {
-        const [entity] = await this.#adopt(await peer.get(collection, id));
-        return entity ?? (await this.#node.loadLocal(collection, id));
-      } catch (e) {
-        if (!lost(e)) throw e;
-      }
-    }
-    return this.#node.loadLocal(collection, id);
+  load(collection: string, id: string): Promise<Entity | undefined> {
+    return this.#reads.load(collection, id);
   }
 
-  /**
-   * Entities matching a selection: the peer's answer while connected (adopted locally), else the local one.
-   * Entities that queued commits touch (when the request was sent or answered) are evaluated on their local
-   * state, since the peer may lack them or their changes yet (a LIMIT is widened by their number so the window
-   * stays full). Held entities that match locally where the answer should have named them but did not (deleted
-   * or changed on the peer meanwhile) are read again from the peer, so no stale copy outlives the answer.
-   */
-  async fetch(collection: string, selection: Selection): Promise<Entity[]> {
-    const peer = this.#peer;
-    if (peer) {
-      try {
-        const queued = this.#queue.entitiesIn(collection);
-        const wide =
-          selection.limit === undefined || queued.size === 0
-            ? selection
-            : { ...selection, limit: selection.limit + queued.size };
-        const answer = await peer.fetch(collection, wide);
-        const adopted = await this.#adopt(answer);
-        for (const id of this.#queue.entitiesIn(collection)) queued.add(id);
-        await this.#refreshUnnamed(peer, collection, wide, answer, queued);
-        if (queued.size === 0) return adopted.filter((e) => !e.deleted);
-        return await this.#withQueued(collection, selection, adopted, queued);
-      } catch (e) {
-        if (!lost(e)) throw e;
-      }
-    }
-    return this.#node.fetchLocal(collection, selection);
+  /** Entities matching a selection: the peer's answer while connected (see PeerReads.fetch), else local. */
+  fetch(collection: string, selection: Selection): Promise<Entity[]> {
+    return this.#reads.fetch(collection, selection);
   }
 
-  /** A fetch's result with the entities queued commits touch evaluated on their local state, in order. */
-  async #withQueued(
-    collection: string,
-    selection: Selection,
-    adopted: readonly Entity[],
-    queued: ReadonlySet<string>,
-  ): Promise<Entity[]> {
-    const match = compilePredicate(selection.predicate);
-    const out: { entity: Entity; row: Row }[] = [];
-    const add = (entity: Entity | undefined): void => {
-      const row = entity?.exists ? rowOf(entity) : undefined;
-      if (entity && row && match(row)) out.push({ entity, row });
-    };
-    for (const e of adopted) if (!queued.has(e.id)) add(e);
-    for (const id of queued) add(await this.#node.loadLocal(collection, id));
-    const order = compareRecords(selection.orderBy);
-    out.sort((a, b) => order(a.row, b.row));
-    const entities = out.map((e) => e.entity);
-    return selection.limit === undefined ? entities : entities.slice(0, selection.limit);
-  }
-
-  /**
-   * Reads again from the peer the held entities a fetch answer should have named but did not: those matching
-   * the selection locally, touched by no queued commit, and (for a full LIMIT answer) sorting before its last
-   * row. The peer's answer for each (its state, or gone) is adopted like any other.
-   */
-  async #refreshUnnamed(
-    peer: DurablePeer,
-    collection: string,
-    selection: Selection,
-    answer: RemoteStates,
-    queued: ReadonlySet<string>,
-  ): Promise<void> {
-    const named = new Set([...answer.states.map((s) => s.id), ...answer.gone.map((g) => g.id)]);
-    const last = answer.states[answer.states.length - 1];
-    const full = selection.limit !== undefined && answer.states.length >= selection.limit && last;
-    const boundary: Row | undefined = full ? { ...last.values, id: last.id } : undefined;
-    const order = compareRecords(selection.orderBy);
-    const refreshed = new Set<string>();
-    for (let round = 0; round < REFRESH_ROUNDS; round++) {
-      const unnamed: string[] = [];
-      for (const e of await this.#node.fetchLocal(collection, selection)) {
-        if (named.has(e.id) || queued.has(e.id) || refreshed.has(e.id)) continue;
-        const row = rowOf(e);
-        if (boundary && row && order(row, boundary) >= 0) continue;
-        unnamed.push(e.id);
-      }
-      if (unnamed.length === 0) return;
-      for (let i = 0; i < unnamed.length; i += REFRESH_BATCH) {
-        const answers = await Promise.all(
-          unnamed.slice(i, i + REFRESH_BATCH).map((id) => peer.get(collection, id)),
-        );
-        for (const a of answers) await this.#adopt(a);
-      }
-      for (const id of unnamed) refreshed.add(id);
-      if (selection.limit === undefined) return;
-    }
-  }
-
-  /**
-   * One entity's events: the durable peer's whole history while connected, else the events this node holds
-   * (an ephemeral node keeps only the events of its own queued commits, not the rest of the history).
-   */
-  async history(collection: string, id: string): Promise<readonly Event[]> {
-    const peer = this.#peer;
-    if (peer) {
-      try {
-        return await peer.history(collection, id);
-      } catch (e) {
-        if (!lost(e)) throw e;
-      }
-    }
-    return this.#node.storage.entityEvents(collection, id);
+  /** One entity's events: the peer's whole history while connected, else the events this node holds. */
+  history(collection: string, id: string): Promise<readonly Event[]> {
+    return this.#reads.history(collection, id);
   }
 
   /**
@@ -324,45 +207,15 @@ export class PeerHub {
   }
 
   #adopt(update: RemoteStates, force = false): Promise<Entity[]> {
-    const seqs = this.#seqs;
-    const deferred = this.#deferred;
-    const seq = update.seq;
-    const states = new Set<EntityRef>(update.states);
-    return this.#node.adoptStates(update, (r: EntityRef) => {
-      const key = entityKey(r);
-      if (seq !== undefined && (seqs.get(key) ?? -1) > seq) return true;
-      // A newer state left out while a queued commit touched the entity is still to be adopted (between the
-      // acknowledgement and #adoptDeferred): an older answer arriving meanwhile must not overwrite it.
-      const newer = deferred.get(key)?.seq;
-      if (seq !== undefined && newer !== undefined && newer > seq) return true;
-      if (!force && this.#queue.touches(r)) {
-        // Left out for now: adopted once no queued commit touches the entity, if still the newest then.
-        const was = deferred.get(key);
-        if (!was || seq === undefined || (was.seq ?? -1) <= seq) {
-          deferred.set(key, { ref: r, state: states.has(r) ? (r as EntityState) : undefined, seq });
-        }
-        return true;
-      }
-      if (seq !== undefined) seqs.set(key, seq);
-      return false;
-    });
+    return this.#adoption.adopt(update, force);
   }
 
-  /** Adopts the states left out while queued commits touched their entities, once none does. */
-  async #adoptDeferred(): Promise<void> {
-    const deferred = this.#deferred;
-    for (const [key, d] of [...deferred]) {
-      if (this.#queue.touches(d.ref) || deferred.get(key) !== d) continue;
-      deferred.delete(key);
-      const update: RemoteStates = d.state
-        ? { states: [d.state], gone: [] }
-        : { states: [], gone: [{ collection: d.ref.collection, id: d.ref.id }] };
-      await this.#adopt(d.seq === undefined ? update : { ...update, seq: d.seq });
-    }
+  #adoptDeferred(): Promise<void> {
+    return this.#adoption.adoptDeferred();
   }
 
   #report(e: unknown): void {
-    if (!this.#node.closed) this.#node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    if (!this.#node.closed) this.#node.report(e);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { Entity } from '../entity/entity';
-import { type EntityState } from '../entity/entity-state';
-import { type Row } from '../reactor/change';
+import { Entity } from '../../entity/entity';
+import { type EntityState } from '../../entity/entity-state';
+import { type Row } from '../../reactor/change';
 
 /** Entries are swept once the map has grown this much past its size after the last sweep (and at least MIN). */
 const SWEEP_GROWTH = 2;

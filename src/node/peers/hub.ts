@@ -7,7 +7,9 @@ import { type Selection } from '../../query/ast';
 import { type ContextData } from '../policy';
 import { type LocalBases, type ReplicaPort } from '../ports';
 import { PeerAdoption } from './adoption';
-import { outboxRecord, outboxRetired, readOutbox } from './outbox';
+import { Backoff, type RetryOptions } from './backoff';
+import { CommitSender } from './sender';
+import { outboxRecord, readOutbox } from './outbox';
 import {
   type DurablePeer,
   type HeldEntity,
@@ -17,18 +19,8 @@ import {
   type RemoteStates,
 } from './peer';
 import { RemoteQueries } from './peer-queries';
-import { CommitQueue, touchedEntities, type QueuedCommit } from './peer-queue';
+import { CommitQueue } from './peer-queue';
 import { PeerReads } from './reads';
-
-/** How a queued commit is retried after a transient failure (the peer could not take it now). */
-export interface RetryOptions {
-  /** The first delay (ms); it doubles per failure in a row, with jitter, up to `maxDelay`. */
-  readonly delay: number;
-  readonly maxDelay: number;
-}
-
-/** The default retry delays: 250 ms doubling up to 10 s. */
-export const DEFAULT_RETRY: RetryOptions = { delay: 250, maxDelay: 10_000 };
 
 /**
  * An ephemeral node's side of its durable peers: reads answered by the peer (and cached), commits sent and
@@ -48,22 +40,27 @@ export class PeerHub implements PeerAttach {
   #peer: DurablePeer | undefined;
   readonly #adoption: PeerAdoption;
   readonly #reads: PeerReads;
-  #flushing: Promise<void> | undefined;
   #closed = false;
   #ready!: Promise<void>;
   #connected!: () => void;
-  readonly #retry: RetryOptions;
-  /** Transient failures in a row: the next attempt waits for the backoff delay. */
-  #failures = 0;
-  /** Ends the current backoff pause early (the peer left, the hub closed). */
-  #wake: (() => void) | undefined;
+  readonly #backoff: Backoff;
+  readonly #sender: CommitSender;
 
   /** `pending` is told the queue's length whenever it changes. */
   constructor(node: ReplicaPort, pending: (n: number) => void, retry: Partial<RetryOptions> = {}) {
     this.#node = node;
-    this.#retry = { ...DEFAULT_RETRY, ...retry };
+    this.#backoff = new Backoff(retry);
     this.#queue = new CommitQueue(pending);
     this.#adoption = new PeerAdoption(node, (r) => this.#queue.touches(r));
+    this.#sender = new CommitSender({
+      queue: this.#queue,
+      backoff: this.#backoff,
+      adoption: this.#adoption,
+      storage: node.storage,
+      peer: () => this.#peer,
+      closed: () => this.#closed,
+      report: (e) => this.#report(e),
+    });
     this.#reads = new PeerReads({
       replica: node,
       peer: () => this.#peer,
@@ -102,9 +99,9 @@ export class PeerHub implements PeerAttach {
     if (this.#closed) throw UnavailableError.create('the node is closed');
     this.#peer = peer;
     this.#adoption.reset();
-    this.#failures = 0;
+    this.#backoff.reset();
     this.#connected();
-    this.#kick();
+    this.#sender.kick();
     this.#queries.attach(peer);
     let attached = true;
     return {
@@ -117,8 +114,8 @@ export class PeerHub implements PeerAttach {
         if (this.#peer !== peer) return;
         this.#peer = undefined;
         this.#resetReady();
-        this.#releaseWaiters();
-        this.#wake?.();
+        this.#sender.releaseWaiters();
+        this.#backoff.wake();
       },
     };
   }
@@ -153,7 +150,7 @@ export class PeerHub implements PeerAttach {
       } catch (e) {
         if (!isTransient(e)) throw e;
         // Still connected: the peer answered that it cannot take the commit now; the flush waits before resending.
-        if (this.#peer === peer) this.#setback(e);
+        if (this.#peer === peer) this.#sender.setback(e);
       }
       // The answer was lost with the connection, or the peer could not take the commit now: keep the commit and
       // resend it (the peer skips events it already has).
@@ -168,7 +165,7 @@ export class PeerHub implements PeerAttach {
         );
       }
       this.#queue.push({ events, seq });
-      this.#kick();
+      this.#sender.kick();
       return;
     }
     const seq = newId();
@@ -179,7 +176,7 @@ export class PeerHub implements PeerAttach {
     }
     await new Promise<void>((resolve, reject) => {
       this.#queue.push({ events, seq, waiter: { resolve, reject } });
-      this.#kick();
+      this.#sender.kick();
     });
   }
 
@@ -202,132 +199,16 @@ export class PeerHub implements PeerAttach {
     this.#closed = true;
     this.#peer = undefined;
     this.#queries.clear();
-    this.#releaseWaiters();
-    this.#wake?.();
+    this.#sender.releaseWaiters();
+    this.#backoff.wake();
   }
 
   #adopt(update: RemoteStates, force = false): Promise<Entity[]> {
     return this.#adoption.adopt(update, force);
   }
 
-  #adoptDeferred(): Promise<void> {
-    return this.#adoption.adoptDeferred();
-  }
-
   #report(e: unknown): void {
     if (!this.#node.closed) this.#node.report(e);
-  }
-
-  /**
-   * Commits waiting for an acknowledgement are kept locally and queued: as offline commits, they resolve. One
-   * already refused (its undo is waiting for the peer) rejects with the refusal.
-   */
-  #releaseWaiters(): void {
-    for (let i = 0; i < this.#queue.length; i++) {
-      const item = this.#queue.at(i) as QueuedCommit;
-      const waiter = item.waiter;
-      if (!waiter) continue;
-      delete item.waiter;
-      if (item.refusal) {
-        item.refusal.told = true;
-        waiter.reject(item.refusal.error);
-      } else waiter.resolve();
-    }
-  }
-
-  /** Counts a transient failure while connected: waiters resolve (their commits are kept) and it is reported. */
-  #setback(e: unknown): void {
-    this.#failures++;
-    this.#releaseWaiters();
-    this.#report(e);
-  }
-
-  /** Waits the backoff delay of the failures so far; false when the peer left or the hub closed meanwhile. */
-  async #pause(peer: DurablePeer): Promise<boolean> {
-    const { delay, maxDelay } = this.#retry;
-    const full = Math.min(maxDelay, delay * 2 ** Math.min(this.#failures - 1, 30));
-    // Jitter, so that clients refused together do not come back together.
-    const ms = full / 2 + (Math.random() * full) / 2;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
-    return this.#peer === peer && !this.#closed;
-  }
-
-  #kick(): void {
-    if (this.#flushing || !this.#peer || this.#queue.length === 0) return;
-    const peer = this.#peer;
-    this.#flushing = this.#flush()
-      .catch((e: unknown) => this.#report(e))
-      .finally(() => {
-        this.#flushing = undefined;
-        if (this.#peer && this.#peer !== peer) this.#kick();
-      });
-  }
-
-  /**
-   * Sends the queue in order. A transient failure keeps the head and retries it after the backoff (or on the
-   * next attach when the connection is gone); a refusal keeps it until undone, then drops it.
-   */
-  async #flush(): Promise<void> {
-    for (;;) {
-      const peer = this.#peer;
-      const item = this.#queue.head;
-      if (!peer || !item || this.#closed) return;
-      if (this.#failures > 0 && !(await this.#pause(peer))) return;
-      if (item.refusal) {
-        if (!(await this.#takeBack(peer, item))) return;
-        continue;
-      }
-      let answer: RemoteStates;
-      try {
-        answer = await peer.commit(item.events);
-      } catch (e) {
-        if (!isTransient(e)) item.refusal = { error: e, told: false };
-        else if (this.#peer === peer) this.#setback(e);
-        else return;
-        continue;
-      }
-      this.#failures = 0;
-      this.#queue.shift();
-      await this.#retire(item);
-      // Acknowledged: a failure to keep the answer locally is reported, and the caller still told.
-      await this.#adopt(answer).catch((e: unknown) => this.#report(e));
-      await this.#adoptDeferred().catch((e: unknown) => this.#report(e));
-      item.waiter?.resolve();
-    }
-  }
-
-  /**
-   * Undoes the refused head of the queue, then drops it and tells its caller (or errors$). False when the
-   * peer left before the undo was done (it is done on the next attach).
-   */
-  async #takeBack(peer: DurablePeer, item: QueuedCommit): Promise<boolean> {
-    const refusal = item.refusal as NonNullable<QueuedCommit['refusal']>;
-    try {
-      await this.#undo(peer, item.events);
-    } catch (e) {
-      if (isTransient(e)) {
-        if (this.#peer !== peer) return false;
-        this.#setback(e);
-        return true;
-      }
-      // The peer refuses to tell (e.g. the entities' collection is not readable): drop the local copies.
-      await this.#adopt({ states: [], gone: touchedEntities(item.events) }, true);
-    }
-    this.#failures = 0;
-    this.#queue.shift();
-    await this.#retire(item);
-    await this.#adoptDeferred().catch((e: unknown) => this.#report(e));
-    if (item.waiter) item.waiter.reject(refusal.error);
-    else if (!refusal.told) this.#report(refusal.error);
-    return true;
   }
 
   /** Restores the commits kept in storage by an earlier run (called once while the node starts). */
@@ -335,21 +216,5 @@ export class PeerHub implements PeerAttach {
     for (const entry of await readOutbox(this.#node.storage)) {
       this.#queue.push({ events: entry.events, seq: entry.seq });
     }
-  }
-
-  /** Drops an answered commit from the outbox kept in storage. */
-  async #retire(item: QueuedCommit): Promise<void> {
-    if (item.seq === undefined) return;
-    try {
-      await this.#node.storage.commit({ events: [], states: [outboxRetired(item.seq)] });
-    } catch (e) {
-      this.#report(e);
-    }
-  }
-
-  /** Takes back a refused commit: the peer's current states replace the local changes. */
-  async #undo(peer: DurablePeer, events: readonly Event[]): Promise<void> {
-    const answers = await Promise.all(touchedEntities(events).map((r) => peer.get(r.collection, r.id)));
-    for (const answer of answers) await this.#adopt(answer, true);
   }
 }

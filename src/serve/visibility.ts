@@ -30,8 +30,6 @@ export class Visibility {
   readonly #acceptUnknown: boolean;
   readonly #limits: Limits;
   readonly #access: ReadAccess;
-  readonly #filters = new Map<string, Promise<(row: Row) => boolean>>();
-  readonly #compiled = new Map<string, (row: Row) => boolean>();
   #seq = 0;
 
   constructor(node: ReplicaPort, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
@@ -39,7 +37,7 @@ export class Visibility {
     this.ctx = ctx;
     this.#limits = limits;
     this.#acceptUnknown = acceptUnknownCollections;
-    this.#access = new ReadAccess(node.policy, ctx);
+    this.#access = new ReadAccess(node.policy, ctx, true);
   }
 
   /** Refuses collections this node does not serve (so a peer cannot make it create tables at will). */
@@ -56,18 +54,9 @@ export class Visibility {
     await this.#access.checkRead(collection);
   }
 
-  /** The compiled row filter of a collection for this connection (true for every row when there is none). */
-  filter(collection: string): Promise<(row: Row) => boolean> {
-    let f = this.#filters.get(collection);
-    if (!f) {
-      f = (async () => {
-        const fn = (await this.#access.filter(this.node.metaOf(collection))).match;
-        this.#compiled.set(collection, fn);
-        return fn;
-      })();
-      this.#filters.set(collection, f);
-    }
-    return f;
+  /** The compiled row filter of a collection for this connection (asked of the policy once, then kept). */
+  async filter(collection: string): Promise<(row: Row) => boolean> {
+    return (await this.#access.filter(this.node.metaOf(collection))).match;
   }
 
   async visible(entity: Entity): Promise<boolean> {
@@ -83,7 +72,7 @@ export class Visibility {
     const states: WireState[] = [];
     const dropped: EntityRef[] = [...gone];
     for (const e of entities) {
-      const filter = this.#compiled.get(e.collection);
+      const filter = this.#access.settled(e.collection)?.match;
       if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
       if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) states.push(wireStateOf(e));
       else dropped.push({ collection: e.collection, id: e.id });

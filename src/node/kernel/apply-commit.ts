@@ -9,7 +9,7 @@ import { type EntityChange } from '../ports';
 import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
 import { type Work } from './apply-work';
-import { FreshChange } from './entity-cache';
+import { FreshChange } from './fresh-change';
 
 /*
  * The stages both apply pipelines share (apply-local.ts for this node's commits, apply-remote.ts for events

@@ -22,4 +22,9 @@ export interface NodeOptions {
    */
   readonly retryDelay?: number;
   readonly retryDelayMax?: number;
+  /**
+   * Extra rows a live query with `ORDER BY … LIMIT n` keeps beyond its window, so that most gap fills need
+   * no storage read (default max(16, n)); 0 makes every gap fill read storage.
+   */
+  readonly windowSlack?: number;
 }

@@ -68,6 +68,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     this.schema = new Schema(options.models ?? []);
     this.walkBudget = options.walkBudget;
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    this.reactor.windowSlack = options.windowSlack;
     this.peers = new PeerHub(this, (n) => this.pending$.next(n), {
       ...(options.retryDelay !== undefined ? { delay: options.retryDelay } : {}),
       ...(options.retryDelayMax !== undefined ? { maxDelay: options.retryDelayMax } : {}),

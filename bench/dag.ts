@@ -101,7 +101,7 @@ async function applyToNode(events: readonly Event[], batch: number): Promise<num
   const node = await Node.durable(new MemoryStorage());
   const ms = await time(async () => {
     for (let i = 0; i < events.length; i += batch)
-      await internals(node).applyEvents(events.slice(i, i + batch), {}, false);
+      await internals(node).applyRemote(events.slice(i, i + batch), {});
   });
   await node.close();
   return ms;

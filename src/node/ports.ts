@@ -105,16 +105,18 @@ export interface ReplicaPort {
   /** Reads events for causal walks: staged events, then storage. */
   retriever(): EventRetriever;
   /**
-   * Applies events atomically (see kernel/apply-local.ts and kernel/apply-remote.ts). `also` are states of
-   * other records kept in the same storage transaction (an ephemeral node's outbox).
+   * Applies this node's own events (one transaction's) atomically, see kernel/apply-local.ts. `also` are
+   * states of other records kept in the same storage transaction (an ephemeral node's outbox); `bases` the
+   * snapshots the events were made on.
    */
-  applyEvents(
+  applyLocal(
     events: readonly Event[],
     ctx: ContextData,
-    local: boolean,
     also?: readonly EntityState[],
     bases?: LocalBases,
   ): Promise<EntityChange[]>;
+  /** Applies events from other nodes atomically, parents first, see kernel/apply-remote.ts. */
+  applyRemote(events: readonly Event[], ctx: ContextData): Promise<EntityChange[]>;
   /**
    * Adopts states a durable peer sent and drops `gone` entities locally; entities for which `keep` is true
    * are left alone. Resolves to the live entities of `states`.

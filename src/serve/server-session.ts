@@ -175,7 +175,7 @@ export class ServerSession {
   async #commit(events: readonly Event[]): Promise<WireStates> {
     for (const e of events) this.#vis.served(e.collection);
     await checkParents(this.#node, events);
-    await this.#node.applyEvents(events, this.#vis.ctx, false);
+    await this.#node.applyRemote(events, this.#vis.ctx);
     return this.#statesOf(touchedEntities(events));
   }
 

@@ -53,7 +53,7 @@ describe('regression: a parent from another entity', () => {
     expect((await ctx.get(Album, a)).name).toBe('Edited');
   });
 
-  it('is refused by applyEvents on a durable node (events from a peer), nothing applied', async () => {
+  it('is refused by applyRemote on a durable node (events from a peer), nothing applied', async () => {
     const node = await Node.durable(new MemoryStorage(), { models: [Album, Artist] });
     try {
       const a = await addAlbum(node, 'A');
@@ -64,16 +64,16 @@ describe('regression: a parent from another entity', () => {
       const ok = edit(a, headA, 'Fine');
       const grafted = edit(a, headB, 'Grafted');
       const err = await internals(node)
-        .applyEvents([ok, grafted], {}, false)
+        .applyRemote([ok, grafted], {})
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CausalError);
       expect((err as Error).message).toMatch(/is an event of album\//);
       expect((await ctx.get(Album, a)).name).toBe('A');
       expect(internals(node).stagedCount).toBe(0);
       // A merge (parents not the head) that names another entity's event is refused too.
-      await internals(node).applyEvents([ok], {}, false);
+      await internals(node).applyRemote([ok], {});
       const late = edit(a, [...headA, ...headB].sort(), 'Late');
-      await expect(internals(node).applyEvents([late], {}, false)).rejects.toThrow(CausalError);
+      await expect(internals(node).applyRemote([late], {})).rejects.toThrow(CausalError);
       expect((await ctx.get(Album, a)).name).toBe('Fine');
     } finally {
       await node.close();

@@ -131,7 +131,7 @@ describe('regression: far-future events already stored (before the bound existed
       maxClockSkewMs: Infinity,
     });
     const inTenYears = ulid(Date.now() + 10 * 365 * 24 * 60 * MINUTE);
-    await internals(node).applyEvents([creation(inTenYears) as never, creation(MAX) as never], {}, false);
+    await internals(node).applyRemote([creation(inTenYears) as never, creation(MAX) as never], {});
     await node.close();
 
     node = await Node.durable(await SqliteStorage.open(path), { models: [Album, Artist] });

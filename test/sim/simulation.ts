@@ -218,7 +218,7 @@ class Run {
     if (!batch) return false;
     const peer = this.#peers[batch.to] as Peer;
     try {
-      await internals(peer.node).applyEvents(batch.events, {}, false);
+      await internals(peer.node).applyRemote(batch.events, {});
     } catch (e) {
       this.problems.push(`delivery to node ${batch.to} failed: ${String(e)}`);
     }

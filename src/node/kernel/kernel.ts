@@ -27,8 +27,8 @@ import { Schema, collectionSpec } from '../schema';
 import { TextClients } from '../text-clients';
 import { adoptStates } from './adopt';
 import { type ApplyHost } from './apply-host';
-import { applyLocal } from './apply-local';
-import { applyRemote, reportDropped } from './apply-remote';
+import { applyLocal as applyLocalBatch } from './apply-local';
+import { applyRemote as applyRemoteBatch, reportDropped } from './apply-remote';
 import { EntityCache } from './entity-cache';
 
 /**
@@ -201,7 +201,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   /** Commits a transaction's events: applied here (durable), or sent to the durable peer / queued (ephemeral). */
   async commitLocal(events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> {
     this.checkOpen();
-    if (this.durable) await this.applyEvents(events, ctx, true, [], bases);
+    if (this.durable) await this.applyLocal(events, ctx, [], bases);
     else await this.peers.commit(events, ctx, bases);
   }
 
@@ -218,23 +218,30 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     return this.#lock.run(() => adoptStates(this, update, keep));
   }
 
-  /**
-   * Applies new events atomically: local ones (this node's transactions, see apply-local.ts) or remote ones
-   * (see apply-remote.ts; refused whole when dated beyond maxClockSkewMs). `also` and `bases` are for local
-   * commits only.
-   */
-  async applyEvents(
+  /** Applies this node's own events, one transaction's (see apply-local.ts); `also` rides in the same commit. */
+  applyLocal(
     events: readonly Event[],
     ctx: ContextData,
-    local: boolean,
     also: readonly EntityState[] = [],
     bases?: LocalBases,
   ): Promise<EntityChange[]> {
-    if (!local) checkClockSkew(events, this.maxClockSkewMs);
     return this.#lock.run(() => {
-      for (const e of this.staging.expire()) reportDropped(this, e, 'waited too long for its parents');
-      return local ? applyLocal(this, events, ctx, also, bases) : applyRemote(this, events, ctx);
+      this.#expireStaged();
+      return applyLocalBatch(this, events, ctx, also, bases);
     });
+  }
+
+  /** Applies events from other nodes (see apply-remote.ts); refused whole when dated beyond maxClockSkewMs. */
+  async applyRemote(events: readonly Event[], ctx: ContextData): Promise<EntityChange[]> {
+    checkClockSkew(events, this.maxClockSkewMs);
+    return this.#lock.run(() => {
+      this.#expireStaged();
+      return applyRemoteBatch(this, events, ctx);
+    });
+  }
+
+  #expireStaged(): void {
+    for (const e of this.staging.expire()) reportDropped(this, e, 'waited too long for its parents');
   }
 
   /** Closes the node: completes every observable and closes storage. */

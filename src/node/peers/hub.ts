@@ -156,7 +156,7 @@ export class PeerHub implements PeerAttach {
       // resend it (the peer skips events it already has).
       const seq = newId();
       try {
-        await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
+        await this.#node.applyLocal(events, ctx, [outboxRecord(seq, events)], bases);
       } catch (e) {
         // Not kept here (the node closed meanwhile, its storage failed): never resolve a commit nothing keeps.
         if (!this.#node.closed) throw e;
@@ -169,7 +169,7 @@ export class PeerHub implements PeerAttach {
       return;
     }
     const seq = newId();
-    await this.#node.applyEvents(events, ctx, true, [outboxRecord(seq, events)], bases);
+    await this.#node.applyLocal(events, ctx, [outboxRecord(seq, events)], bases);
     if (!this.#peer) {
       this.#queue.push({ events, seq });
       return;

@@ -15,7 +15,7 @@ describe('docs/conflict-resolution.md', () => {
     const b = await Node.durable(new MemoryStorage(), { models: [Album] });
     const created = await a.context().collection(Album).create({ name: 'X', artist: 'Y', year: 2000 });
     const id = created.id;
-    await internals(b).applyEvents(await internals(a).entityEvents('album', id), {}, false);
+    await internals(b).applyRemote(await internals(a).entityEvents('album', id), {});
     await a
       .context()
       .collection(Album)
@@ -30,8 +30,8 @@ describe('docs/conflict-resolution.md', () => {
       });
     const onB: ChangeBatch[] = [];
     internals(b).changes$.subscribe((c) => onB.push(c));
-    await internals(b).applyEvents(await internals(a).entityEvents('album', id), {}, false);
-    await internals(a).applyEvents(await internals(b).entityEvents('album', id), {}, false);
+    await internals(b).applyRemote(await internals(a).entityEvents('album', id), {});
+    await internals(a).applyRemote(await internals(b).entityEvents('album', id), {});
     const [va, vb] = [await a.context().get(Album, id), await b.context().get(Album, id)];
     expect([va.year, vb.year]).toEqual([2020, 2020]);
     expect(vb.head).toHaveLength(2);

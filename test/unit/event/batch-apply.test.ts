@@ -6,7 +6,7 @@ import { newIdAfter } from '../../../src/event/ids';
 import { StagingArea } from '../../../src/event/staging-area';
 import { internals } from '../../fixtures/internals';
 
-// Node.applyEvents: batch ordering, staging of events with unknown parents, duplicates and quiet merges.
+// Kernel.applyRemote: batch ordering, staging of events with unknown parents, duplicates and quiet merges.
 
 const node = (): Promise<Node> => Node.durable(new MemoryStorage(), { models: [Album] });
 
@@ -33,7 +33,7 @@ function batches(n: Node): ChangeBatch[] {
   return out;
 }
 
-describe('Node.applyEvents', () => {
+describe('Kernel.applyRemote', () => {
   let a: Node;
   let b: Node;
   beforeEach(async () => {
@@ -49,14 +49,14 @@ describe('Node.applyEvents', () => {
     for (let y = 2001; y <= 2005; y++) await edit(a, id, (m) => (m.year = y));
     const events = await eventsOf(a, id);
     const seen = batches(b);
-    const changes = await internals(b).applyEvents([...events].reverse(), {}, false);
+    const changes = await internals(b).applyRemote([...events].reverse(), {});
     expect(changes).toHaveLength(1);
     expect(seen).toHaveLength(1);
     expect((await b.context().get(Album, id)).year).toBe(2005);
     expect((await internals(b).storage.getState('album', id))?.head).toEqual(
       (await internals(a).storage.getState('album', id))?.head,
     );
-    expect(await internals(b).applyEvents(events, {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote(events, {})).toEqual([]);
     expect(seen).toHaveLength(1);
   });
 
@@ -66,11 +66,11 @@ describe('Node.applyEvents', () => {
     await edit(a, id, (m) => (m.year = 2002));
     const [genesis, e1, e2] = await eventsOf(a, id);
     const seen = batches(b);
-    expect(await internals(b).applyEvents([e2 as Event, e1 as Event], {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote([e2 as Event, e1 as Event], {})).toEqual([]);
     expect(internals(b).stagedCount).toBe(2);
     expect(await internals(b).storage.getState('album', id)).toBeUndefined();
     expect(seen).toHaveLength(0);
-    await internals(b).applyEvents([genesis as Event], {}, false);
+    await internals(b).applyRemote([genesis as Event], {});
     expect(internals(b).stagedCount).toBe(0);
     expect(seen).toHaveLength(1);
     expect((await b.context().get(Album, id)).year).toBe(2002);
@@ -79,7 +79,7 @@ describe('Node.applyEvents', () => {
 
   it('persists a merge whose winner is already the current value but notifies no one', async () => {
     const id = await seed(a);
-    await internals(b).applyEvents(await eventsOf(a, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
     await edit(a, id, (m) => (m.year = 2010));
     await edit(b, id, (m) => (m.year = 2020)); // minted later: the greater id wins everywhere
     const fromA = (await eventsOf(a, id)).at(-1) as Event;
@@ -88,14 +88,14 @@ describe('Node.applyEvents', () => {
     const viewChanges: unknown[] = [];
     view.changes$.subscribe((v) => viewChanges.push(v));
     const seen = batches(b);
-    expect(await internals(b).applyEvents([fromA], {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote([fromA], {})).toEqual([]);
     expect(seen).toHaveLength(0);
     expect(viewChanges).toHaveLength(0);
     expect(view.year).toBe(2020);
     expect(view.head).toEqual([fromA.id, fromB.id].sort());
     expect((await internals(b).storage.getState('album', id))?.head).toEqual([fromA.id, fromB.id].sort());
     const seenA = batches(a);
-    await internals(a).applyEvents([fromB], {}, false);
+    await internals(a).applyRemote([fromB], {});
     expect(seenA).toHaveLength(1);
     expect((await a.context().get(Album, id)).year).toBe(2020);
   });
@@ -128,11 +128,11 @@ describe('Node.applyEvents', () => {
 
   it('gives every node the same history, merged branches included, parents first', async () => {
     const id = await seed(a);
-    await internals(b).applyEvents(await eventsOf(a, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
     await edit(a, id, (m) => (m.name = 'A'));
     await edit(b, id, (m) => (m.artist = 'B'));
-    await internals(b).applyEvents(await eventsOf(a, id), {}, false);
-    await internals(a).applyEvents(await eventsOf(b, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
+    await internals(a).applyRemote(await eventsOf(b, id), {});
     const ha = (await a.context().history(Album, id)).map((e) => e.id);
     const hb = (await b.context().history(Album, id)).map((e) => e.id);
     expect(ha).toHaveLength(3);
@@ -160,7 +160,7 @@ describe('an ephemeral node holding a state without its history', () => {
       parents: [(e1 as Event).id],
       operations: { lww: { name: 'Stale branch' } },
     };
-    expect(await internals(b).applyEvents([stale], {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote([stale], {})).toEqual([]);
     expect(internals(b).stagedCount).toBe(1);
     expect((await internals(b).storage.getState('album', id))?.values.name).not.toBe('Stale branch');
     await a.close();

@@ -17,7 +17,7 @@ async function create(n: Node, notes: string): Promise<string> {
 }
 
 async function sync(from: Node, to: Node, id: string): Promise<void> {
-  await internals(to).applyEvents(await internals(from).entityEvents('album', id), {}, false);
+  await internals(to).applyRemote(await internals(from).entityEvents('album', id), {});
 }
 
 describe('@Text fields', () => {
@@ -87,7 +87,7 @@ describe('@Text fields', () => {
     }
     const events: Event[] = await internals(a).entityEvents('album', id);
     const replayed = await node();
-    await internals(replayed).applyEvents([...events].reverse(), {}, false);
+    await internals(replayed).applyRemote([...events].reverse(), {});
     const sa = await internals(a).storage.getState('album', id);
     const sr = await internals(replayed).storage.getState('album', id);
     expect(sr?.values.notes).toBe(sa?.values.notes);

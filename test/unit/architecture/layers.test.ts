@@ -88,6 +88,28 @@ describe('architecture', () => {
     expect(cyclesOf(node, false)).toEqual([]);
   });
 
+  it('keeps the parts of node/ apart: the user API and the peer client see the kernel only through ports', () => {
+    const forbidden: [from: string, to: RegExp][] = [
+      ['node/api/', /^node\/(kernel\/|peers\/(?!peer\.ts$))/],
+      ['node/peers/', /^node\/(kernel|api)\//],
+      ['node/kernel/', /^node\/api\//],
+    ];
+    const violations: string[] = [];
+    for (const f of all) {
+      const rel = relative(SRC, f);
+      for (const spec of imports(f)) {
+        const target = resolveLocal(f, spec);
+        if (!target) continue;
+        const to = relative(SRC, target);
+        const outside = !rel.startsWith('node/') && to.startsWith('node/kernel/');
+        if (outside || forbidden.some(([from, re]) => rel.startsWith(from) && re.test(to))) {
+          violations.push(`${rel} -> ${to}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('finds a type-import cycle when there is one', () => {
     const graph = new Map([
       ['a', ['b']],

@@ -17,6 +17,7 @@ const root = require('ankurah');
 const typeorm = require('ankurah/typeorm');
 const server = require('ankurah/server');
 const react = require('ankurah/react');
+const spi = require('ankurah/spi');
 const missing = [];
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);
@@ -24,13 +25,14 @@ for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent'
 for (const name of ['useLiveQuery', 'useView', 'AnkurahProvider', 'useContext', 'useAnkurahContext']) {
   if (!react[name]) missing.push('ankurah/react.' + name);
 }
+if (spi.PROTOCOL_VERSION === undefined) missing.push('ankurah/spi.PROTOCOL_VERSION');
 if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }
 (async () => {
   const node = await root.Node.durable(new root.MemoryStorage());
   await node.close();
   console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
     Object.keys(server).length + ' exports), ankurah/react (' + Object.keys(react).length +
-    ' exports) load from the installed tarball');
+    ' exports), ankurah/spi load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 node smoke.cjs

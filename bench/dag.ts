@@ -11,6 +11,7 @@ import { Node } from '../src/node/node';
 import { MemoryStorage } from '../src/storage/memory-storage';
 import { Field, Model, Text } from '../src/model/decorators';
 import { rate, row, time } from './stats';
+import { internals } from '../test/fixtures/internals';
 
 const N = 10_000;
 const BRANCHES = 10;
@@ -100,7 +101,7 @@ async function applyToNode(events: readonly Event[], batch: number): Promise<num
   const node = await Node.durable(new MemoryStorage());
   const ms = await time(async () => {
     for (let i = 0; i < events.length; i += batch)
-      await node.applyEvents(events.slice(i, i + batch), {}, false);
+      await internals(node).applyRemote(events.slice(i, i + batch), {});
   });
   await node.close();
   return ms;

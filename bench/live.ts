@@ -5,6 +5,7 @@ import { type Entity } from '../src/entity/entity';
 import { type ReactorBatch } from '../src/reactor/change';
 import { Album } from '../samples/albums/models';
 import { now, percentile, rate, row } from './stats';
+import { internals } from '../test/fixtures/internals';
 
 const N = 10_000;
 const UPDATES = 2_000;
@@ -52,7 +53,7 @@ async function dataset(): Promise<Dataset> {
 
 /** Times the reactor's share of each commit (routing, result upkeep, emission), one sample per commit. */
 function meterReactor(node: Node): { readonly samples: number[]; readonly stop: () => void } {
-  const reactor = node.reactor;
+  const reactor = internals(node).reactor;
   const apply = reactor.apply.bind(reactor);
   const samples: number[] = [];
   reactor.apply = (b: ReactorBatch): void => {
@@ -144,7 +145,7 @@ async function steadyDispatch(d: Dataset): Promise<number> {
   await Promise.all(qs.map((q) => q.loaded));
   let emitted = 0;
   qs.forEach((q) => q.subscribe(() => emitted++));
-  const entities = await d.node.fetchEntities('album', {
+  const entities = await internals(d.node).fetchEntities('album', {
     predicate: { kind: 'true', span: { start: 0, end: 0 } },
     orderBy: [],
   });
@@ -152,7 +153,7 @@ async function steadyDispatch(d: Dataset): Promise<number> {
   for (let round = 0; round < 5; round++) {
     const t0 = now();
     for (let i = 0; i < UPDATES; i++) {
-      d.node.reactor.apply({
+      internals(d.node).reactor.apply({
         changes: [{ entity: entities[(i * 7919) % entities.length] as Entity, before: null }],
       });
     }
@@ -181,8 +182,8 @@ async function windowed(
 ): Promise<{ p50: number; p99: number; emitted: number; fills: number; wall: number }> {
   const q = d.ctx.query(Album, 'year > 2000 ORDER BY name LIMIT 50');
   let fills = 0;
-  const fetch = d.node.fetchEntities.bind(d.node);
-  d.node.fetchEntities = (c, s) => {
+  const fetch = internals(d.node).fetchEntities.bind(internals(d.node));
+  internals(d.node).fetchEntities = (c, s) => {
     fills++;
     return fetch(c, s);
   };

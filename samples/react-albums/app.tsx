@@ -2,12 +2,12 @@ import { memo, useCallback, useLayoutEffect, useState } from 'react';
 import { type Node, type View } from 'ankurah';
 import { useContext, useLiveQuery, useView } from 'ankurah/react';
 import { AlbumForm } from './album-form';
-import { probe, useBehaviorSubject } from './hooks';
+import { probe, useObservableValue } from './hooks';
 import { Album } from './models';
 
 /** "Synced", or how many commits wait for the server (offline, or not acknowledged yet). */
 function SyncStatus({ node }: { node: Node }) {
-  const pending = useBehaviorSubject(node.pending$);
+  const pending = useObservableValue(node.pending$, 0);
   return pending === 0 ? (
     <span className="status synced">Synced</span>
   ) : (

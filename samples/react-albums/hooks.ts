@@ -1,16 +1,23 @@
-import { useCallback, useSyncExternalStore } from 'react';
-import { type BehaviorSubject } from 'rxjs';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { type Observable } from 'rxjs';
 
-/** The current value of a BehaviorSubject (such as `node.pending$`) as React state. */
-export function useBehaviorSubject<T>(subject: BehaviorSubject<T>): T {
+/**
+ * The latest value of an Observable that replays its current value on subscribe (such as `node.pending$`) as
+ * React state; `initial` until it has emitted.
+ */
+export function useObservableValue<T>(source: Observable<T>, initial: T): T {
+  const box = useMemo(() => ({ value: initial }), [source]);
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const s = subject.subscribe(() => onChange());
+      const s = source.subscribe((v) => {
+        box.value = v;
+        onChange();
+      });
       return () => s.unsubscribe();
     },
-    [subject],
+    [source, box],
   );
-  const get = useCallback(() => subject.getValue(), [subject]);
+  const get = useCallback(() => box.value, [box]);
   return useSyncExternalStore(subscribe, get, get);
 }
 

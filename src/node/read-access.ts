@@ -49,10 +49,18 @@ export function rowOf(entity: Entity): Row {
 export class ReadAccess {
   readonly #policy: PolicyAgent;
   readonly #ctx: ContextData;
+  /** Per collection, the filter asked once and kept (pinned access: a server connection's). */
+  readonly #pinned: Map<string, Promise<RowFilter>> | undefined;
+  readonly #settled = new Map<string, RowFilter>();
 
-  constructor(policy: PolicyAgent, ctx: ContextData) {
+  /**
+   * `pinned`: the policy's filter text is asked once per collection and kept for the life of this access (a
+   * connection to a durable node); otherwise it is asked on every read (a local context).
+   */
+  constructor(policy: PolicyAgent, ctx: ContextData, pinned = false) {
     this.#policy = policy;
     this.#ctx = ctx;
+    this.#pinned = pinned ? new Map() : undefined;
   }
 
   /** Throws AccessDeniedError unless the caller may read the collection. */
@@ -64,7 +72,25 @@ export class ReadAccess {
   }
 
   /** The policy's row filter for this caller, parsed, bound and compiled once per filter text and model. */
-  async filter(meta: ModelMeta): Promise<RowFilter> {
+  filter(meta: ModelMeta): Promise<RowFilter> {
+    if (!this.#pinned) return this.#filter(meta);
+    let f = this.#pinned.get(meta.collection);
+    if (!f) {
+      f = this.#filter(meta).then((r) => {
+        this.#settled.set(meta.collection, r);
+        return r;
+      });
+      this.#pinned.set(meta.collection, f);
+    }
+    return f;
+  }
+
+  /** A pinned access's filter of a collection once `filter` settled for it (synchronous reads). */
+  settled(collection: string): RowFilter | undefined {
+    return this.#settled.get(collection);
+  }
+
+  async #filter(meta: ModelMeta): Promise<RowFilter> {
     if (permissive(this.#policy)) return ALL_ROWS;
     const text = await this.#policy.filterPredicate(this.#ctx, meta.collection);
     if (!text) return ALL_ROWS;

@@ -1,6 +1,6 @@
 import { type EntityState } from '../entity/entity-state';
 import { clockOf } from '../event/clock';
-import { type EntityRef, type RemoteStates } from '../node/peer';
+import { type EntityRef, type RemoteStates } from '../node/peers/peer';
 import { bytesOf, isClock, isCollection, isField, isPlain, isUlid } from './fast-checks';
 import { isJson } from './wire-schemas';
 

@@ -2,7 +2,7 @@ import { type Entity } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { type Clock } from '../event/clock';
 import { type Event } from '../event/event';
-import { type EntityRef } from '../node/peer';
+import { type EntityRef } from '../node/peers/peer';
 
 /** An entity state as the wire carries it: Yjs text state as binary attachments (receivers also accept base64). */
 export type WireState = EntityState;

@@ -1,11 +1,11 @@
 import { ProtocolError, UnavailableError } from '../errors/errors';
-import { type Node } from '../node/node';
-import { type PeerLink } from '../node/peer';
+import { replicaOf, type Node } from '../node/node';
+import { type PeerLink } from '../node/peers/peer';
 import { InFlight, type Channel } from '../protocol/channel';
-import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
+import { ClientSession, parsePush, parseServerHello } from './client-session';
 import { requestCost, resolveLimits, type Limits } from '../protocol/limits';
-import { RequestBudget } from '../protocol/request-budget';
-import { ServerSession } from '../protocol/server-session';
+import { RequestBudget } from './request-budget';
+import { ServerSession } from '../serve/server-session';
 import { PROTOCOL_VERSION } from '../protocol/version';
 
 /** Options of LocalConnector.connect. */
@@ -30,7 +30,7 @@ export interface LocalConnection {
 export class LocalConnector {
   /** Connects a durable node and an ephemeral node (in either order); resolves once the peer is attached. */
   static async connect(a: Node, b: Node, options: LocalConnectOptions = {}): Promise<LocalConnection> {
-    const [server, client] = a.durable ? [a, b] : [b, a];
+    const [server, client] = a.durable ? [replicaOf(a), replicaOf(b)] : [replicaOf(b), replicaOf(a)];
     if (!server.durable || client.durable) {
       throw ProtocolError.create('LocalConnector connects one durable node and one ephemeral node');
     }
@@ -54,7 +54,7 @@ export class LocalConnector {
           try {
             link.receive(parsePush(copy));
           } catch (e) {
-            client.errors$.next(e as Error);
+            client.report(e);
           }
         });
       },

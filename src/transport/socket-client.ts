@@ -2,14 +2,15 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
 import { AccessDeniedError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
-import { type Node } from '../node/node';
-import { type PeerLink } from '../node/peer';
+import { replicaOf, type Node } from '../node/node';
+import { type ReplicaPort } from '../node/ports';
+import { type PeerLink } from '../node/peers/peer';
 import { InFlight } from '../protocol/channel';
-import { ClientSession, parsePush, parseServerHello } from '../protocol/client-session';
+import { ClientSession, parsePush, parseServerHello } from './client-session';
 import { fromErrorData, toErrorData } from '../protocol/error-data';
 import { errorDataSchema } from '../protocol/messages';
 import { requestCost } from '../protocol/limits';
-import { RequestBudget } from '../protocol/request-budget';
+import { RequestBudget } from './request-budget';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { EVENTS } from './events';
 import { oversize, packFrame, transportLimitsOf, unpackFrame } from './frame-codec';
@@ -48,7 +49,7 @@ function unpackOrError(reply: unknown, attachment: unknown): unknown {
  * backoff; on every connection the node flushes its queued commits and re-establishes its live queries.
  */
 export class SocketClient {
-  readonly #node: Node;
+  readonly #node: ReplicaPort;
   readonly #socket: Socket;
   readonly #inFlight = new InFlight();
   #link: PeerLink | undefined;
@@ -60,7 +61,7 @@ export class SocketClient {
   /** Whether the client is connected to the durable node now; emits the current state, then each change. */
   readonly connected$: Observable<boolean> = this.#connected.asObservable();
 
-  private constructor(node: Node, socket: Socket, retryDelay: number) {
+  private constructor(node: ReplicaPort, socket: Socket, retryDelay: number) {
     this.#node = node;
     this.#socket = socket;
     this.#retryDelay = retryDelay;
@@ -79,7 +80,7 @@ export class SocketClient {
       autoConnect: false,
       ...(options.path ? { path: options.path } : {}),
     });
-    const client = new SocketClient(node, socket, options.reconnectionDelayMax ?? 5_000);
+    const client = new SocketClient(replicaOf(node), socket, options.reconnectionDelayMax ?? 5_000);
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -146,7 +147,7 @@ export class SocketClient {
         this.#wasConnected = true;
         this.#connected.next(true);
         connected();
-        refused = (e) => this.#node.errors$.next(e);
+        refused = (e) => this.#node.report(e);
       } catch (e) {
         refused(e as Error);
       }
@@ -156,12 +157,12 @@ export class SocketClient {
         const frame = attachment === undefined ? raw : unpackFrame(raw, attachment, MAX_DEPTH);
         this.#link?.receive(parsePush(frame));
       } catch (e) {
-        this.#node.errors$.next(e as Error);
+        this.#node.report(e);
       }
     });
     socket.on(EVENTS.error, (raw: unknown) => {
       const data = errorDataSchema.safeParse(raw);
-      if (data.success) this.#node.errors$.next(fromErrorData(data.data));
+      if (data.success) this.#node.report(fromErrorData(data.data));
     });
     socket.on('disconnect', () => this.#drop('the connection to the durable node was lost'));
     socket.on('connect_error', (err: Error & { data?: unknown }) => {

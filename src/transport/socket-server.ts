@@ -2,12 +2,14 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { InternalError, ProtocolError, UnavailableError } from '../errors/errors';
-import { type Node } from '../node/node';
+import { replicaOf, type Node } from '../node/node';
+import { type ReplicaPort } from '../node/ports';
 import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
-import { ServerSession, type Accepted } from '../protocol/server-session';
+import { ServerSession, type Accepted } from '../serve/server-session';
 import { type WireStates } from '../protocol/wire-states';
 import { EVENTS } from './events';
+import { backlogOf, terminate } from './socket-backlog';
 import { packFrame, unpackFrame, type Packed, type TransportLimits } from './frame-codec';
 
 /** Options of SocketServer.listen: a port to listen on, or an HTTP server to attach to. */
@@ -42,7 +44,8 @@ interface SocketData {
 /** Serves a durable node to ephemeral nodes over Socket.IO (Node only: import from 'ankurah/server'). */
 export class SocketServer {
   /** Starts serving; `{ port: 0 }` picks a free port. Resolves once listening. */
-  static async listen(node: Node, options: SocketServerOptions): Promise<SocketServerHandle> {
+  static async listen(served: Node, options: SocketServerOptions): Promise<SocketServerHandle> {
+    const node = replicaOf(served);
     if (!node.durable) throw ProtocolError.create('only a durable node can serve clients');
     const limits = resolveLimits(options.limits);
     const own = 'port' in options;
@@ -145,7 +148,7 @@ export class SocketServer {
 }
 
 function serve(
-  node: Node,
+  node: ReplicaPort,
   socket: Socket,
   options: ConstructorParameters<typeof ServerSession>[3],
   limits: TransportLimits,
@@ -163,7 +166,7 @@ function serve(
     if (unread <= max) return true;
     cut = true;
     if (!node.closed) {
-      node.errors$.next(
+      node.report(
         ProtocolError.create(
           `disconnected client ${accepted.peer.nodeId} (${socket.handshake.address}): ${unread} bytes written ` +
             `to it were still unread (limit maxPendingBytes ${max}); it resyncs when it reconnects`,
@@ -200,7 +203,7 @@ function serve(
           packed = packFrame(answer);
         } catch (e) {
           // E.g. a value nested too deep for the encoder: the caller gets an error, never silence.
-          if (!node.closed) node.errors$.next(InternalError.wrap('encoding an answer', e));
+          if (!node.closed) node.report(InternalError.wrap('encoding an answer', e));
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(e) });
         }
         if (read && packed.bytes > options.limits.maxAnswerBytes) {
@@ -243,7 +246,7 @@ function serve(
  * A push as frames of at most `max` bytes: its states split in halves until each part fits (states are
  * independent, each carrying its own head). A single state over the limit cannot travel: it is reported.
  */
-function packPush(frame: WireStates, max: number, node: Node): Packed[] {
+function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
   const packed = packFrame(frame);
   if (packed.bytes <= max || frame.states.length === 0) return [packed];
   const seq = frame.seq !== undefined ? { seq: frame.seq } : {};
@@ -258,7 +261,7 @@ function packPush(frame: WireStates, max: number, node: Node): Packed[] {
   if (frame.gone.length > 0) return split([], frame.states, frame.gone);
   const s = frame.states[0] as WireStates['states'][number];
   if (!node.closed) {
-    node.errors$.next(
+    node.report(
       ProtocolError.create(
         `the update of ${s.collection}/${s.id} has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
           `${max}; it was not pushed`,
@@ -266,46 +269,4 @@ function packPush(frame: WireStates, max: number, node: Node): Packed[] {
     );
   }
   return [];
-}
-
-type EngineSocket = Socket['conn'];
-
-/**
- * Bytes written to a connection and not yet passed to the operating system: Engine.IO's write buffer (which
- * grows while the transport still sends earlier packets) plus what the WebSocket buffers in user space.
- */
-function backlogOf(conn: EngineSocket): () => number {
-  let queued = 0;
-  const size = (packet: unknown): number => {
-    const data: unknown = (packet as { data?: unknown } | null)?.data;
-    if (typeof data === 'string') return data.length;
-    return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
-  };
-  conn.on('packetCreate', (packet: unknown) => void (queued += size(packet)));
-  conn.on('flush', (buffer: unknown) => {
-    if (Array.isArray(buffer)) for (const packet of buffer) queued -= size(packet);
-    queued = Math.max(0, queued); // packets written before this count started
-  });
-  return () => queued + (webSocketOf(conn)?.bufferedAmount ?? 0);
-}
-
-interface WebSocketLike {
-  readonly bufferedAmount: number;
-  terminate(): void;
-}
-
-/** The `ws` WebSocket under a connection's WebSocket transport (undefined for HTTP long-polling). */
-function webSocketOf(conn: EngineSocket): WebSocketLike | undefined {
-  const ws: unknown = (conn.transport as unknown as { socket?: unknown }).socket;
-  const like = ws as Partial<WebSocketLike> | undefined;
-  return typeof like?.bufferedAmount === 'number' && typeof like.terminate === 'function'
-    ? (ws as WebSocketLike)
-    : undefined;
-}
-
-/** Ends a connection at once, dropping what it buffered (a close handshake would wait for a stalled reader). */
-function terminate(conn: EngineSocket): void {
-  const ws = webSocketOf(conn);
-  if (ws) ws.terminate();
-  else conn.close(true);
 }

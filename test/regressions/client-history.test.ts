@@ -5,8 +5,8 @@ import {
   NotFoundError,
   PermissiveAgent,
   type ContextData,
-  type Event,
 } from 'ankurah';
+import { type Event } from 'ankurah/spi';
 import { Album, Artist } from '../fixtures/models';
 import { Rig, addAlbum, request } from '../integration/sync/harness';
 

@@ -1,5 +1,5 @@
 import { LocalConnector, MemoryStorage, Node, UnavailableError } from 'ankurah';
-import { readOutbox } from '../../src/node/outbox';
+import { readOutbox } from '../../src/node/peers/outbox';
 import { FlakyStorage } from '../fixtures/flaky-storage';
 import { Album, Artist } from '../fixtures/models';
 import { names } from '../integration/sync/harness';

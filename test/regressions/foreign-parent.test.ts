@@ -1,7 +1,9 @@
-import { CausalError, MemoryStorage, Node, type Event } from 'ankurah';
+import { CausalError, MemoryStorage, Node } from 'ankurah';
+import { type Event } from 'ankurah/spi';
 import { newId } from '../../src/event/ids';
 import { Album, Artist } from '../fixtures/models';
 import { addAlbum, Rig, request } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // An event could name as parent an event of another entity of the same collection: the server looked parents
 // up by id in the collection, so the forged event was accepted, grafting another entity's history onto this
@@ -44,14 +46,14 @@ describe('regression: a parent from another entity', () => {
     expect((await ctx.get(Album, a)).name).toBe('A');
     expect(await ctx.history(Album, a)).toEqual(before);
     expect(await ctx.fetch(Album, "name = 'C'")).toEqual([]);
-    expect(await node.storage.getEvents('album', [foreign.id, mixed.id, onC.id, c])).toEqual([]);
+    expect(await internals(node).storage.getEvents('album', [foreign.id, mixed.id, onC.id, c])).toEqual([]);
     // The honest edit still goes through.
     const honest = edit(a, headA, 'Edited');
     expect((await request(raw, { id: 9, kind: 'commit', events: [honest] })).ok).toBe(true);
     expect((await ctx.get(Album, a)).name).toBe('Edited');
   });
 
-  it('is refused by applyEvents on a durable node (events from a peer), nothing applied', async () => {
+  it('is refused by applyRemote on a durable node (events from a peer), nothing applied', async () => {
     const node = await Node.durable(new MemoryStorage(), { models: [Album, Artist] });
     try {
       const a = await addAlbum(node, 'A');
@@ -61,15 +63,17 @@ describe('regression: a parent from another entity', () => {
       const headB = [...(await ctx.get(Album, b)).head];
       const ok = edit(a, headA, 'Fine');
       const grafted = edit(a, headB, 'Grafted');
-      const err = await node.applyEvents([ok, grafted], {}, false).catch((e: unknown) => e);
+      const err = await internals(node)
+        .applyRemote([ok, grafted], {})
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CausalError);
       expect((err as Error).message).toMatch(/is an event of album\//);
       expect((await ctx.get(Album, a)).name).toBe('A');
-      expect(node.stagedCount).toBe(0);
+      expect(internals(node).stagedCount).toBe(0);
       // A merge (parents not the head) that names another entity's event is refused too.
-      await node.applyEvents([ok], {}, false);
+      await internals(node).applyRemote([ok], {});
       const late = edit(a, [...headA, ...headB].sort(), 'Late');
-      await expect(node.applyEvents([late], {}, false)).rejects.toThrow(CausalError);
+      await expect(internals(node).applyRemote([late], {})).rejects.toThrow(CausalError);
       expect((await ctx.get(Album, a)).name).toBe('Fine');
     } finally {
       await node.close();

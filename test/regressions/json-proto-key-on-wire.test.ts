@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { MemoryStorage, Node } from 'ankurah';
 import { newId } from '../../src/event/ids';
 import { resolveLimits } from '../../src/protocol/limits';
-import { ServerSession } from '../../src/protocol/server-session';
+import { ServerSession } from '../../src/serve/server-session';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
 describe("a '__proto__' key inside a JSON value on the wire", () => {
   it('is refused as a malformed frame and nothing is kept', async () => {
     const node = await Node.durable(new MemoryStorage(), { models: [Album] });
-    const session = new ServerSession(node, {}, () => undefined, { limits: resolveLimits() });
+    const session = new ServerSession(internals(node), {}, () => undefined, { limits: resolveLimits() });
     const id = newId();
     // As JSON decoding makes it: '__proto__' is an own key of the decoded object.
     const frame = JSON.parse(
@@ -30,7 +31,7 @@ describe("a '__proto__' key inside a JSON value on the wire", () => {
     expect(answer.ok).toBe(false);
     expect(!answer.ok && answer.error.code).toBe('PROTOCOL');
     expect(!answer.ok && answer.error.message).toMatch(/expected a JSON value/);
-    expect(await node.loadLocal('album', id)).toBeUndefined();
+    expect(await internals(node).loadLocal('album', id)).toBeUndefined();
     expect(({} as { a?: unknown }).a).toBeUndefined();
     session.close();
     await node.close();

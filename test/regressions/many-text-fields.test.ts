@@ -1,6 +1,7 @@
 import { ProtocolError, type Node } from 'ankurah';
 import { Album } from '../fixtures/models';
 import { Rig, request, until } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // socket.io-parser refuses a packet with more than 10 binary attachments: every frame carrying Yjs state must
 // travel whatever the number of text fields in it, and a frame the transport cannot carry must be an error.
@@ -29,7 +30,7 @@ describe('frames with more than 10 text fields', () => {
     await q.loaded;
     const all = until(q.items$, (items) => items.length === 11);
     const ids = await commitWithNotes(writer, 11);
-    expect(writer.pending$.value).toBe(0);
+    expect(internals(writer).pending$.value).toBe(0);
     for (const id of ids) expect((await server.context().get(Album, id)).notes).toMatch(/^liner notes/);
     expect((await all).map((v) => v.notes).sort()).toEqual(ids.map((_, i) => `liner notes ${i}`).sort());
     await commitWithNotes(server, 1);
@@ -70,7 +71,7 @@ describe('frames with more than 10 text fields', () => {
     m.text('notes').insert(0, 'x'.repeat(200_000));
     await expect(trx.commit()).rejects.toBeInstanceOf(ProtocolError);
     expect(conn.connected).toBe(true);
-    expect(writer.pending$.value).toBe(0);
+    expect(internals(writer).pending$.value).toBe(0);
   });
 
   it('splits a push larger than maxAnswerBytes and refuses a larger answer with ProtocolError', async () => {

@@ -12,12 +12,13 @@ import {
   InternalError,
   StorageError,
   type ContextData,
-  type StorageEngine,
 } from 'ankurah';
+import { type StorageEngine } from 'ankurah/spi';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { FlakyStorage } from '../fixtures/flaky-storage';
 import { Album, Artist } from '../fixtures/models';
 import { addAlbum, names, until } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 /** Refuses any album named 'Rejected'. */
 class NoRejected extends PermissiveAgent {
@@ -89,14 +90,14 @@ describe('regression: a transient failure of the durable node keeps queued commi
         m.year = 2010;
       });
     const offline = await addAlbum(a, 'Offline', 2011);
-    expect(a.pending$.value).toBe(2);
+    expect(internals(a).pending$.value).toBe(2);
 
     storage.failCommits = true;
     // Three failed attempts: the commit was retried (with backoff) and not dropped.
     const failed = reports(a.errors$, StorageError, 3);
     await LocalConnector.connect(srv, a);
     await failed;
-    expect(a.pending$.value).toBe(2);
+    expect(internals(a).pending$.value).toBe(2);
     // The client still shows its edits (a connected fetch answers with the peer's rows: read by id).
     expect((await a.context().get(Album, offline)).name).toBe('Offline');
     expect((await a.context().get(Album, kept)).year).toBe(2010);
@@ -121,7 +122,7 @@ describe('regression: a transient failure of the durable node keeps queued commi
     // Made while the first waits for its retry: queued behind it, it resolves at the next failure.
     const second = await addAlbum(a, 'Behind it', 2002);
     await failed;
-    expect(a.pending$.value).toBe(2);
+    expect(internals(a).pending$.value).toBe(2);
     expect((await a.context().get(Album, first)).name).toBe('During outage');
     expect((await a.context().get(Album, second)).name).toBe('Behind it');
     expect(await srv.context().fetch(Album, 'true')).toEqual([]);
@@ -145,7 +146,7 @@ describe('regression: a transient failure of the durable node keeps queued commi
     const refused = reports(a.errors$, AccessDeniedError);
     await LocalConnector.connect(srv, a);
     await failedUndo;
-    expect(a.pending$.value).toBe(2);
+    expect(internals(a).pending$.value).toBe(2);
 
     storage.failStateReads = false;
     await until(a.pending$, (n) => n === 0);
@@ -186,12 +187,12 @@ describe('regression: a bug in the durable node (INTERNAL) does not discard queu
     });
     try {
       const offline = await addAlbum(a, 'Offline', 2001);
-      expect(a.pending$.value).toBe(1);
+      expect(internals(a).pending$.value).toBe(1);
       const failed = reports(a.errors$, InternalError, 2);
       await LocalConnector.connect(srv, a);
       await failed;
       // Retried, not undone: the client still holds its edit and the queue.
-      expect(a.pending$.value).toBe(1);
+      expect(internals(a).pending$.value).toBe(1);
       expect((await a.context().get(Album, offline)).name).toBe('Offline');
 
       policy.broken = false;
@@ -242,7 +243,7 @@ describe('regression: a busy SQLite database on the durable node', () => {
       const busy = reports(a.errors$, StorageError, 2);
       await LocalConnector.connect(srv, a);
       expect((await busy)[0]?.message).toMatch(/busy|locked/i);
-      expect(a.pending$.value).toBe(2);
+      expect(internals(a).pending$.value).toBe(2);
       blocker.exec('COMMIT');
 
       await until(a.pending$, (n) => n === 0);

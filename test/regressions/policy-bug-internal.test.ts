@@ -2,6 +2,7 @@ import { firstValueFrom, filter } from 'rxjs';
 import { AnkurahError, PermissiveAgent, type ContextData } from 'ankurah';
 import { Album, Artist } from '../fixtures/models';
 import { Rig } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // A bug in user policy code (a plain Error thrown by a PolicyAgent method) must not reach the client with its
 // internal message: the client gets INTERNAL with a generic message, the server's errors$ gets the detail.
@@ -35,7 +36,7 @@ describe('a bug in policy code', () => {
     const trx = client.context().begin();
     await trx.create(Album, { name: 'Drones', artist: 'Muse', year: 2015 });
     await trx.commit();
-    expect(client.pending$.value).toBe(1);
+    expect(internals(client).pending$.value).toBe(1);
     const err = await clientSaw;
     expect(err).toBeInstanceOf(AnkurahError);
     expect(err.code).toBe('INTERNAL');

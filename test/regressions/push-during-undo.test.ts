@@ -1,5 +1,6 @@
 import { LocalConnector, MemoryStorage, Node, PermissiveAgent, type ContextData } from 'ankurah';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -34,19 +35,19 @@ describe('regression: a push that arrives while a refused commit is undone is ke
       const t1 = client.context().begin();
       (await t1.edit(Album, id)).name = 'forbidden';
       await t1.commit();
-      expect(client.pending$.value).toBe(1);
+      expect(internals(client).pending$.value).toBe(1);
 
       // Once the undo put back the server's state (the commit is still queued), another client changes the
       // entity, and its push reaches the client before the undo is done.
       let pushed!: () => void;
       const arrived = new Promise<void>((resolve) => (pushed = resolve));
       let undone = false;
-      const adopt = client.adoptStates.bind(client);
-      client.adoptStates = async (update, keep) => {
+      const adopt = internals(client).adoptStates.bind(internals(client));
+      internals(client).adoptStates = async (update, keep) => {
         const out = await adopt(update, keep);
-        const mine = await client.loadLocal('album', id);
+        const mine = await internals(client).loadLocal('album', id);
         if (update.states.some((s) => s.id === id && s.values['year'] === 2010)) pushed();
-        else if (!undone && client.pending$.value > 0 && mine?.values()['name'] === 'a') {
+        else if (!undone && internals(client).pending$.value > 0 && mine?.values()['name'] === 'a') {
           undone = true;
           const t2 = other.context().begin();
           (await t2.edit(Album, id)).year = 2010;
@@ -58,12 +59,12 @@ describe('regression: a push that arrives while a refused commit is undone is ke
       const refused = new Promise<Error>((resolve) => client.errors$.subscribe(resolve));
       link = await LocalConnector.connect(server, client);
       expect((await refused).name).toBe('AccessDeniedError');
-      while (client.pending$.value > 0) await turn();
+      while (internals(client).pending$.value > 0) await turn();
       await q.settled();
       for (let i = 0; i < 5; i++) await turn();
 
       expect(undone).toBe(true);
-      const mine = await client.loadLocal('album', id);
+      const mine = await internals(client).loadLocal('album', id);
       expect(mine?.values()).toMatchObject({ name: 'a', year: 2010 });
       expect(q.items.map((v) => [v.name, v.year])).toEqual([['a', 2010]]);
       link.close();

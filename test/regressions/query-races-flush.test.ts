@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LocalConnector, MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -32,14 +33,14 @@ describe('regression: a live query loaded while queued commits are flushed shows
       const trx = client.context().begin();
       (await trx.edit(Album, old)).year = 2005;
       await trx.commit();
-      expect(client.pending$.value).toBe(11);
+      expect(internals(client).pending$.value).toBe(11);
 
       link = await LocalConnector.connect(server, client);
       const q = client.context().query(Album, 'year > 2000');
       const all = client.context().query(Album, 'true ORDER BY name LIMIT 5');
       await q.loaded;
       await all.loaded;
-      while (client.pending$.value > 0) await turn();
+      while (internals(client).pending$.value > 0) await turn();
       await q.settled();
       await all.settled();
       for (let i = 0; i < 5; i++) await turn();
@@ -65,12 +66,12 @@ describe('regression: a live query loaded while queued commits are flushed shows
     await first.close();
     const client = await Node.ephemeral(await SqliteStorage.open(file), { models: [Album] });
     try {
-      expect(client.pending$.value).toBe(10);
+      expect(internals(client).pending$.value).toBe(10);
       const connected = LocalConnector.connect(server, client);
       const q = client.context().query(Album, 'true');
       const link = await connected;
       await q.loaded;
-      while (client.pending$.value > 0) await turn();
+      while (internals(client).pending$.value > 0) await turn();
       await q.settled();
       for (let i = 0; i < 5; i++) await turn();
 

@@ -1,5 +1,6 @@
 import { LocalConnector, MemoryStorage, Node } from 'ankurah';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
 // A LIMIT query's window is refilled after each change routed to it; a client that disconnected while the
 // refill was reading made the server report "subscription … was closed" on its errors$, though a client
@@ -17,7 +18,7 @@ describe('regression: a client leaving during a window refill reports nothing on
       await q.settled();
       // The change is routed to the subscription, whose window refill starts reading on the next microtask:
       // the client leaves while that read is in flight.
-      const sub = server.changes$.subscribe(() => queueMicrotask(() => link.close()));
+      const sub = internals(server).changes$.subscribe(() => queueMicrotask(() => link.close()));
       const trx = server.context().begin();
       await trx.create(Album, { name: 'a', artist: 'x', year: 2000, notes: '' });
       await trx.commit();

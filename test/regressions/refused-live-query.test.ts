@@ -2,6 +2,7 @@ import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import { LocalConnector, MemoryStorage, Node, ProtocolError, type Limits } from 'ankurah';
 import { Album, Artist } from '../fixtures/models';
 import { Rig, addAlbum } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // A live query the durable peer refused (its subscription cap, the held-ids limit…) resolved `loaded` from
 // the client's own read and then went quietly stale: the peer never pushed anything to it. The docs promise
@@ -36,8 +37,8 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     await expect(ctx.subscribe(Album, 'true', () => undefined)).rejects.toThrow(ProtocolError);
 
     // The accepted query keeps working, and nothing of the refused ones is left on either side.
-    expect(client.peers.queryCount).toBe(1);
-    expect(server.reactor.size).toBe(1);
+    expect(internals(client).peers.queryCount).toBe(1);
+    expect(internals(server).reactor.size).toBe(1);
     await addAlbum(client, 'Drones', 2015);
     await first.settled();
     expect(first.items.map((a) => a.name)).toEqual(['Drones']);
@@ -56,7 +57,7 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     const q = client.context().query(Album, 'true');
     await expect(q.loaded).rejects.toThrow(ProtocolError);
     expect(q.closed).toBe(true);
-    expect(client.peers.queryCount).toBe(0);
+    expect(internals(client).peers.queryCount).toBe(0);
   });
 
   it('over maxResultRows: loaded rejects, and so does an update that grows past it', async () => {
@@ -98,7 +99,7 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     await addAlbum(client, 'b', 2002);
     await q.settled();
     expect(q.items.map((x) => x.name).sort()).toEqual(['a', 'b']);
-    expect(server.reactor.size).toBe(1);
+    expect(internals(server).reactor.size).toBe(1);
   });
 
   it('refused when re-established after a reconnect: the query errors instead of going stale', async () => {
@@ -121,7 +122,7 @@ describe('regression: a live query refused by the server rejects loaded', () => 
     expect(await refused).toBeInstanceOf(ProtocolError);
     expect(await reported).toBeInstanceOf(ProtocolError); // and reported: nobody awaits a reconnect
     expect([a.closed, b.closed].filter(Boolean)).toHaveLength(1);
-    expect(client.peers.queryCount).toBe(1);
+    expect(internals(client).peers.queryCount).toBe(1);
   });
 });
 

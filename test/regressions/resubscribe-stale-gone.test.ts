@@ -1,5 +1,6 @@
 import { LocalConnector, MemoryStorage, Node } from 'ankurah';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -29,15 +30,16 @@ describe('regression: a re-subscription does not drop an entity committed meanwh
       link.close();
       ids.push(await add(other, 'meanwhile 1'), await add(other, 'meanwhile 2'));
       for (let i = 0; i < 20; i++) ids.push(await add(client, `offline ${i}`));
-      expect(client.pending$.value).toBe(20);
+      expect(internals(client).pending$.value).toBe(20);
 
       await LocalConnector.connect(server, client);
-      while (client.pending$.value > 0) await turn();
+      while (internals(client).pending$.value > 0) await turn();
       await q.settled();
       for (let i = 0; i < 5; i++) await turn();
 
       expect((await server.context().fetch(Album, 'true')).map((v) => v.id).sort()).toEqual([...ids].sort());
-      for (const id of ids) expect((await client.storage.getState('album', id))?.deleted).toBe(false);
+      for (const id of ids)
+        expect((await internals(client).storage.getState('album', id))?.deleted).toBe(false);
       expect(q.items.map((v) => v.id).sort()).toEqual([...ids].sort());
     } finally {
       await other.close();

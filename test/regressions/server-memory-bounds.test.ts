@@ -2,17 +2,18 @@ import { firstValueFrom, filter } from 'rxjs';
 import { Manager } from 'socket.io-client';
 import {
   PermissiveAgent,
-  PROTOCOL_VERSION,
   ProtocolError,
   UnavailableError,
   type ContextData,
   type Handshake,
   type Node,
 } from 'ankurah';
+import { PROTOCOL_VERSION } from 'ankurah/spi';
 import { SocketServer } from 'ankurah/server';
 import { newId } from '../../src/event/ids';
 import { Album } from '../fixtures/models';
 import { Rig, request, until } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // The durable node's memory and time must be bounded per connection: a client that does not read its socket
 // is cut once over a byte budget, the number of connections is capped, and one connection's requests in flight
@@ -171,7 +172,7 @@ describe('bounds on what one connection costs the server', () => {
     };
     await Promise.all([0, 1, 2, 3, 4].map(commit));
     expect(await server.context().fetch(Album, 'true')).toHaveLength(150);
-    expect(client.pending$.value).toBe(0);
+    expect(internals(client).pending$.value).toBe(0);
   });
 
   it('the cost limit has a ProtocolError at the caller when one request alone is over it', async () => {

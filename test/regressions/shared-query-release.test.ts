@@ -2,6 +2,7 @@ import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { LocalConnector, MemoryStorage, Node, ProtocolError, type View } from 'ankurah';
 import { Album, Artist } from '../fixtures/models';
 import { Rig, addAlbum } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // A live query whose last RxJS subscriber left (an Angular `async` pipe unsubscribing from items$) kept its
 // reactor registration and its subscription on the server until `q.unsubscribe()`, which such code never
@@ -31,7 +32,7 @@ describe('regression: a shared query is released with its last subscriber', () =
     const ctx = client.context();
     const shared = ctx.sharedQuery(Album, 'year > ? ORDER BY name', 1990);
     expect(shared.current).toBeUndefined();
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
 
     const seen: string[][] = [];
     const a = shared.items$.subscribe((items) => seen.push(names(items)));
@@ -39,8 +40,8 @@ describe('regression: a shared query is released with its last subscriber', () =
     const b = shared.subscribe((c) => sets.push(c.initial));
     const q = shared.current;
     await q?.loaded;
-    expect(server.reactor.size).toBe(1); // one subscription for both subscribers
-    expect(client.reactor.size).toBe(1);
+    expect(internals(server).reactor.size).toBe(1); // one subscription for both subscribers
+    expect(internals(client).reactor.size).toBe(1);
     expect(shared.items.map((x) => x.name)).toEqual(['Showbiz']);
 
     await addAlbum(writer, 'Drones', 2015);
@@ -53,17 +54,17 @@ describe('regression: a shared query is released with its last subscriber', () =
     b.unsubscribe();
     expect(shared.current).toBeUndefined();
     expect(q?.closed).toBe(true);
-    expect(client.reactor.size).toBe(0);
-    expect(client.peers.queryCount).toBe(0);
+    expect(internals(client).reactor.size).toBe(0);
+    expect(internals(client).peers.queryCount).toBe(0);
     await ctx.fetch(Album, 'true'); // a round trip: the unsubscribe before it has been handled
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
 
     // A later subscriber opens it again, with the live result.
     const again = await firstValueFrom(shared.items$.pipe(filter((items) => items.length === 2)));
     expect(names(again)).toEqual(['Drones', 'Showbiz']);
     expect(shared.current).toBeUndefined(); // firstValueFrom left: released again
     await ctx.fetch(Album, 'true');
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
   });
 
   it('an async-pipe-like subscribe/unsubscribe loop never accumulates subscriptions', async () => {
@@ -75,8 +76,8 @@ describe('regression: a shared query is released with its last subscriber', () =
       sub.unsubscribe();
     }
     await client.context().fetch(Album, 'true');
-    expect(server.reactor.size).toBe(0);
-    expect(client.peers.queryCount).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
+    expect(internals(client).peers.queryCount).toBe(0);
   });
 
   it('keeps the selection of update() for the next opening', async () => {
@@ -128,9 +129,9 @@ describe('regression: a shared query is released with its last subscriber', () =
     await q.loaded;
     sub.unsubscribe();
     await client.context().fetch(Album, 'true');
-    expect(server.reactor.size).toBe(1); // documented: released by q.unsubscribe() only
+    expect(internals(server).reactor.size).toBe(1); // documented: released by q.unsubscribe() only
     q.unsubscribe();
     await client.context().fetch(Album, 'true');
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
   });
 });

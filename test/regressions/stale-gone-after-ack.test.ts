@@ -1,7 +1,9 @@
+import { type DurablePeer } from 'ankurah/spi';
 import { LocalConnector, MemoryStorage, Node } from 'ankurah';
 import { Album } from '../fixtures/models';
+import { internals } from '../fixtures/internals';
 
-type Peer = Parameters<Node['peers']['attach']>[0];
+type Peer = DurablePeer;
 type Answer = Awaited<ReturnType<Peer['subscribe']>>;
 
 // A client created an entity offline and holds it in a live query; it reconnects. The re-subscription's answer
@@ -21,7 +23,7 @@ describe('regression: an older gone answer does not delete an entity whose newer
       const trx = client.context().begin();
       const id = (await trx.create(Album, { name: 'offline', artist: 'x', year: 2001, notes: '' })).id;
       await trx.commit();
-      expect(client.pending$.value).toBe(1);
+      expect(internals(client).pending$.value).toBe(1);
 
       // The re-subscription is answered first (naming the entity gone), but its answer is delivered only once
       // the commit has left the queue, while the client keeps the retirement of its outbox record.
@@ -30,8 +32,8 @@ describe('regression: an older gone answer does not delete an entity whose newer
       let deliver!: () => void;
       const delivery = new Promise<void>((resolve) => (deliver = resolve));
       let late: Answer | undefined;
-      const attach = client.peers.attach.bind(client.peers);
-      client.peers.attach = (peer: Peer) => {
+      const attach = internals(client).peers.attach.bind(internals(client).peers);
+      internals(client).peers.attach = (peer: Peer) => {
         const subscribe = peer.subscribe.bind(peer);
         const commit = peer.commit.bind(peer);
         peer.subscribe = async (...args) => {
@@ -51,14 +53,14 @@ describe('regression: an older gone answer does not delete an entity whose newer
       // Resolves once the client adopted the late answer (whatever it did with it).
       let adoptedLate!: () => void;
       const lateAdopted = new Promise<void>((resolve) => (adoptedLate = resolve));
-      const adopt = client.adoptStates.bind(client);
-      client.adoptStates = async (update, keep) => {
+      const adopt = internals(client).adoptStates.bind(internals(client));
+      internals(client).adoptStates = async (update, keep) => {
         const out = await adopt(update, keep);
         if (update === late) adoptedLate();
         return out;
       };
-      const commitStates = client.storage.commit.bind(client.storage);
-      client.storage.commit = async (batch) => {
+      const commitStates = internals(client).storage.commit.bind(internals(client).storage);
+      internals(client).storage.commit = async (batch) => {
         if (late && batch.states.some((s) => s.collection === '_ankurah_outbox' && s.deleted)) {
           deliver();
           await lateAdopted;
@@ -70,9 +72,9 @@ describe('regression: an older gone answer does not delete an entity whose newer
       await subscribed;
       expect(late?.gone.map((g) => g.id)).toEqual([id]);
       await lateAdopted;
-      while (client.pending$.value > 0) await q.settled();
+      while (internals(client).pending$.value > 0) await q.settled();
 
-      expect((await client.storage.getState('album', id))?.deleted).toBe(false);
+      expect((await internals(client).storage.getState('album', id))?.deleted).toBe(false);
       const edit = client.context().begin();
       const album = await edit.edit(Album, id);
       album.notes = 'edited';

@@ -1,6 +1,7 @@
 import { LocalConnector, MemoryStorage, Node } from 'ankurah';
 import { Album, Artist } from '../fixtures/models';
 import { Rig, addAlbum, request } from '../integration/sync/harness';
+import { internals } from '../fixtures/internals';
 
 // `ctx.subscribe()` then `unsubscribe()` left the subscription on the server: the unsubscribe frame overtook
 // the subscribe still being set up there (frames are handled concurrently), found nothing to drop, and the
@@ -33,14 +34,14 @@ describe('regression: unsubscribing a live query releases its server subscriptio
       for (let i = 0; i < delay; i++) await Promise.resolve();
       q.unsubscribe();
     }
-    expect(client.peers.queryCount).toBe(0);
+    expect(internals(client).peers.queryCount).toBe(0);
     // A new live query still works (the frames before it were handled first: the channel is ordered).
     const q = ctx.query(Album, 'true');
     await q.loaded;
-    expect(server.reactor.size).toBe(1);
+    expect(internals(server).reactor.size).toBe(1);
     q.unsubscribe();
     await ctx.fetch(Album, 'true'); // a round trip: the unsubscribe before it has been handled
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
     expect(errors).toEqual([]);
   });
 
@@ -61,7 +62,7 @@ describe('regression: unsubscribing a live query releases its server subscriptio
       const unsubscribed = request(raw, { id: ++id, kind: 'unsubscribe', sub });
       await Promise.all([subscribed, unsubscribed]);
     }
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
     const last = await request(raw, {
       id: ++id,
       kind: 'subscribe',
@@ -71,7 +72,7 @@ describe('regression: unsubscribing a live query releases its server subscriptio
       held: [],
     });
     expect(last.ok).toBe(true);
-    expect(server.reactor.size).toBe(1);
+    expect(internals(server).reactor.size).toBe(1);
   });
 
   it('ctx.subscribe + unsubscribe cycles over Socket.IO keep a new live query working', async () => {
@@ -89,12 +90,12 @@ describe('regression: unsubscribing a live query releases its server subscriptio
     }
     const q = ctx.query(Album, 'true');
     await q.loaded;
-    expect(server.reactor.size).toBe(1);
+    expect(internals(server).reactor.size).toBe(1);
     await addAlbum(client, 'Drones', 2015);
     await q.settled();
     expect(q.items.map((a) => a.name)).toEqual(['Drones']);
     q.unsubscribe();
     await ctx.fetch(Album, 'true');
-    expect(server.reactor.size).toBe(0);
+    expect(internals(server).reactor.size).toBe(0);
   });
 });

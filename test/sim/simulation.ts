@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { NotFoundError } from '../../src/errors/errors';
-import { type Context } from '../../src/node/context';
+import { type Context } from '../../src/node/api/context';
 import { Node } from '../../src/node/node';
-import { type Transaction } from '../../src/node/transaction';
+import { type Transaction } from '../../src/node/api/transaction';
 import { useIdSource } from '../../src/event/ids';
 import { SimNetwork } from './network';
 import { Prng } from './prng';
 import { SIM_QUERIES, SimDoc } from './sim-model';
 import { TapStorage } from './tap-storage';
+import { internals } from '../fixtures/internals';
 
 /** Size of one simulated run. */
 export interface SimOptions {
@@ -181,7 +182,7 @@ class Run {
   async #target(i: number): Promise<string | undefined> {
     if (this.#ids.length === 0) return undefined;
     const id = this.#rng.pick(this.#ids);
-    const e = await (this.#peers[i] as Peer).node.loadEntity('sim_doc', id);
+    const e = await internals((this.#peers[i] as Peer).node).loadEntity('sim_doc', id);
     return e?.exists && !e.deleted ? id : undefined;
   }
 
@@ -217,11 +218,11 @@ class Run {
     if (!batch) return false;
     const peer = this.#peers[batch.to] as Peer;
     try {
-      await peer.node.applyEvents(batch.events, {}, false);
+      await internals(peer.node).applyRemote(batch.events, {});
     } catch (e) {
       this.problems.push(`delivery to node ${batch.to} failed: ${String(e)}`);
     }
-    this.#maxStaged = Math.max(this.#maxStaged, peer.node.stagedCount);
+    this.#maxStaged = Math.max(this.#maxStaged, internals(peer.node).stagedCount);
     return true;
   }
 
@@ -229,7 +230,7 @@ class Run {
     const views = await Promise.all(this.#peers.map((p) => this.#observe(p)));
     const first = views[0] as string[];
     views.forEach((v, n) => {
-      if ((this.#peers[n] as Peer).node.stagedCount > 0)
+      if (internals((this.#peers[n] as Peer).node).stagedCount > 0)
         this.problems.push(`node ${n} still has staged events`);
       v.forEach((line, k) => {
         if (line !== first[k])

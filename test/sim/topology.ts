@@ -4,18 +4,19 @@ import { NotFoundError } from '../../src/errors/errors';
 import { type EntityState } from '../../src/entity/entity-state';
 import { type Event } from '../../src/event/event';
 import { useIdSource } from '../../src/event/ids';
-import { type Context } from '../../src/node/context';
-import { type LiveQuery } from '../../src/node/live-query';
-import { type LocalBases } from '../../src/node/node-core';
+import { type Context } from '../../src/node/api/context';
+import { type LiveQuery } from '../../src/node/api/live-query';
+import { type LocalBases } from '../../src/node/ports';
 import { Node } from '../../src/node/node';
-import { readOutbox } from '../../src/node/outbox';
+import { readOutbox } from '../../src/node/peers/outbox';
 import { PermissiveAgent, type ContextData } from '../../src/node/policy';
-import { type Transaction } from '../../src/node/transaction';
+import { type Transaction } from '../../src/node/api/transaction';
 import { MemoryStorage } from '../../src/storage/memory-storage';
 import { LocalConnector, type LocalConnection } from '../../src/transport/local-connector';
 import { Prng } from './prng';
 import { SIM_QUERIES, SimDoc } from './sim-model';
 import { SimStorage } from './sim-storage';
+import { internals } from '../fixtures/internals';
 
 /**
  * The real topology: one durable node (the server) and several ephemeral nodes (clients) connected through
@@ -249,8 +250,12 @@ class TopologyRun {
       c.reported.push(e);
     });
     // Captures each transaction's events on their way to the node (commit() hands them over synchronously).
-    const commitLocal = node.commitLocal.bind(node);
-    node.commitLocal = (events: readonly Event[], ctx: ContextData, bases?: LocalBases): Promise<void> => {
+    const commitLocal = internals(node).commitLocal.bind(internals(node));
+    internals(node).commitLocal = (
+      events: readonly Event[],
+      ctx: ContextData,
+      bases?: LocalBases,
+    ): Promise<void> => {
       const rec = this.#capturing;
       if (!rec) this.problems.push(`client ${c.index}: events committed outside a transaction`);
       else rec.events.push(...events);
@@ -258,8 +263,8 @@ class TopologyRun {
       return commitLocal(events, ctx, bases);
     };
     if (this.#o.trace) {
-      const adopt = node.adoptStates.bind(node);
-      node.adoptStates = (update, keep) => {
+      const adopt = internals(node).adoptStates.bind(internals(node));
+      internals(node).adoptStates = (update, keep) => {
         this.#log(
           () =>
             `client ${c.index} adopts seq ${update.seq}: ${update.states.map((s) => `${s.id}${s.deleted ? ' (deleted)' : ''} [${s.head.join(' ')}]`).join(', ')}` +
@@ -359,7 +364,7 @@ class TopologyRun {
       entry?.q.unsubscribe();
     } else if (c.queries.length < 3) {
       const text = this.#rng.pick(SIM_QUERIES.slice(1));
-      const flushing = c.node.peers.connected && c.node.pending$.value > 0;
+      const flushing = internals(c.node).peers.connected && internals(c.node).pending$.value > 0;
       if (this.#o.queriesRaceFlush || !flushing) await this.#openQuery(c, text);
     }
   }
@@ -385,9 +390,9 @@ class TopologyRun {
    */
   async #mayCommit(c: Client): Promise<boolean> {
     if (this.#o.staleLocalCommits) return true;
-    if (c.node.peers.connected) return c.node.pending$.value === 0;
+    if (internals(c.node).peers.connected) return internals(c.node).pending$.value === 0;
     await c.last;
-    return !c.node.closed && !c.node.peers.connected;
+    return !c.node.closed && !internals(c.node).peers.connected;
   }
 
   async #quick(c: Client, work: (trx: Transaction) => Promise<'none' | 'create' | 'edit'>): Promise<void> {
@@ -417,7 +422,7 @@ class TopologyRun {
       events: [],
       forbidden,
       mayBeRefused: forbidden !== 'none',
-      online: c.node.peers.connected,
+      online: internals(c.node).peers.connected,
       outcome: 'pending',
     };
     this.#capturing = rec;
@@ -439,7 +444,7 @@ class TopologyRun {
     this.#commits.push(rec);
     this.#log(
       () =>
-        `client ${c.index} commit #${rec.n} (${kind}, ${rec.online ? 'online' : 'offline'}, pending ${c.node.pending$.value}${rec.mayBeRefused ? ', may be refused' : ''}): ` +
+        `client ${c.index} commit #${rec.n} (${kind}, ${rec.online ? 'online' : 'offline'}, pending ${internals(c.node).pending$.value}${rec.mayBeRefused ? ', may be refused' : ''}): ` +
         rec.events
           .map(
             (e) => `${e.id} on ${e.entityId} after [${e.parents.join(' ')}] ${JSON.stringify(e.operations)}`,
@@ -476,7 +481,7 @@ class TopologyRun {
   async #target(c: Client): Promise<string | undefined> {
     if (this.#ids.length === 0) return undefined;
     const id = this.#rng.pick(this.#ids);
-    const e = await c.node.loadLocal('sim_doc', id);
+    const e = await internals(c.node).loadLocal('sim_doc', id);
     return e?.exists && !e.deleted && e.values().title !== FORBIDDEN ? id : undefined;
   }
 
@@ -485,7 +490,7 @@ class TopologyRun {
     for (let n = this.#rng.int(2) + 1; n > 0; n--) {
       const id = await this.#target(c);
       if (!id) continue;
-      const live = await c.node.loadLocal('sim_doc', id);
+      const live = await internals(c.node).loadLocal('sim_doc', id);
       const before = live?.head.join(',');
       const m = await trx.edit(SimDoc, id);
       // The transaction's base is the head when it read the entity: unknown (so always stale) when the head
@@ -544,7 +549,7 @@ class TopologyRun {
       if (!(await this.#mayCommit(c)) || c.node.closed || !c.open.includes(t)) return;
       const stale = await this.#isStale(c, t);
       // Offline, a stale base would be applied by the client itself: kept open for later.
-      if (stale && !this.#o.staleLocalCommits && !c.node.peers.connected) return;
+      if (stale && !this.#o.staleLocalCommits && !internals(c.node).peers.connected) return;
       c.open.splice(k, 1);
       if (!t.trx.open) continue;
       if (stale) this.#counts.staleCommits++;
@@ -555,7 +560,7 @@ class TopologyRun {
 
   async #isStale(c: Client, t: OpenTrx): Promise<boolean> {
     for (const [id, head] of t.bases) {
-      const e = await c.node.loadLocal('sim_doc', id);
+      const e = await internals(c.node).loadLocal('sim_doc', id);
       if (e?.head.join(',') !== head) return true;
     }
     return false;
@@ -583,13 +588,13 @@ class TopologyRun {
     const deadline = Date.now() + DRAIN_DEADLINE_MS;
     let settled = false;
     void Promise.all(this.#settling).then(() => (settled = true));
-    const busy = (): boolean => !settled || this.#clients.some((c) => c.node.pending$.value > 0);
+    const busy = (): boolean => !settled || this.#clients.some((c) => internals(c.node).pending$.value > 0);
     while (busy() && Date.now() < deadline) await turn();
     if (!settled) this.problems.push('commits never settled after the drain');
     for (const c of this.#clients) {
-      if (c.node.pending$.value > 0) {
+      if (internals(c.node).pending$.value > 0) {
         this.problems.push(
-          `client ${c.index}: ${c.node.pending$.value} commits still queued after the drain`,
+          `client ${c.index}: ${internals(c.node).pending$.value} commits still queued after the drain`,
         );
       }
       for (const { q } of c.queries) await q.settled().catch(() => undefined);

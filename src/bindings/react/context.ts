@@ -1,6 +1,6 @@
 import { createContext, createElement, useContext as useReactContext, type ReactNode } from 'react';
 import { UnavailableError } from '../../errors/errors';
-import { type Context } from '../../node/context';
+import { type Context } from '../../node/api/context';
 
 const AnkurahReactContext = createContext<Context | undefined>(undefined);
 AnkurahReactContext.displayName = 'Ankurah';

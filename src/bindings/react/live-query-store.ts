@@ -2,8 +2,8 @@ import { type Subscription } from 'rxjs';
 import { type ModelClass } from '../../model/model-meta';
 import { type View } from '../../model/view';
 import { InternalError } from '../../errors/errors';
-import { type Context } from '../../node/context';
-import { type LiveQuery } from '../../node/live-query';
+import { type Context } from '../../node/api/context';
+import { type LiveQuery } from '../../node/api/live-query';
 
 /** What `useLiveQuery` returns: one immutable snapshot per change of the query. */
 export interface LiveQueryState<M> {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { type ModelClass } from '../../model/model-meta';
-import { type Context } from '../../node/context';
+import { type Context } from '../../node/api/context';
 import { noProvider, useOptionalAnkurahContext } from './context';
 import { LiveQueryStore, type LiveQueryState } from './live-query-store';
 

@@ -1,6 +1,8 @@
-import { type Context, Node, type StorageEngine } from 'ankurah';
+import { type Context, Node } from 'ankurah';
+import { type StorageEngine } from 'ankurah/spi';
 import { Album } from '../../fixtures/models';
 import { createAlbums, editAlbums, names, record } from './support';
+import { internals } from '../../fixtures/internals';
 
 /** The live-query behaviour every storage engine must give identically. */
 export function liveQuerySuite(engine: string, open: () => Promise<StorageEngine>): void {
@@ -46,7 +48,7 @@ export function liveQuerySuite(engine: string, open: () => Promise<StorageEngine
     });
 
     it('keeps an ORDER BY … LIMIT window exact, refilling from storage', async () => {
-      node.reactor.windowSlack = 0;
+      internals(node).reactor.windowSlack = 0;
       const ids = await createAlbums(
         ctx,
         ['e', 'd', 'c', 'b', 'a'].map((name) => ({ name, year: 2001 })),

@@ -12,6 +12,7 @@ import {
 } from 'ankurah';
 import { Album } from '../../fixtures/models';
 import { createAlbums, editAlbums, names, next, record } from './support';
+import { internals } from '../../fixtures/internals';
 
 describe('LiveQuery (API.md "Live queries and pub/sub")', () => {
   let node: Node;
@@ -99,10 +100,10 @@ describe('LiveQuery (API.md "Live queries and pub/sub")', () => {
     const itemsDone = firstValueFrom(q.items$.pipe(), { defaultValue: null });
     let completed = false;
     q.subscribe({ complete: () => (completed = true) });
-    const watches = node.reactor.size;
+    const watches = internals(node).reactor.size;
     q.unsubscribe();
     expect(completed).toBe(true);
-    expect(node.reactor.size).toBe(watches - 1);
+    expect(internals(node).reactor.size).toBe(watches - 1);
     await itemsDone;
     await createAlbums(ctx, [{ name: 'a', year: 2001 }]);
     expect(sets).toHaveLength(1);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { type Context, type LiveQuery, MemoryStorage, Node, type StorageEngine } from 'ankurah';
+import { type Context, type LiveQuery, MemoryStorage, Node } from 'ankurah';
+import { type StorageEngine } from 'ankurah/spi';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../../fixtures/models';
+import { internals } from '../../fixtures/internals';
 
 const SELECTIONS = [
   'year > 2000 ORDER BY name LIMIT 5',
@@ -123,7 +125,7 @@ describe('live results equal a fresh fetch after every commit (fast-check)', () 
       await fc.assert(
         fc.asyncProperty(commits, async (batches) => {
           const node = await Node.durable(await open(), { models: [Album] });
-          node.reactor.windowSlack = slack;
+          internals(node).reactor.windowSlack = slack;
           const ctx = node.context();
           const live: string[] = [];
           try {
@@ -163,7 +165,7 @@ describe('live results stay exact under overlapping commits, loads and updates (
       await fc.assert(
         fc.asyncProperty(commits, fc.nat(), async (batches, pick) => {
           const node = await Node.durable(await open(), { models: [Album] });
-          node.reactor.windowSlack = 0;
+          internals(node).reactor.windowSlack = 0;
           const ctx = node.context();
           const live: string[] = [];
           try {

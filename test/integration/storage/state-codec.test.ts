@@ -1,4 +1,4 @@
-import { type EntityState } from 'ankurah';
+import { type EntityState } from 'ankurah/spi';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { decodeState, encodeState } from '../../../src/storage/typeorm/state-codec';
 

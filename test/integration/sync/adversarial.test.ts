@@ -1,8 +1,9 @@
 import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION } from 'ankurah';
+import { PROTOCOL_VERSION } from 'ankurah/spi';
 import { newId } from '../../../src/event/ids';
 import { Album } from '../../fixtures/models';
 import { addAlbum, Rig, request } from './harness';
+import { internals } from '../../fixtures/internals';
 
 /** A creation event for an album, as a raw client would forge it. */
 function genesis(fields: Record<string, unknown> = {}): Record<string, unknown> {
@@ -40,7 +41,10 @@ describe('adversarial frames', () => {
     const unknown = await request(raw, { id: 7, kind: 'dropTables', collection: 'album' });
     expect(unknown.error?.message).toMatch(/malformed request/);
     expect(
-      await node.storage.fetchStates('album', { predicate: { kind: 'true' }, orderBy: [] } as never),
+      await internals(node).storage.fetchStates('album', {
+        predicate: { kind: 'true' },
+        orderBy: [],
+      } as never),
     ).toEqual([]);
   });
 
@@ -118,7 +122,7 @@ describe('adversarial frames', () => {
     expect((await request(raw, { id: 5, kind: 'commit', events: [otherCollection] })).error?.code).toBe(
       'NOT_FOUND',
     );
-    expect(await node.storage.collections()).not.toContain('secrets');
+    expect(await internals(node).storage.collections()).not.toContain('secrets');
   });
 
   it('validates incoming values against the model, all or nothing', async () => {

@@ -1,6 +1,7 @@
 import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
-import { MemoryStorage, Node, SocketClient, PROTOCOL_VERSION, type NodeOptions, type View } from 'ankurah';
+import { MemoryStorage, Node, SocketClient, type NodeOptions, type View } from 'ankurah';
+import { PROTOCOL_VERSION } from 'ankurah/spi';
 import { SocketServer, type SocketServerHandle, type SocketServerOptions } from 'ankurah/server';
 import { newId } from '../../../src/event/ids';
 import { unpackFrame } from '../../../src/transport/frame-codec';

@@ -8,6 +8,7 @@ import {
 } from 'ankurah';
 import { Album, Artist } from '../../fixtures/models';
 import { addAlbum, names, until } from './harness';
+import { internals } from '../../fixtures/internals';
 
 /** Refuses any album named 'Rejected' (to make a queued commit fail later). */
 class NoRejected extends PermissiveAgent {
@@ -66,7 +67,7 @@ describe('LocalConnector: one durable node, several ephemeral nodes', () => {
     const link = await LocalConnector.connect(server, a);
     const kept = await addAlbum(a, 'Kept', 2001);
     link.close();
-    expect(a.peers.connected).toBe(false);
+    expect(internals(a).peers.connected).toBe(false);
     // Offline: edits of what the node holds, and new entities, are kept locally and queued.
     await a
       .context()
@@ -76,7 +77,7 @@ describe('LocalConnector: one durable node, several ephemeral nodes', () => {
       });
     await addAlbum(a, 'Rejected', 2011);
     const later = await addAlbum(a, 'Later', 2012);
-    expect(a.pending$.value).toBe(3);
+    expect(internals(a).pending$.value).toBe(3);
     expect(names(await a.context().fetch(Album, 'true'))).toEqual(['Kept', 'Later', 'Rejected']);
     const errors: Error[] = [];
     a.errors$.subscribe((e) => errors.push(e));

@@ -2,12 +2,13 @@ import { type Node } from 'ankurah';
 import { type Watch, type WatchHandler } from '../../../src/reactor/watch';
 import { Album } from '../../fixtures/models';
 import { addAlbum, request, Rig, until } from './harness';
+import { internals } from '../../fixtures/internals';
 
 /** Records every watch the server's reactor opens and how many batches each handler received. */
 function spyWatches(server: Node): { watches: Watch[]; calls: number[] } {
   const watches: Watch[] = [];
   const calls: number[] = [];
-  const reactor = server.reactor;
+  const reactor = internals(server).reactor;
   const open = reactor.watch.bind(reactor);
   jest.spyOn(reactor, 'watch').mockImplementation((collection, predicate, handler: WatchHandler) => {
     const i = watches.length;
@@ -59,7 +60,7 @@ describe('server relay through the reactor index', () => {
       expect(answer.ok).toBe(true);
     }
     expect(watches).toHaveLength(200);
-    expect(watches.every((w) => server.reactor.placement(w) === 'eq')).toBe(true);
+    expect(watches.every((w) => internals(server).reactor.placement(w) === 'eq')).toBe(true);
     const seen = new Promise<void>((resolve) => raw.once('ankurah:push', () => resolve()));
     const id = await addAlbum(server, 'Indexed', 2050);
     await seen;
@@ -71,13 +72,13 @@ describe('server relay through the reactor index', () => {
 
   it('leaves no watch behind after unsubscribe and after a client disconnects', async () => {
     const { node: server, srv } = await rig.server();
-    const before = server.reactor.size;
+    const before = internals(server).reactor.size;
     const raw = await rig.raw(srv.url);
     const sub = { kind: 'subscribe', collection: 'album', selection: 'year > 2000', held: [] };
     expect((await request(raw, { ...sub, id: 1, sub: 'a' })).ok).toBe(true);
-    expect(server.reactor.size).toBe(before + 1);
+    expect(internals(server).reactor.size).toBe(before + 1);
     expect((await request(raw, { id: 2, kind: 'unsubscribe', sub: 'a' })).ok).toBe(true);
-    expect(server.reactor.size).toBe(before);
+    expect(internals(server).reactor.size).toBe(before);
 
     const { node: client, conn } = await rig.client(srv.url);
     const queries = [
@@ -88,10 +89,10 @@ describe('server relay through the reactor index', () => {
     await Promise.all(queries.map((q) => q.loaded));
     await addAlbum(server, 'Tracked', 2001);
     await until((queries[0] as (typeof queries)[number]).items$, (items) => items.length === 1);
-    expect(server.reactor.size).toBe(before + 3);
+    expect(internals(server).reactor.size).toBe(before + 3);
     conn.close();
-    await eventually(() => server.reactor.size === before);
-    expect(server.reactor.size).toBe(before);
+    await eventually(() => internals(server).reactor.size === before);
+    expect(internals(server).reactor.size).toBe(before);
   });
 
   it('follows an entity that leaves an ORDER BY … LIMIT window and refills it', async () => {
@@ -128,7 +129,7 @@ describe('server relay through the reactor index', () => {
     await albums.edit(ids[3] as string, (m) => {
       m.year = 1999;
     });
-    await until(client.changes$, (b) => b.changes.some((c) => c.entity.id === ids[3]));
+    await until(internals(client).changes$, (b) => b.changes.some((c) => c.entity.id === ids[3]));
     await albums.delete(ids[0] as string);
     await albums.delete(ids[1] as string);
     await until(q.items$, (items) => items.map((v) => v.name).join() === 'A3,A5');

@@ -1,6 +1,7 @@
 import { AccessDeniedError, type LiveQuery, type Node } from 'ankurah';
 import { Album } from '../../fixtures/models';
 import { addAlbum, names, Rig, until } from './harness';
+import { internals } from '../../fixtures/internals';
 
 describe('sync over Socket.IO', () => {
   const rig = new Rig();
@@ -15,7 +16,7 @@ describe('sync over Socket.IO', () => {
     expect((await ctx.get(Album, id)).name).toBe('Origin of Symmetry');
     expect(names(await ctx.fetch(Album, 'year > ?', 2000))).toEqual(['Absolution', 'Origin of Symmetry']);
     conn.close();
-    expect(client.peers.connected).toBe(false);
+    expect(internals(client).peers.connected).toBe(false);
     expect(names(await ctx.fetch(Album, 'year > 2000'))).toEqual(['Absolution', 'Origin of Symmetry']);
   });
 
@@ -24,7 +25,7 @@ describe('sync over Socket.IO', () => {
     const { node: client } = await rig.client(srv.url);
     const id = await addAlbum(client, 'Showbiz', 1999);
     expect((await server.context().get(Album, id)).year).toBe(1999);
-    expect(client.pending$.value).toBe(0);
+    expect(internals(client).pending$.value).toBe(0);
   });
 
   it("relays one client's writes to another client's live query", async () => {
@@ -96,14 +97,14 @@ describe('sync over Socket.IO', () => {
     q.subscribe((cs) => (changeSets += cs.changes.filter((c) => c.kind === 'add').length));
 
     await srv.close();
-    await until(b.pending$, () => !b.peers.connected);
+    await until(b.pending$, () => !internals(b).peers.connected);
     expect(names(q.items)).toEqual(['Simulation Theory']);
     // Offline: b writes (kept locally, visible at once), a writes (queued on a).
     const offline = await addAlbum(b, 'Will of the People', 2022);
-    expect(b.pending$.value).toBe(1);
+    expect(internals(b).pending$.value).toBe(1);
     expect(names(q.items)).toEqual(['Simulation Theory', 'Will of the People']);
     await addAlbum(a, 'The 2nd Law', 2012);
-    expect(a.pending$.value).toBe(1);
+    expect(internals(a).pending$.value).toBe(1);
 
     const back = await (
       await import('ankurah/server')
@@ -135,6 +136,6 @@ describe('sync over Socket.IO', () => {
     await expect(rig.client(srv.url, { token: 'wrong' })).rejects.toThrow(AccessDeniedError);
     await expect(rig.client(srv.url, { token: 'wrong' })).rejects.toThrow(/bad token/);
     const { node } = await rig.client(srv.url, { token: 'secret' });
-    expect(node.peers.connected).toBe(true);
+    expect(internals(node).peers.connected).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ const LAYERS = [
   'reactor',
   'node',
   'protocol',
+  'serve',
   'transport',
   'bindings',
 ] as const;
@@ -78,21 +79,43 @@ describe('architecture', () => {
   });
 
   it('has no runtime import cycles', () => {
-    const graph = new Map(all.map((f) => [f, imports(f, true).flatMap((s) => resolveLocal(f, s) ?? [])]));
-    const state = new Map<string, 'active' | 'done'>();
-    const cycles: string[] = [];
-    const visit = (f: string, path: string[]): void => {
-      if (state.get(f) === 'done') return;
-      if (state.get(f) === 'active') {
-        cycles.push([...path.slice(path.indexOf(f)), f].map((p) => relative(SRC, p)).join(' -> '));
-        return;
+    expect(cyclesOf(all, true)).toEqual([]);
+  });
+
+  it('has no import cycles inside node/, type imports included', () => {
+    const node = all.filter((f) => relative(SRC, f).startsWith('node/'));
+    expect(node.length).toBeGreaterThan(10);
+    expect(cyclesOf(node, false)).toEqual([]);
+  });
+
+  it('keeps the parts of node/ apart: the user API and the peer client see the kernel only through ports', () => {
+    const forbidden: [from: string, to: RegExp][] = [
+      ['node/api/', /^node\/(kernel\/|peers\/(?!peer\.ts$))/],
+      ['node/peers/', /^node\/(kernel|api)\//],
+      ['node/kernel/', /^node\/api\//],
+    ];
+    const violations: string[] = [];
+    for (const f of all) {
+      const rel = relative(SRC, f);
+      for (const spec of imports(f)) {
+        const target = resolveLocal(f, spec);
+        if (!target) continue;
+        const to = relative(SRC, target);
+        const outside = !rel.startsWith('node/') && to.startsWith('node/kernel/');
+        if (outside || forbidden.some(([from, re]) => rel.startsWith(from) && re.test(to))) {
+          violations.push(`${rel} -> ${to}`);
+        }
       }
-      state.set(f, 'active');
-      for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
-      state.set(f, 'done');
-    };
-    for (const f of all) visit(f, []);
-    expect(cycles).toEqual([]);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('finds a type-import cycle when there is one', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['a']],
+    ]);
+    expect(cyclesIn(graph)).toEqual(['a -> b -> a']);
   });
 
   it('confines typeorm, socket.io and Node built-ins to their layers', () => {
@@ -107,3 +130,35 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/** The import cycles among `files` (runtime imports only, or type imports too). */
+function cyclesOf(files: readonly string[], runtimeOnly: boolean): string[] {
+  const within = new Set(files);
+  const graph = new Map(
+    files.map((f) => [
+      relative(SRC, f),
+      imports(f, runtimeOnly)
+        .flatMap((s) => resolveLocal(f, s) ?? [])
+        .filter((t) => within.has(t))
+        .map((t) => relative(SRC, t)),
+    ]),
+  );
+  return cyclesIn(graph);
+}
+
+function cyclesIn(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, 'active' | 'done'>();
+  const cycles: string[] = [];
+  const visit = (f: string, path: string[]): void => {
+    if (state.get(f) === 'done') return;
+    if (state.get(f) === 'active') {
+      cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+      return;
+    }
+    state.set(f, 'active');
+    for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) visit(f, []);
+  return cycles;
+}

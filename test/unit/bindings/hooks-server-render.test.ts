@@ -3,6 +3,7 @@ import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { MemoryStorage, Node, UnavailableError, type Context } from 'ankurah';
 import { AnkurahProvider, useContext, useLiveQuery, useView } from 'ankurah/react';
+import { internals } from '../../fixtures/internals';
 import { Album } from '../../fixtures/models';
 
 describe('React hooks rendered by react-dom/server (no subscriptions on the server path)', () => {
@@ -13,7 +14,7 @@ describe('React hooks rendered by react-dom/server (no subscriptions on the serv
   afterEach(() => node.close());
 
   it('renders a live query as not loaded and empty, with an explicit or a provided context', () => {
-    const base = node.reactor.size;
+    const base = internals(node).reactor.size;
     const Explicit = ({ ctx }: { ctx: Context }) => {
       const q = useLiveQuery(ctx, Album, 'year > ?', 1990);
       return createElement('p', null, `explicit ${q.loaded} ${q.items.length} ${q.error === undefined}`);
@@ -32,7 +33,7 @@ describe('React hooks rendered by react-dom/server (no subscriptions on the serv
       ),
     );
     expect(html).toBe('<p>explicit false 0 true</p><p>provided false 0</p>');
-    expect(node.reactor.size).toBe(base);
+    expect(internals(node).reactor.size).toBe(base);
   });
 
   it('useView passes the view through', async () => {

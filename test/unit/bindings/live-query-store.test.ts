@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { MemoryStorage, Node, QuerySyntaxError } from 'ankurah';
 import { LiveQueryStore } from '../../../src/bindings/react/live-query-store';
 import { paramsKey } from '../../../src/bindings/react/use-live-query';
+import { internals } from '../../fixtures/internals';
 import { Album } from '../../fixtures/models';
 
 /** Resolves on the next listener call for which `ready` holds. */
@@ -49,7 +50,7 @@ describe('LiveQueryStore (the useSyncExternalStore source of useLiveQuery)', () 
   });
 
   it('opens the query with the first listener and closes it a microtask after the last leaves', async () => {
-    const base = node.reactor.size;
+    const base = internals(node).reactor.size;
     const ctx = node.context();
     const opened = jest.spyOn(ctx, 'query');
     const store = new LiveQueryStore(ctx, Album, 'true', []);
@@ -60,12 +61,12 @@ describe('LiveQueryStore (the useSyncExternalStore source of useLiveQuery)', () 
     const off2 = await next(store, () => store.getSnapshot().loaded);
     expect(opened).toHaveBeenCalledTimes(1);
     expect(store.open).toBe(true);
-    expect(node.reactor.size).toBe(base + 1);
+    expect(internals(node).reactor.size).toBe(base + 1);
     off2();
     expect(store.open).toBe(true);
     await Promise.resolve();
     expect(store.open).toBe(false);
-    expect(node.reactor.size).toBe(base);
+    expect(internals(node).reactor.size).toBe(base);
     // A later listener opens it again; the old items stay, not loaded until the new result is in.
     const stale = store.getSnapshot().items;
     const reopened = next(store, () => store.getSnapshot().loaded);

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryStorage, Node, type ChangeBatch } from 'ankurah';
+import { MemoryStorage, Node } from 'ankurah';
+import { type ChangeBatch } from 'ankurah/spi';
 import { Album } from '../../fixtures/models';
+import { internals } from '../../fixtures/internals';
 
 const DOC = readFileSync(join(__dirname, '../../../docs/conflict-resolution.md'), 'utf8');
 
@@ -13,7 +15,7 @@ describe('docs/conflict-resolution.md', () => {
     const b = await Node.durable(new MemoryStorage(), { models: [Album] });
     const created = await a.context().collection(Album).create({ name: 'X', artist: 'Y', year: 2000 });
     const id = created.id;
-    await b.applyEvents(await a.entityEvents('album', id), {}, false);
+    await internals(b).applyRemote(await internals(a).entityEvents('album', id), {});
     await a
       .context()
       .collection(Album)
@@ -27,9 +29,9 @@ describe('docs/conflict-resolution.md', () => {
         m.year = 2020;
       });
     const onB: ChangeBatch[] = [];
-    b.changes$.subscribe((c) => onB.push(c));
-    await b.applyEvents(await a.entityEvents('album', id), {}, false);
-    await a.applyEvents(await b.entityEvents('album', id), {}, false);
+    internals(b).changes$.subscribe((c) => onB.push(c));
+    await internals(b).applyRemote(await internals(a).entityEvents('album', id), {});
+    await internals(a).applyRemote(await internals(b).entityEvents('album', id), {});
     const [va, vb] = [await a.context().get(Album, id), await b.context().get(Album, id)];
     expect([va.year, vb.year]).toEqual([2020, 2020]);
     expect(vb.head).toHaveLength(2);

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
-import { CausalError, MemoryStorage, Node, type ChangeBatch, type Event } from 'ankurah';
+import { CausalError, MemoryStorage, Node } from 'ankurah';
+import { type ChangeBatch, type Event } from 'ankurah/spi';
 import { Album } from '../../fixtures/models';
 import { newIdAfter } from '../../../src/event/ids';
 import { StagingArea } from '../../../src/event/staging-area';
+import { internals } from '../../fixtures/internals';
 
-// Node.applyEvents: batch ordering, staging of events with unknown parents, duplicates and quiet merges.
+// Kernel.applyRemote: batch ordering, staging of events with unknown parents, duplicates and quiet merges.
 
 const node = (): Promise<Node> => Node.durable(new MemoryStorage(), { models: [Album] });
 
 async function eventsOf(n: Node, id: string): Promise<Event[]> {
-  return n.entityEvents('album', id);
+  return internals(n).entityEvents('album', id);
 }
 
 async function seed(n: Node): Promise<string> {
@@ -27,11 +29,11 @@ async function edit(n: Node, id: string, fn: (m: Album) => void): Promise<void> 
 
 function batches(n: Node): ChangeBatch[] {
   const out: ChangeBatch[] = [];
-  n.changes$.subscribe((b) => out.push(b));
+  internals(n).changes$.subscribe((b) => out.push(b));
   return out;
 }
 
-describe('Node.applyEvents', () => {
+describe('Kernel.applyRemote', () => {
   let a: Node;
   let b: Node;
   beforeEach(async () => {
@@ -47,14 +49,14 @@ describe('Node.applyEvents', () => {
     for (let y = 2001; y <= 2005; y++) await edit(a, id, (m) => (m.year = y));
     const events = await eventsOf(a, id);
     const seen = batches(b);
-    const changes = await b.applyEvents([...events].reverse(), {}, false);
+    const changes = await internals(b).applyRemote([...events].reverse(), {});
     expect(changes).toHaveLength(1);
     expect(seen).toHaveLength(1);
     expect((await b.context().get(Album, id)).year).toBe(2005);
-    expect((await b.storage.getState('album', id))?.head).toEqual(
-      (await a.storage.getState('album', id))?.head,
+    expect((await internals(b).storage.getState('album', id))?.head).toEqual(
+      (await internals(a).storage.getState('album', id))?.head,
     );
-    expect(await b.applyEvents(events, {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote(events, {})).toEqual([]);
     expect(seen).toHaveLength(1);
   });
 
@@ -64,20 +66,20 @@ describe('Node.applyEvents', () => {
     await edit(a, id, (m) => (m.year = 2002));
     const [genesis, e1, e2] = await eventsOf(a, id);
     const seen = batches(b);
-    expect(await b.applyEvents([e2 as Event, e1 as Event], {}, false)).toEqual([]);
-    expect(b.stagedCount).toBe(2);
-    expect(await b.storage.getState('album', id)).toBeUndefined();
+    expect(await internals(b).applyRemote([e2 as Event, e1 as Event], {})).toEqual([]);
+    expect(internals(b).stagedCount).toBe(2);
+    expect(await internals(b).storage.getState('album', id)).toBeUndefined();
     expect(seen).toHaveLength(0);
-    await b.applyEvents([genesis as Event], {}, false);
-    expect(b.stagedCount).toBe(0);
+    await internals(b).applyRemote([genesis as Event], {});
+    expect(internals(b).stagedCount).toBe(0);
     expect(seen).toHaveLength(1);
     expect((await b.context().get(Album, id)).year).toBe(2002);
-    expect(await b.storage.entityEvents('album', id)).toHaveLength(3);
+    expect(await internals(b).storage.entityEvents('album', id)).toHaveLength(3);
   });
 
   it('persists a merge whose winner is already the current value but notifies no one', async () => {
     const id = await seed(a);
-    await b.applyEvents(await eventsOf(a, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
     await edit(a, id, (m) => (m.year = 2010));
     await edit(b, id, (m) => (m.year = 2020)); // minted later: the greater id wins everywhere
     const fromA = (await eventsOf(a, id)).at(-1) as Event;
@@ -86,14 +88,14 @@ describe('Node.applyEvents', () => {
     const viewChanges: unknown[] = [];
     view.changes$.subscribe((v) => viewChanges.push(v));
     const seen = batches(b);
-    expect(await b.applyEvents([fromA], {}, false)).toEqual([]);
+    expect(await internals(b).applyRemote([fromA], {})).toEqual([]);
     expect(seen).toHaveLength(0);
     expect(viewChanges).toHaveLength(0);
     expect(view.year).toBe(2020);
     expect(view.head).toEqual([fromA.id, fromB.id].sort());
-    expect((await b.storage.getState('album', id))?.head).toEqual([fromA.id, fromB.id].sort());
+    expect((await internals(b).storage.getState('album', id))?.head).toEqual([fromA.id, fromB.id].sort());
     const seenA = batches(a);
-    await a.applyEvents([fromB], {}, false);
+    await internals(a).applyRemote([fromB], {});
     expect(seenA).toHaveLength(1);
     expect((await a.context().get(Album, id)).year).toBe(2020);
   });
@@ -111,26 +113,26 @@ describe('Node.applyEvents', () => {
       parents: [(tomb as Event).id],
       operations: { lww: { year: 2030 } },
     };
-    await expect(a.commitLocal([edit], {})).rejects.toBeInstanceOf(CausalError);
+    await expect(internals(a).commitLocal([edit], {})).rejects.toBeInstanceOf(CausalError);
     expect(await eventsOf(a, id)).toHaveLength(2);
-    expect((await a.storage.getState('album', id))?.head).toEqual([(tomb as Event).id]);
+    expect((await internals(a).storage.getState('album', id))?.head).toEqual([(tomb as Event).id]);
   });
 
   it('refuses a local event whose parents are unknown instead of staging it', async () => {
     const id = await seed(a);
     await edit(a, id, (m) => (m.year = 2001));
     const [, e1] = await eventsOf(a, id);
-    await expect(b.commitLocal([e1 as Event], {})).rejects.toBeInstanceOf(CausalError);
-    expect(b.stagedCount).toBe(0);
+    await expect(internals(b).commitLocal([e1 as Event], {})).rejects.toBeInstanceOf(CausalError);
+    expect(internals(b).stagedCount).toBe(0);
   });
 
   it('gives every node the same history, merged branches included, parents first', async () => {
     const id = await seed(a);
-    await b.applyEvents(await eventsOf(a, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
     await edit(a, id, (m) => (m.name = 'A'));
     await edit(b, id, (m) => (m.artist = 'B'));
-    await b.applyEvents(await eventsOf(a, id), {}, false);
-    await a.applyEvents(await eventsOf(b, id), {}, false);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
+    await internals(a).applyRemote(await eventsOf(b, id), {});
     const ha = (await a.context().history(Album, id)).map((e) => e.id);
     const hb = (await b.context().history(Album, id)).map((e) => e.id);
     expect(ha).toHaveLength(3);
@@ -147,17 +149,20 @@ describe('an ephemeral node holding a state without its history', () => {
     await edit(a, id, (m) => (m.year = 2001));
     await edit(a, id, (m) => (m.year = 2002));
     const [, e1] = await eventsOf(a, id);
-    await b.storage.commit({ events: [], states: [(await a.storage.getState('album', id))!] });
+    await internals(b).storage.commit({
+      events: [],
+      states: [(await internals(a).storage.getState('album', id))!],
+    });
     const stale: Event = {
-      id: newIdAfter([(e1 as Event).id, ...((await a.storage.getState('album', id))?.head ?? [])]),
+      id: newIdAfter([(e1 as Event).id, ...((await internals(a).storage.getState('album', id))?.head ?? [])]),
       entityId: id,
       collection: 'album',
       parents: [(e1 as Event).id],
       operations: { lww: { name: 'Stale branch' } },
     };
-    expect(await b.applyEvents([stale], {}, false)).toEqual([]);
-    expect(b.stagedCount).toBe(1);
-    expect((await b.storage.getState('album', id))?.values.name).not.toBe('Stale branch');
+    expect(await internals(b).applyRemote([stale], {})).toEqual([]);
+    expect(internals(b).stagedCount).toBe(1);
+    expect((await internals(b).storage.getState('album', id))?.values.name).not.toBe('Stale branch');
     await a.close();
     await b.close();
   });

@@ -1,5 +1,7 @@
-import { MemoryStorage, Node, type ChangeBatch } from 'ankurah';
+import { MemoryStorage, Node } from 'ankurah';
+import { type ChangeBatch } from 'ankurah/spi';
 import { Album } from '../../fixtures/models';
+import { internals } from '../../fixtures/internals';
 
 const album = (
   name: string,
@@ -41,7 +43,7 @@ describe('entities new to a node', () => {
     const node = await Node.durable(new MemoryStorage(), { models: [Album] });
     try {
       const batches: ChangeBatch[] = [];
-      node.changes$.subscribe((b) => batches.push(b));
+      internals(node).changes$.subscribe((b) => batches.push(b));
       const ctx = node.context();
       const trx = ctx.begin();
       const m = await trx.create(Album, album('a', 2001));

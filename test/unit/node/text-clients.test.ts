@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import * as Y from 'yjs';
 import { MemoryStorage, Node } from 'ankurah';
 import { Album } from '../../fixtures/models';
+import { internals } from '../../fixtures/internals';
 
 async function setup(): Promise<{ node: Node; id: string }> {
   const node = await Node.durable(new MemoryStorage(), { models: [Album] });
@@ -12,7 +13,7 @@ async function setup(): Promise<{ node: Node; id: string }> {
 }
 
 async function clients(node: Node, id: string): Promise<number> {
-  const state = await node.storage.getState('album', id);
+  const state = await internals(node).storage.getState('album', id);
   const doc = state?.text.notes as Uint8Array;
   return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(doc)).size;
 }

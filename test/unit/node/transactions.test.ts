@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from 'ankurah';
 import { Album } from '../../fixtures/models';
+import { internals } from '../../fixtures/internals';
 
 @Model('trx_guarded')
 class Guarded {
@@ -53,7 +54,7 @@ describe('transactions on one node', () => {
     await trx.create(Album, { name: 'Bad', artist: 'A', year: 1000 });
     await expect(trx.commit()).rejects.toBeInstanceOf(ValidationError);
     expect(await ctx.fetch(Album, 'true')).toHaveLength(0);
-    expect(await node.storage.collections()).toContain('album');
+    expect(await internals(node).storage.collections()).toContain('album');
   });
 
   it('rolls back', async () => {

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import * as Y from 'yjs';
-import { MemoryStorage, Node, type Event } from 'ankurah';
+import { MemoryStorage, Node } from 'ankurah';
+import { type Event } from 'ankurah/spi';
 import { firstValueFrom, skip, take, toArray } from 'rxjs';
 import { Album } from '../../fixtures/models';
 import { TextBackend } from '../../../src/property/text';
+import { internals } from '../../fixtures/internals';
 
 const node = (): Promise<Node> => Node.durable(new MemoryStorage(), { models: [Album] });
 
@@ -15,7 +17,7 @@ async function create(n: Node, notes: string): Promise<string> {
 }
 
 async function sync(from: Node, to: Node, id: string): Promise<void> {
-  await to.applyEvents(await from.entityEvents('album', id), {}, false);
+  await internals(to).applyRemote(await internals(from).entityEvents('album', id), {});
 }
 
 describe('@Text fields', () => {
@@ -83,11 +85,11 @@ describe('@Text fields', () => {
       if (i === 3) t.delete(1, 1);
       await trx.commit();
     }
-    const events: Event[] = await a.entityEvents('album', id);
+    const events: Event[] = await internals(a).entityEvents('album', id);
     const replayed = await node();
-    await replayed.applyEvents([...events].reverse(), {}, false);
-    const sa = await a.storage.getState('album', id);
-    const sr = await replayed.storage.getState('album', id);
+    await internals(replayed).applyRemote([...events].reverse(), {});
+    const sa = await internals(a).storage.getState('album', id);
+    const sr = await internals(replayed).storage.getState('album', id);
     expect(sr?.values.notes).toBe(sa?.values.notes);
     expect(Buffer.from(sr?.text.notes ?? new Uint8Array())).toEqual(
       Buffer.from(sa?.text.notes ?? new Uint8Array()),

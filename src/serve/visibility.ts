@@ -1,12 +1,13 @@
 import { type Entity } from '../entity/entity';
 import { NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
-import { type Node } from '../node/node';
-import { type EntityRef } from '../node/peer';
+import { Context } from '../node/api/context';
+import { type ReplicaPort } from '../node/ports';
+import { type EntityRef } from '../node/peers/peer';
 import { type ContextData } from '../node/policy';
 import { ALL_ROWS as NO_FILTER, ReadAccess, rowOf } from '../node/read-access';
-import { type Limits } from './limits';
-import { type WireState, type WireStates, wireStateOf } from './wire-states';
+import { type Limits } from '../protocol/limits';
+import { type WireState, type WireStates, wireStateOf } from '../protocol/wire-states';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -24,21 +25,19 @@ export function headKey(entity: Entity): string {
  * The rules are those of local contexts (ReadAccess): a caller sees the same rows either way.
  */
 export class Visibility {
-  readonly node: Node;
+  readonly node: ReplicaPort;
   readonly ctx: ContextData;
   readonly #acceptUnknown: boolean;
   readonly #limits: Limits;
   readonly #access: ReadAccess;
-  readonly #filters = new Map<string, Promise<(row: Row) => boolean>>();
-  readonly #compiled = new Map<string, (row: Row) => boolean>();
   #seq = 0;
 
-  constructor(node: Node, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
+  constructor(node: ReplicaPort, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
     this.node = node;
     this.ctx = ctx;
     this.#limits = limits;
     this.#acceptUnknown = acceptUnknownCollections;
-    this.#access = new ReadAccess(node.policy, ctx);
+    this.#access = new ReadAccess(node.policy, ctx, true);
   }
 
   /** Refuses collections this node does not serve (so a peer cannot make it create tables at will). */
@@ -55,18 +54,9 @@ export class Visibility {
     await this.#access.checkRead(collection);
   }
 
-  /** The compiled row filter of a collection for this connection (true for every row when there is none). */
-  filter(collection: string): Promise<(row: Row) => boolean> {
-    let f = this.#filters.get(collection);
-    if (!f) {
-      f = (async () => {
-        const fn = (await this.#access.filter(this.node.metaOf(collection))).match;
-        this.#compiled.set(collection, fn);
-        return fn;
-      })();
-      this.#filters.set(collection, f);
-    }
-    return f;
+  /** The compiled row filter of a collection for this connection (asked of the policy once, then kept). */
+  async filter(collection: string): Promise<(row: Row) => boolean> {
+    return (await this.#access.filter(this.node.metaOf(collection))).match;
   }
 
   async visible(entity: Entity): Promise<boolean> {
@@ -82,7 +72,7 @@ export class Visibility {
     const states: WireState[] = [];
     const dropped: EntityRef[] = [...gone];
     for (const e of entities) {
-      const filter = this.#compiled.get(e.collection);
+      const filter = this.#access.settled(e.collection)?.match;
       if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
       if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) states.push(wireStateOf(e));
       else dropped.push({ collection: e.collection, id: e.id });
@@ -93,7 +83,7 @@ export class Visibility {
   /** Parses a selection, ANDs the policy filter and resolves reference paths (after the read check). */
   async selection(collection: string, text: string): Promise<Selection> {
     this.served(collection);
-    return this.node.context(this.ctx).selection(this.node.metaOf(collection), text, []);
+    return new Context(this.node.services, this.ctx).selection(this.node.metaOf(collection), text, []);
   }
 
   /** Fetches live entities for a selection; refuses results over the row limit. */

@@ -6,19 +6,27 @@ import {
   type Subscribable,
   type Subscription,
 } from 'rxjs';
-import { type ModelClass, type ModelMeta } from '../model/model-meta';
-import { type View } from '../model/view';
-import { parseSelection } from '../query/parser';
-import { GuardedObservable } from '../reactor/guarded-observable';
-import { defineInterop } from '../reactor/interop';
-import { type LiveResult } from '../reactor/live-result';
-import { type ResultDiff } from '../reactor/result-diff';
+import { type ModelClass, type ModelMeta } from '../../model/model-meta';
+import { type View } from '../../model/view';
+import { parseSelection } from '../../query/parser';
+import { GuardedObservable } from '../../reactor/guarded-observable';
+import { defineInterop } from '../../reactor/interop';
+import { type LiveResult } from '../../reactor/live-result';
+import { type ResultDiff } from '../../reactor/result-diff';
 import { ChangeSet } from './change-set';
-import { type Entity } from '../entity/entity';
-import { type Context } from './context';
-import { type RemoteQuery } from './peer';
+import { type Entity } from '../../entity/entity';
+import { type RemoteQuery } from '../peers/peer';
+import { type NodeServices } from '../ports';
+import { type Selection } from '../../query/ast';
 
 type Terminal = { readonly error?: Error };
+
+/** What a live query needs from the context that made it: the node's services and its caller's selections. */
+export interface QueryScope {
+  readonly services: NodeServices;
+  /** Parses and binds a selection, with the caller's policy filter and reference paths resolved. */
+  selection(meta: ModelMeta, text: string, params: readonly unknown[]): Promise<Selection>;
+}
 
 /** Gives the shared view of a live entity (Context passes its view cache in). */
 export type ViewFactory<M> = (meta: ModelMeta, entity: Entity) => View<M>;
@@ -48,7 +56,7 @@ export class LiveQuery<M extends object> {
   readonly pipe: Observable<ChangeSet<M>>['pipe'];
   /** RxJS interop (`from(q)`): the ChangeSets, as `changes$`. Set on the prototype under RxJS's key. */
   declare [Symbol.observable]: () => Subscribable<ChangeSet<M>>;
-  readonly #ctx: Context;
+  readonly #scope: QueryScope;
   readonly #meta: ModelMeta;
   readonly #view: ViewFactory<M>;
   readonly #items$ = new ReplaySubject<View<M>[]>(1);
@@ -68,18 +76,18 @@ export class LiveQuery<M extends object> {
 
   /** Made by `ctx.query`; throws QuerySyntaxError at once for a malformed selection. */
   constructor(
-    ctx: Context,
+    scope: QueryScope,
     model: ModelClass<M>,
     selection: string,
     params: readonly unknown[],
     view: ViewFactory<M>,
   ) {
     parseSelection(selection, params);
-    this.#ctx = ctx;
+    this.#scope = scope;
     this.#view = view;
     this.model = model;
-    this.#meta = ctx.node.meta(model);
-    const report = (e: unknown): void => ctx.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    this.#meta = scope.services.meta(model);
+    const report = (e: unknown): void => scope.services.report(e);
     this.loaded = new Promise<void>((resolve, reject) => {
       this.#resolveLoaded = resolve;
       this.#rejectLoaded = reject;
@@ -128,7 +136,7 @@ export class LiveQuery<M extends object> {
     parseSelection(selection, params);
     const step = this.#chain.then(async () => {
       if (this.closed) return;
-      const sel = await this.#ctx.selection(this.#meta, selection, params);
+      const sel = await this.#scope.selection(this.#meta, selection, params);
       if (this.closed || !this.#result) return;
       this.#result.update(sel);
       try {
@@ -159,9 +167,9 @@ export class LiveQuery<M extends object> {
 
   async #start(selection: string, params: readonly unknown[]): Promise<void> {
     try {
-      const sel = await this.#ctx.selection(this.#meta, selection, params);
+      const sel = await this.#scope.selection(this.#meta, selection, params);
       if (this.closed) return;
-      const node = this.#ctx.node;
+      const node = this.#scope.services;
       this.#result = node.reactor.subscribe<View<M>>(
         this.#meta.collection,
         sel,
@@ -175,7 +183,7 @@ export class LiveQuery<M extends object> {
       );
       await this.#initial;
       if (!node.durable && !this.closed) {
-        this.#remote = node.peers.trackQuery(
+        this.#remote = node.trackQuery(
           this.#meta.collection,
           sel,
           () => this.#items.map((v) => ({ id: v.id, head: v.head })),
@@ -200,7 +208,7 @@ export class LiveQuery<M extends object> {
       this.#isLoaded = true;
       this.#resolveInitial();
       // A durable node answers alone; an ephemeral one waits for its peer's answer (in #start).
-      if (this.#ctx.node.durable) this.#resolveLoaded();
+      if (this.#scope.services.durable) this.#resolveLoaded();
     }
     this.#items$.next(items);
     this.#changes$.next(new ChangeSet(d.initial, items, changes));

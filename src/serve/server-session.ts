@@ -1,56 +1,30 @@
 import { z } from 'zod';
-import {
-  AccessDeniedError,
-  CausalError,
-  InternalError,
-  NotFoundError,
-  ProtocolError,
-  UnavailableError,
-} from '../errors/errors';
+import { InternalError, NotFoundError, ProtocolError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';
 import { type Event } from '../event/event';
-import { checkSameEntity } from '../event/lineage';
-import { type Node } from '../node/node';
-import { type EntityRef } from '../node/peer';
+import { type ReplicaPort } from '../node/ports';
+import { type EntityRef } from '../node/peers/peer';
 import { type ContextData } from '../node/policy';
-import { touchedEntities } from '../node/peer-queue';
-import { toErrorData } from './error-data';
-import { fastRequest } from './fast-requests';
-import { measureFrame } from './frame-size';
-import { requestCost, type Limits } from './limits';
-import { wireEvent, type WireStates } from './wire-states';
-import {
-  clientHelloSchema,
-  requestSchema,
-  type ClientHello,
-  type Request,
-  type Response,
-  type ServerHello,
-} from './messages';
+import { touchedEntities } from '../node/peers/peer-queue';
+import { toErrorData } from '../protocol/error-data';
+import { fastRequest } from '../protocol/fast-requests';
+import { measureFrame } from '../protocol/frame-size';
+import { requestCost, type Limits } from '../protocol/limits';
+import { wireEvent, type WireStates } from '../protocol/wire-states';
+import { requestSchema, type Request, type Response } from '../protocol/messages';
 import { ServerSubscriptions } from './server-subscriptions';
-import { PROTOCOL_VERSION } from './version';
 import { Visibility } from './visibility';
+import { acceptPeer, type Accepted, type Opening } from './handshake';
+import { checkParents } from './check-parents';
+
+export { type Accepted, type Opening } from './handshake';
 
 /** How a durable node serves its connections. */
 export interface SessionOptions {
   readonly limits: Limits;
   /** Serve collections the node has no model for (off by default: a peer could otherwise create tables). */
   readonly acceptUnknownCollections?: boolean;
-}
-
-/** What a connecting peer presents: its hello, its auth payload and (when known) its address. */
-export interface Opening {
-  readonly hello: unknown;
-  readonly auth: unknown;
-  readonly address?: string;
-}
-
-/** An accepted connection: the context data the policy agent derived, and the hello to answer with. */
-export interface Accepted {
-  readonly ctx: ContextData;
-  readonly peer: ClientHello;
-  readonly hello: ServerHello;
 }
 
 const schemas = new WeakMap<Limits, ReturnType<typeof requestSchema>>();
@@ -62,7 +36,7 @@ const schemas = new WeakMap<Limits, ReturnType<typeof requestSchema>>();
  * connection are applied in the order they arrived.
  */
 export class ServerSession {
-  readonly #node: Node;
+  readonly #node: ReplicaPort;
   readonly #limits: Limits;
   readonly #vis: Visibility;
   readonly #subs: ServerSubscriptions;
@@ -76,42 +50,16 @@ export class ServerSession {
   #closed = false;
 
   /** Checks a hello (protocol version first) and asks the policy agent to authenticate the peer. */
-  static async open(node: Node, opening: Opening): Promise<Accepted> {
-    if (node.closed) throw UnavailableError.create(`node ${node.id} is closed`);
-    if (!node.durable) throw ProtocolError.create('this node is ephemeral; connect to a durable node');
-    const v: unknown =
-      typeof opening.hello === 'object' ? (opening.hello as { v?: unknown } | null)?.v : undefined;
-    if (v !== PROTOCOL_VERSION) {
-      throw ProtocolError.create(
-        `protocol version mismatch: this node speaks version ${PROTOCOL_VERSION}, the peer speaks ` +
-          `${typeof v === 'number' ? `version ${v}` : 'no known version'}. Fix: use the same ankurah release on both sides`,
-      );
-    }
-    const parsed = clientHelloSchema.safeParse(opening.hello);
-    if (!parsed.success) throw ProtocolError.create(`malformed hello: ${z.prettifyError(parsed.error)}`);
-    if (parsed.data.durable) {
-      throw ProtocolError.create(
-        'a durable node cannot connect as a client; durable nodes share storage instead',
-      );
-    }
-    let ctx: ContextData;
-    try {
-      ctx = await node.policy.authenticate({
-        auth: opening.auth,
-        ...(opening.address !== undefined ? { address: opening.address } : {}),
-      });
-    } catch (e) {
-      throw e instanceof AnkurahError ? e : AccessDeniedError.create((e as Error).message);
-    }
-    const collections = node.schema.all().map((m) => m.collection);
-    return {
-      ctx: ctx ?? {},
-      peer: parsed.data,
-      hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: true, collections },
-    };
+  static open(node: ReplicaPort, opening: Opening): Promise<Accepted> {
+    return acceptPeer(node, opening);
   }
 
-  constructor(node: Node, ctx: ContextData, push: (frame: WireStates) => void, options: SessionOptions) {
+  constructor(
+    node: ReplicaPort,
+    ctx: ContextData,
+    push: (frame: WireStates) => void,
+    options: SessionOptions,
+  ) {
     this.#node = node;
     this.#limits = options.limits;
     this.#vis = new Visibility(node, ctx, options.limits, options.acceptUnknownCollections ?? false);
@@ -177,7 +125,7 @@ export class ServerSession {
     if (this.#node.closed) return;
     const kind: unknown = (raw as { kind?: unknown } | null)?.kind;
     const what = `answering a ${typeof kind === 'string' ? kind.slice(0, 32) : 'malformed'} request`;
-    this.#node.errors$.next(e instanceof InternalError ? e : InternalError.wrap(what, e));
+    this.#node.report(e instanceof InternalError ? e : InternalError.wrap(what, e));
   }
 
   /** Ends the connection's live queries. */
@@ -226,52 +174,9 @@ export class ServerSession {
 
   async #commit(events: readonly Event[]): Promise<WireStates> {
     for (const e of events) this.#vis.served(e.collection);
-    await this.#checkParents(events);
-    await this.#node.applyEvents(events, this.#vis.ctx, false);
+    await checkParents(this.#node, events);
+    await this.#node.applyRemote(events, this.#vis.ctx);
     return this.#statesOf(touchedEntities(events));
-  }
-
-  /**
-   * A durable node holds every event, so a commit whose parents it lacks is refused whole (instead of parts of
-   * it waiting in the staging area for parents that will not come), and so is one naming as parent an event of
-   * another entity (CausalError).
-   */
-  async #checkParents(events: readonly Event[]): Promise<void> {
-    const inBatch = new Map(events.map((e) => [e.id, e]));
-    const wanted = new Map<string, Map<string, Event[]>>();
-    for (const e of events) {
-      let outside = false;
-      for (const p of e.parents) {
-        const sibling = inBatch.get(p);
-        if (sibling) checkSameEntity(e, sibling);
-        else outside = true;
-      }
-      if (!outside) continue;
-      // The usual case: the parents are the entity's current head, whose events this node holds (it stores
-      // an event before any head refers to it). No storage read needed.
-      const held = await this.#node.loadLocal(e.collection, e.entityId);
-      const head = held?.head;
-      for (const p of e.parents) {
-        if (inBatch.has(p) || head?.includes(p)) continue;
-        let byId = wanted.get(e.collection);
-        if (!byId) wanted.set(e.collection, (byId = new Map<string, Event[]>()));
-        const children = byId.get(p);
-        if (children) children.push(e);
-        else byId.set(p, [e]);
-      }
-    }
-    for (const [collection, byId] of wanted) {
-      await this.#node.ensureCollection(this.#node.metaOf(collection));
-      const found = new Map<string, Event>();
-      for (const e of await this.#node.storage.getEvents(collection, [...byId.keys()])) found.set(e.id, e);
-      const missing = [...byId.keys()].filter((id) => !found.has(id));
-      if (missing.length > 0) {
-        throw CausalError.create(
-          `the commit refers to parent events this node does not hold (${missing.slice(0, 3).join(', ')}); nothing was applied`,
-        );
-      }
-      for (const [id, children] of byId) for (const e of children) checkSameEntity(e, found.get(id) as Event);
-    }
   }
 
   /** The states the connection may see of these entities; the others are `gone`. */

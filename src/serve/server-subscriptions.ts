@@ -3,9 +3,9 @@ import { ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { type Candidate, rowOf } from '../reactor/change';
 import { type Watch } from '../reactor/watch';
-import { type EntityRef, type HeldEntity } from '../node/peer';
-import { type Limits } from './limits';
-import { type WireStates } from './wire-states';
+import { type EntityRef, type HeldEntity } from '../node/peers/peer';
+import { type Limits } from '../protocol/limits';
+import { type WireStates } from '../protocol/wire-states';
 import { headKey, type Visibility } from './visibility';
 
 interface ServerSub {
@@ -253,14 +253,14 @@ export class ServerSubscriptions {
       }
     } catch (e) {
       // A failing push must not break the reactor; the connection loses this one update.
-      this.#vis.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+      this.#vis.node.report(e);
     }
     const refill = [...this.#refill];
     this.#refill.clear();
     for (const sub of refill) {
       this.#refillWindow(sub).catch((e: unknown) => {
         // A subscription closed while its refill was reading (unsubscribed, or the client left) is no error.
-        if (!sub.watch.closed) this.#vis.node.errors$.next(e as Error);
+        if (!sub.watch.closed) this.#vis.node.report(e);
       });
     }
   }

@@ -1,5 +1,5 @@
-import { UnavailableError } from '../errors/errors';
-import { type Selection } from '../query/ast';
+import { UnavailableError } from '../../errors/errors';
+import { type Selection } from '../../query/ast';
 import { type DurablePeer, type HeldEntity, type RemoteQuery, type RemoteStates } from './peer';
 
 /** What the relayed live queries need from the peer hub. */

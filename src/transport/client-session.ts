@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ProtocolError } from '../errors/errors';
 import { type Event } from '../event/event';
-import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peer';
+import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peers/peer';
 import { type Selection } from '../query/ast';
 import { printSelection } from '../query/printer';
-import { type Channel } from './channel';
-import { fromErrorData } from './error-data';
-import { isPlain } from './fast-checks';
-import { fastRemoteStates } from './fast-states';
+import { type Channel } from '../protocol/channel';
+import { fromErrorData } from '../protocol/error-data';
+import { isPlain } from '../protocol/fast-checks';
+import { fastRemoteStates } from '../protocol/fast-states';
 import {
   pushSchema,
   responseSchema,
@@ -17,9 +17,9 @@ import {
   type RequestKind,
   type Result,
   type ServerHello,
-} from './messages';
-import { PROTOCOL_VERSION } from './version';
-import { wireEvent } from './wire-states';
+} from '../protocol/messages';
+import { PROTOCOL_VERSION } from '../protocol/version';
+import { wireEvent } from '../protocol/wire-states';
 
 /** Validates the durable node's hello; a version mismatch is refused with both versions named. */
 export function parseServerHello(raw: unknown): ServerHello {

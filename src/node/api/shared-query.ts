@@ -1,11 +1,10 @@
 import { Observable, type Observer, type Subscribable, type Subscription } from 'rxjs';
-import { type ModelClass } from '../model/model-meta';
-import { type View } from '../model/view';
-import { parseSelection } from '../query/parser';
-import { GuardedObservable } from '../reactor/guarded-observable';
-import { defineInterop } from '../reactor/interop';
+import { type ModelClass } from '../../model/model-meta';
+import { type View } from '../../model/view';
+import { parseSelection } from '../../query/parser';
+import { GuardedObservable } from '../../reactor/guarded-observable';
+import { defineInterop } from '../../reactor/interop';
 import { type ChangeSet } from './change-set';
-import { type Context } from './context';
 import { type LiveQuery } from './live-query';
 
 /** The LiveQuery a SharedQuery holds while it has subscribers, and how many they are. */
@@ -31,19 +30,24 @@ export class SharedQuery<M extends object> {
   readonly pipe: Observable<ChangeSet<M>>['pipe'];
   /** RxJS interop (`from(q)`): the ChangeSets, as `changes$`. Set on the prototype under RxJS's key. */
   declare [Symbol.observable]: () => Subscribable<ChangeSet<M>>;
-  readonly #ctx: Context;
+  readonly #open: (selection: string, params: readonly unknown[]) => LiveQuery<M>;
   #selection: string;
   #params: readonly unknown[];
   #held: Held<M> | undefined;
 
   /** Made by `ctx.sharedQuery`; throws QuerySyntaxError at once for a malformed selection. */
-  constructor(ctx: Context, model: ModelClass<M>, selection: string, params: readonly unknown[]) {
+  constructor(
+    open: (selection: string, params: readonly unknown[]) => LiveQuery<M>,
+    report: (error: unknown) => void,
+    model: ModelClass<M>,
+    selection: string,
+    params: readonly unknown[],
+  ) {
     parseSelection(selection, params);
-    this.#ctx = ctx;
+    this.#open = open;
     this.model = model;
     this.#selection = selection;
     this.#params = params;
-    const report = (e: unknown): void => ctx.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
     this.items$ = new GuardedObservable(
       this.#shared((q) => q.items$),
       report,
@@ -102,7 +106,7 @@ export class SharedQuery<M extends object> {
   #acquire(): Held<M> {
     let held = this.#held;
     if (!held || held.query.closed) {
-      held = { query: this.#ctx.query(this.model, this.#selection, ...this.#params), refs: 0 };
+      held = { query: this.#open(this.#selection, this.#params), refs: 0 };
       this.#held = held;
     }
     held.refs++;

@@ -1,5 +1,5 @@
-import { type Entity } from '../entity/entity';
-import { type EntityState } from '../entity/entity-state';
+import { type Entity } from '../../entity/entity';
+import { type EntityState } from '../../entity/entity-state';
 
 /** One entity's part of a batch being applied. */
 export interface Work {

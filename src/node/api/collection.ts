@@ -1,24 +1,38 @@
-import { type ModelClass } from '../model/model-meta';
-import { type View } from '../model/view';
-import { type Context } from './context';
+import { type ModelClass } from '../../model/model-meta';
+import { type View } from '../../model/view';
 import { type LiveQuery } from './live-query';
 import { type Mutable } from './mutable';
 import { type SharedQuery } from './shared-query';
-import { type CreateData } from './transaction';
+import { type CreateData, type Transaction } from './transaction';
+
+/** The context operations a collection forwards to (Context implements them). */
+export interface CollectionScope {
+  /** The collection name of a model on this context's node. */
+  collectionName(model: ModelClass): string;
+  begin(): Transaction;
+  get<M extends object>(model: ModelClass<M>, id: string): Promise<View<M>>;
+  fetch<M extends object>(model: ModelClass<M>, selection: string, ...params: unknown[]): Promise<View<M>[]>;
+  query<M extends object>(model: ModelClass<M>, selection: string, ...params: unknown[]): LiveQuery<M>;
+  sharedQuery<M extends object>(
+    model: ModelClass<M>,
+    selection: string,
+    ...params: unknown[]
+  ): SharedQuery<M>;
+}
 
 /** A repository for one model bound to a context: the shape NestJS services inject. */
 export class Collection<M extends object> {
-  readonly #ctx: Context;
+  readonly #ctx: CollectionScope;
   readonly model: ModelClass<M>;
 
-  constructor(ctx: Context, model: ModelClass<M>) {
+  constructor(ctx: CollectionScope, model: ModelClass<M>) {
     this.#ctx = ctx;
     this.model = model;
   }
 
   /** The collection name. */
   get name(): string {
-    return this.#ctx.node.meta(this.model).collection;
+    return this.#ctx.collectionName(this.model);
   }
 
   get(id: string): Promise<View<M>> {

@@ -1,5 +1,5 @@
-import { type Event } from '../event/event';
-import { topologicalOrder as order } from '../event/topological';
+import { type Event } from '../../event/event';
+import { topologicalOrder as order } from '../../event/topological';
 
 /** Orders an entity's events for `ctx.history`: parents first, ties by least id, merged branches included. */
 export function topologicalOrder(events: readonly Event[]): Event[] {

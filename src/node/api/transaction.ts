@@ -1,20 +1,20 @@
-import { type Entity } from '../entity/entity';
+import { type Entity } from '../../entity/entity';
 import {
   NotFoundError,
   TransactionClosedError,
   ValidationError,
   type FieldViolation,
-} from '../errors/errors';
-import { type Event } from '../event/event';
-import { newId, newIdAfter } from '../event/ids';
-import { type ModelClass, type ModelMeta } from '../model/model-meta';
-import { checkValues } from '../model/validate';
-import { viewSource, type View } from '../model/view';
+} from '../../errors/errors';
+import { type Event } from '../../event/event';
+import { newId, newIdAfter } from '../../event/ids';
+import { type ModelClass, type ModelMeta } from '../../model/model-meta';
+import { checkValues } from '../../model/validate';
+import { viewSource, type View } from '../../model/view';
 import { Fork, type Guard } from './fork';
 import { createMutable, type Mutable } from './mutable';
-import { type NodeCore } from './node-core';
-import { type ContextData } from './policy';
-import { type ReadAccess } from './read-access';
+import { type NodeServices } from '../ports';
+import { type ContextData } from '../policy';
+import { type ReadAccess } from '../read-access';
 
 type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
 
@@ -26,7 +26,7 @@ export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) =
  * in it. After commit or rollback the transaction and its mutables refuse further use.
  */
 export class Transaction {
-  readonly #node: NodeCore;
+  readonly #node: NodeServices;
   readonly #ctx: ContextData;
   readonly #access: ReadAccess;
   // One fork (and mutable) per entity, in the order they were opened.
@@ -35,7 +35,7 @@ export class Transaction {
   #index: Map<string, Map<string, Fork>> | undefined;
   #state: TxState = 'open';
 
-  constructor(node: NodeCore, ctx: ContextData, access: ReadAccess) {
+  constructor(node: NodeServices, ctx: ContextData, access: ReadAccess) {
     this.#node = node;
     this.#ctx = ctx;
     this.#access = access;

@@ -1,13 +1,13 @@
-import { type Entity } from '../entity/entity';
-import { ValidationError } from '../errors/errors';
-import { EMPTY_CLOCK, type Clock } from '../event/clock';
-import { type Operations } from '../event/event';
-import { type ModelMeta } from '../model/model-meta';
-import { checkFieldValue, type StoredValue } from '../model/value-check';
-import { sameValue } from '../property/lww';
-import { type TextEditor } from '../property/text';
+import { type Entity } from '../../entity/entity';
+import { ValidationError } from '../../errors/errors';
+import { EMPTY_CLOCK, type Clock } from '../../event/clock';
+import { type Operations } from '../../event/event';
+import { type ModelMeta } from '../../model/model-meta';
+import { checkFieldValue, type StoredValue } from '../../model/value-check';
+import { sameValue } from '../../property/lww';
+import { type TextEditor } from '../../property/text';
 import { type MutableSource, type TextHandle } from './mutable';
-import { type TextClients, type TextLease } from './text-clients';
+import { type TextClients, type TextLease } from '../text-clients';
 
 /**
  * Refuses use of a closed transaction; the message names `action` and, when given, `model.field`. Parts are

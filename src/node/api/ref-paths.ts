@@ -1,17 +1,19 @@
-import { type ModelMeta } from '../model/model-meta';
-import { modelMeta } from '../model/registry';
-import { type Predicate, type Selection } from '../query/ast';
-import { SCHEMALESS_PRAGMA } from '../query/parser';
-import { printPredicate } from '../query/printer';
-import { type Context } from './context';
+import { type ModelClass, type ModelMeta } from '../../model/model-meta';
+import { modelMeta } from '../../model/registry';
+import { type Predicate, type Selection } from '../../query/ast';
+import { SCHEMALESS_PRAGMA } from '../../query/parser';
+import { printPredicate } from '../../query/printer';
 
 type Leaf = Extract<Predicate, { path: readonly string[] }>;
+
+/** Fetches the ids of a model's entities matching an AnkQL selection, as the caller may see them. */
+export type FetchIds = (model: ModelClass, selection: string) => Promise<readonly { readonly id: string }[]>;
 
 /**
  * Rewrites conditions through references (`label.name = 'Warp'`) into id sets (`label IN (…)`) by querying
  * the referenced collection with the rest of the path. Conditions on JSON paths are left alone.
  */
-export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Selection): Promise<Selection> {
+export async function resolveRefPaths(fetch: FetchIds, meta: ModelMeta, sel: Selection): Promise<Selection> {
   const rewrite = async (p: Predicate): Promise<Predicate> => {
     switch (p.kind) {
       case 'and':
@@ -26,7 +28,7 @@ export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Select
       case 'in':
       case 'between':
       case 'isNull':
-        return rewriteLeaf(ctx, meta, p, sel.schemaless === true);
+        return rewriteLeaf(fetch, meta, p, sel.schemaless === true);
     }
   };
   const hasRef = (p: Predicate): boolean => {
@@ -50,13 +52,18 @@ export async function resolveRefPaths(ctx: Context, meta: ModelMeta, sel: Select
   return { ...sel, predicate: await rewrite(sel.predicate) };
 }
 
-async function rewriteLeaf(ctx: Context, meta: ModelMeta, p: Leaf, schemaless: boolean): Promise<Predicate> {
+async function rewriteLeaf(
+  fetch: FetchIds,
+  meta: ModelMeta,
+  p: Leaf,
+  schemaless: boolean,
+): Promise<Predicate> {
   const [head, ...rest] = p.path;
   const field = head === undefined ? undefined : meta.fields.get(head);
   if (!field?.ref || rest.length === 0 || p.kind === 'isNull') return p;
   const target = modelMeta(field.ref());
   const inner =
     (schemaless ? `${SCHEMALESS_PRAGMA} ` : '') + printPredicate({ ...p, path: rest } as Predicate);
-  const views = await ctx.fetch(target.ctor as new () => object, inner);
+  const views = await fetch(target.ctor as ModelClass, inner);
   return { kind: 'in', path: [field.name], values: views.map((v) => v.id), negated: false, span: p.span };
 }

@@ -1,6 +1,6 @@
-import { type FieldMeta, type ModelClass, type ModelMeta } from '../model/model-meta';
-import { type MutableMemberName } from '../model/reserved-names';
-import { fromStoredValue } from '../model/value-check';
+import { type FieldMeta, type ModelClass, type ModelMeta } from '../../model/model-meta';
+import { type MutableMemberName } from '../../model/reserved-names';
+import { fromStoredValue } from '../../model/value-check';
 
 /** Edits one collaborative text field inside a transaction. */
 export interface TextHandle {

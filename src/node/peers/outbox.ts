@@ -1,7 +1,7 @@
-import { type EntityState } from '../entity/entity-state';
-import { type Event } from '../event/event';
-import { parseSelection } from '../query/parser';
-import { type StorageEngine } from '../storage/engine';
+import { type EntityState } from '../../entity/entity-state';
+import { type Event } from '../../event/event';
+import { parseSelection } from '../../query/parser';
+import { type StorageEngine } from '../../storage/engine';
 
 /** The reserved collection in which an ephemeral node keeps its unacknowledged commits (models cannot use it). */
 export const OUTBOX = '_ankurah_outbox';

@@ -1,7 +1,7 @@
-import { type EntityState } from '../entity/entity-state';
-import { type Clock } from '../event/clock';
-import { type Event } from '../event/event';
-import { type Selection } from '../query/ast';
+import { type EntityState } from '../../entity/entity-state';
+import { type Clock } from '../../event/clock';
+import { type Event } from '../../event/event';
+import { type Selection } from '../../query/ast';
 
 /** An entity named by collection and id. */
 export interface EntityRef {
@@ -77,4 +77,12 @@ export interface RemoteQuery {
   update(selection: Selection): Promise<void>;
   /** Ends the relay. */
   close(): void;
+}
+
+/** The side of an ephemeral node's peer client a transport uses. */
+export interface PeerAttach {
+  /** True while a durable peer is attached. */
+  readonly connected: boolean;
+  /** Called by a transport once a durable peer said hello; the returned link carries pushes and the disconnect. */
+  attach(peer: DurablePeer): PeerLink;
 }

@@ -1,4 +1,4 @@
-import { type Event } from '../event/event';
+import { type Event } from '../../event/event';
 import { type EntityRef } from './peer';
 
 /** A caller waiting for a queued commit's acknowledgement (a commit made while a flush was running). */

@@ -1,7 +1,7 @@
-import { type View } from '../model/view';
-import { type ChangeKind } from '../reactor/result-diff';
+import { type View } from '../../model/view';
+import { type ChangeKind } from '../../reactor/result-diff';
 
-export { type ChangeKind } from '../reactor/result-diff';
+export { type ChangeKind } from '../../reactor/result-diff';
 
 /** One view's part in a ChangeSet. */
 export interface Change<M> {

@@ -1,0 +1,71 @@
+import { Entity } from '../../entity/entity';
+import { type EntityState } from '../../entity/entity-state';
+import { CausalError } from '../../errors/errors';
+import { isGenesis, type Event } from '../../event/event';
+import { type EntityChange, type LocalBases } from '../ports';
+import { type ContextData } from '../policy';
+import { type ApplyHost } from './apply-host';
+import { applyOptions, batchRetriever, commitWork, primaryOf, stage } from './apply-commit';
+import { type Work } from './apply-work';
+
+/**
+ * Applies the events of one local transaction (one event per entity) atomically. Nothing to order or wait
+ * for: the events depend on no other event of the batch and their parents are the heads the transaction read
+ * here (applyEvent refuses unknown parents). Fast paths: a durable node's plain creation is computed as a
+ * state alone, no entity is built until one is read; an edit whose parents are the entity's head applies
+ * without a causal walk. `also` are states of other records kept in the same storage transaction (an
+ * ephemeral node's outbox); `bases` the snapshots the events were made on (see ApplyOptions.base).
+ */
+export async function applyLocal(
+  host: ApplyHost,
+  events: readonly Event[],
+  ctx: ContextData,
+  also: readonly EntityState[],
+  bases: LocalBases | undefined,
+): Promise<EntityChange[]> {
+  if (events.length === 0) return [];
+  // Events this node just minted cannot be stored yet: only make sure their collections exist.
+  for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
+  const retriever = batchRetriever(host, events);
+  const options = applyOptions(host);
+  const all: Work[] = [];
+  const editing = new Set<Entity>();
+  const applied: Event[] = [];
+  for (const event of events) {
+    // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
+    const isNew = host.durable && !host.cache.get(event.collection, event.entityId) && isGenesis(event);
+    const created = isNew ? Entity.genesisState(event) : undefined;
+    if (created) {
+      all.push({
+        primary: undefined,
+        next: undefined,
+        created,
+        before: null,
+        fresh: true,
+        touched: true,
+        changed: true,
+      });
+      applied.push(event);
+      continue;
+    }
+    const primary = await primaryOf(host, event, isNew);
+    const w = stage(host, primary);
+    if (editing.has(primary)) {
+      throw CausalError.create(
+        `a local batch holds two events of ${event.collection}/${event.entityId}; one transaction makes one`,
+      );
+    }
+    if (!w.fresh) editing.add(primary);
+    all.push(w);
+    const next = w.next as Entity;
+    const base = bases?.get(event.id);
+    const result =
+      next.applyWithoutWalk(event) ??
+      (await next.applyEvent(event, retriever, base ? { ...options, base } : options));
+    if (result.outcome === 'noop') continue;
+    applied.push(event);
+    w.touched = true;
+    w.changed ||= result.changed;
+  }
+  return commitWork(host, all, applied, ctx, true, also);
+}

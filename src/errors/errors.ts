@@ -1,5 +1,7 @@
 import { AnkurahError } from './ankurah-error';
 
+export { CausalError } from './causal-error';
+
 /** One problem found in a model declaration. */
 export interface MetadataProblem {
   readonly model: string;
@@ -93,13 +95,6 @@ export class StorageError extends AnkurahError {
   static wrap(what: string, cause: unknown): StorageError {
     const detail = cause instanceof Error ? cause.message : String(cause);
     return new StorageError('STORAGE', `Storage failure while ${what}: ${detail}`, { cause });
-  }
-}
-
-/** Causal history could not be reconciled. */
-export class CausalError extends AnkurahError {
-  static create(reason: string): CausalError {
-    return new CausalError('CAUSAL', reason);
   }
 }
 

@@ -375,9 +375,7 @@ export class Node implements NodeCore {
     const plan = this.#headPlan(events) ?? (await planBatch(events, (groups) => this.#knownEvents(groups)));
     const first = plan.waiting[0];
     if (first && local) {
-      throw CausalError.create(
-        `local event ${first.id} has parents ${first.parents.join(', ')} this node does not hold`,
-      );
+      throw CausalError.localParentsMissing(first);
     }
     for (const e of plan.waiting) {
       for (const d of this.#staging.add(e)) this.#reportDropped(d, 'the staging area is full');
@@ -440,7 +438,7 @@ export class Node implements NodeCore {
 
   #reportDropped(event: Event, why: string): void {
     this.errors$.next(
-      CausalError.create(`event ${event.id} of ${event.collection}/${event.entityId} was dropped: it ${why}`),
+      CausalError.dropped(event, why),
     );
   }
 
@@ -497,9 +495,7 @@ export class Node implements NodeCore {
         const next = primary.exists || !fresh ? primary.clone() : primary;
         if (editing) {
           if (editing.has(primary)) {
-            throw CausalError.create(
-              `a local batch holds two events of ${event.collection}/${event.entityId}; one transaction makes one`,
-            );
+            throw CausalError.twoLocalEvents(event);
           }
           if (!fresh) editing.add(primary);
         }

@@ -40,6 +40,7 @@ export {
   StorageError,
   CausalError,
   UnavailableError,
+  UsageError,
   InternalError,
 } from './errors/errors';
 export { QuerySyntaxError } from './errors/query-syntax-error';

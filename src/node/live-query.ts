@@ -17,6 +17,7 @@ import { ChangeSet } from './change-set';
 import { type Entity } from '../entity/entity';
 import { type Context } from './context';
 import { type RemoteQuery } from './peer';
+import { asError } from '../errors/errors';
 
 type Terminal = { readonly error?: Error };
 
@@ -79,7 +80,7 @@ export class LiveQuery<M extends object> {
     this.#view = view;
     this.model = model;
     this.#meta = ctx.node.meta(model);
-    const report = (e: unknown): void => ctx.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    const report = (e: unknown): void => ctx.node.errors$.next(asError(e));
     this.loaded = new Promise<void>((resolve, reject) => {
       this.#resolveLoaded = resolve;
       this.#rejectLoaded = reject;
@@ -135,7 +136,7 @@ export class LiveQuery<M extends object> {
         await this.#remote?.update(sel);
       } catch (e) {
         // The peer refused the new selection (a limit): the query would go stale, so it ends.
-        this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+        this.#finish({ error: asError(e) });
         throw e;
       }
       await this.#result.settled();
@@ -186,7 +187,7 @@ export class LiveQuery<M extends object> {
       }
       this.#resolveLoaded();
     } catch (e) {
-      this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+      this.#finish({ error: asError(e) });
     }
   }
 

@@ -437,9 +437,7 @@ export class Node implements NodeCore {
   }
 
   #reportDropped(event: Event, why: string): void {
-    this.errors$.next(
-      CausalError.dropped(event, why),
-    );
+    this.errors$.next(CausalError.dropped(event, why));
   }
 
   async #applyReady(

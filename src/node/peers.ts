@@ -1,6 +1,6 @@
 import { type Entity } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
-import { UnavailableError } from '../errors/errors';
+import { UnavailableError, asError } from '../errors/errors';
 import { isTransient } from '../errors/transient';
 import { type Event } from '../event/event';
 import { newId } from '../event/ids';
@@ -362,7 +362,7 @@ export class PeerHub {
   }
 
   #report(e: unknown): void {
-    if (!this.#node.closed) this.#node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    if (!this.#node.closed) this.#node.errors$.next(asError(e));
   }
 
   /**

@@ -59,7 +59,7 @@ export class ReadAccess {
   async checkRead(collection: string): Promise<void> {
     if (permissive(this.#policy)) return;
     if (!(await this.#policy.canAccessCollection(this.#ctx, collection, 'read'))) {
-      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
+      throw AccessDeniedError.collectionRead(collection);
     }
   }
 

@@ -7,6 +7,7 @@ import { defineInterop } from '../reactor/interop';
 import { type ChangeSet } from './change-set';
 import { type Context } from './context';
 import { type LiveQuery } from './live-query';
+import { asError } from '../errors/errors';
 
 /** The LiveQuery a SharedQuery holds while it has subscribers, and how many they are. */
 interface Held<M extends object> {
@@ -43,7 +44,7 @@ export class SharedQuery<M extends object> {
     this.model = model;
     this.#selection = selection;
     this.#params = params;
-    const report = (e: unknown): void => ctx.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    const report = (e: unknown): void => ctx.node.errors$.next(asError(e));
     this.items$ = new GuardedObservable(
       this.#shared((q) => q.items$),
       report,

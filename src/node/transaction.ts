@@ -15,6 +15,7 @@ import { createMutable, type Mutable } from './mutable';
 import { type NodeCore } from './node-core';
 import { type ContextData } from './policy';
 import { type ReadAccess } from './read-access';
+import { UsageError } from '../errors/usage-error';
 
 type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
 
@@ -49,7 +50,7 @@ export class Transaction {
   #guard: Guard = (action, model, field) => {
     if (this.#state !== 'open') {
       const what = model === undefined ? action : `${action} ${model}.${field ?? ''}`;
-      throw TransactionClosedError.create(what, this.#state === 'committing' ? 'committed' : this.#state);
+      throw TransactionClosedError.afterEnd(what, this.#state === 'committing' ? 'committed' : this.#state);
     }
   };
 
@@ -119,7 +120,7 @@ export class Transaction {
       return { meta: this.#node.metaOf(m.collection), entityId: m.id };
     }
     if (typeof id !== 'string') {
-      throw new TypeError('edit(Model, id) needs the entity id as a string');
+      throw UsageError.editNeedsId();
     }
     return { meta: this.#node.meta(target as ModelClass), entityId: id };
   }

@@ -1,5 +1,5 @@
 import { type Entity } from '../entity/entity';
-import { ProtocolError } from '../errors/errors';
+import { ProtocolError, asError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { type Candidate, rowOf } from '../reactor/change';
 import { type Watch } from '../reactor/watch';
@@ -253,7 +253,7 @@ export class ServerSubscriptions {
       }
     } catch (e) {
       // A failing push must not break the reactor; the connection loses this one update.
-      this.#vis.node.errors$.next(e instanceof Error ? e : new Error(String(e)));
+      this.#vis.node.errors$.next(asError(e));
     }
     const refill = [...this.#refill];
     this.#refill.clear();

@@ -5,6 +5,7 @@ import { type Candidate, type ReactorBatch, rowOf } from './change';
 import { type FetchEntities, LiveResult, type ResultListener } from './live-result';
 import { SubscriptionIndex } from './subscription-index';
 import { Watch, type WatchHandler, type WatchHost } from './watch';
+import { asError } from '../errors/errors';
 
 /**
  * Matches applied changes to subscriptions. It consumes the node's change batches synchronously (so a
@@ -101,14 +102,14 @@ export class Reactor {
         this.#loading.get(raw.collection)?.forEach(add);
       }
     } catch (e) {
-      this.#report(e instanceof Error ? e : new Error(String(e)));
+      this.#report(asError(e));
     }
     for (const [w, candidates] of routed) {
       if (w.closed) continue;
       try {
         w.handler.changes(candidates);
       } catch (e) {
-        this.#report(e instanceof Error ? e : new Error(String(e)));
+        this.#report(asError(e));
       }
     }
   }
@@ -128,7 +129,7 @@ export class Reactor {
       try {
         w.handler.closed();
       } catch (e) {
-        this.#report(e instanceof Error ? e : new Error(String(e)));
+        this.#report(asError(e));
       }
     }
   }

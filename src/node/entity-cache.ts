@@ -1,6 +1,8 @@
 import { Entity } from '../entity/entity';
 import { type EntityState } from '../entity/entity-state';
 import { type Row } from '../reactor/change';
+import { entityRow } from '../entity/row';
+import { entityKey } from '../event/entity-key';
 
 /** Entries are swept once the map has grown this much past its size after the last sweep (and at least MIN). */
 const SWEEP_GROWTH = 2;
@@ -17,7 +19,7 @@ export class EntityCache {
   readonly #byCollection = new Map<string, Bucket>();
 
   static key(collection: string, id: string): string {
-    return `${collection}\u0000${id}`;
+    return entityKey(collection, id);
   }
 
   get(collection: string, id: string): Entity | undefined {
@@ -92,6 +94,6 @@ export class FreshChange {
   /** What the reactor matches on without sharing the entity. */
   get unshared(): { readonly collection: string; readonly id: string; readonly row: Row | undefined } {
     const s = this.#state;
-    return { collection: s.collection, id: s.id, row: s.deleted ? undefined : { ...s.values, id: s.id } };
+    return { collection: s.collection, id: s.id, row: s.deleted ? undefined : entityRow(s.id, s.values) };
   }
 }

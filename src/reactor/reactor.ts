@@ -6,6 +6,7 @@ import { type FetchEntities, LiveResult, type ResultListener } from './live-resu
 import { SubscriptionIndex } from './subscription-index';
 import { Watch, type WatchHandler, type WatchHost } from './watch';
 import { asError } from '../errors/errors';
+import { entityKey } from '../event/entity-key';
 
 /**
  * Matches applied changes to subscriptions. It consumes the node's change batches synchronously (so a
@@ -29,7 +30,7 @@ export class Reactor {
     this.#report = report;
     this.#host = {
       reindex: (w, conjuncts) => this.#index.add(w.collection, conjuncts, w),
-      member: (w, id, on) => setMember(this.#members, key(w.collection, id), w, on),
+      member: (w, id, on) => setMember(this.#members, entityKey(w.collection, id), w, on),
       loading: (w, on) => setMember(this.#loading, w.collection, w, on),
       release: (w) => {
         this.#index.remove(w);
@@ -98,7 +99,7 @@ export class Reactor {
           else if (list[list.length - 1] !== candidate) list.push(candidate);
         };
         if (row) this.#index.candidates(raw.collection, row, add);
-        this.#members.get(key(raw.collection, raw.id))?.forEach(add);
+        this.#members.get(entityKey(raw.collection, raw.id))?.forEach(add);
         this.#loading.get(raw.collection)?.forEach(add);
       }
     } catch (e) {
@@ -133,10 +134,6 @@ export class Reactor {
       }
     }
   }
-}
-
-function key(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
 }
 
 function setMember<K>(map: Map<K, Set<Watch>>, k: K, w: Watch, on: boolean): void {

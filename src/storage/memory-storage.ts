@@ -7,6 +7,7 @@ import { compareRecords } from '../query/order';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
 import { StorageError } from '../errors/storage-error';
 import { COLLECTION_NAME_RULE, isCollectionName } from '../model/names';
+import { entityRow } from '../entity/row';
 
 /** One entity's record: its state (if any) and its creation event, kept together to spare a map entry. */
 interface Held {
@@ -42,7 +43,7 @@ export function compiledSelection(sel: Selection): {
 
 /** The row a selection is evaluated over: the entity's values plus its id. */
 export function queryRow(state: EntityState): Row {
-  return { ...state.values, id: state.id };
+  return entityRow(state.id, state.values);
 }
 
 /** Keeps everything in memory: the default for ephemeral nodes and tests. States and events are frozen. */

@@ -119,6 +119,3 @@ export type Result<K extends RequestKind> = z.infer<(typeof resultSchemas)[K]>;
 
 /** An update the durable node pushes for a connection's live queries. */
 export const pushSchema = remoteStatesSchema;
-
-/** A pushed update. */
-export type Push = z.infer<typeof pushSchema>;

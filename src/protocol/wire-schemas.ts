@@ -32,13 +32,6 @@ export const fieldSchema = z
   .regex(FIELD, 'expected a field name')
   .refine((k) => !RESERVED.has(k), 'reserved field name');
 
-/** Binary data as socket.io delivers it (Buffer in Node, ArrayBuffer in browsers), copied into a Uint8Array. */
-export const bytesSchema = z
-  .custom<
-    Uint8Array | ArrayBuffer
-  >((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
-  .transform((v) => (v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array(v.slice(0))));
-
 /** Binary data, or the same bytes as base64 (how states and events travel to skip binary attachments). */
 export const wireBytesSchema = z
   .custom<

@@ -7,6 +7,7 @@ import {
 } from '../errors/errors';
 import { type Event } from '../event/event';
 import { newId, newIdAfter } from '../event/ids';
+import { type CreateArgs } from '../model/field-keys';
 import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { checkValues } from '../model/validate';
 import { viewSource, type View } from '../model/view';
@@ -17,10 +18,10 @@ import { type ContextData } from './policy';
 import { type ReadAccess } from './read-access';
 import { UsageError } from '../errors/usage-error';
 
-type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
+/** Initial values for `create` (see model/field-keys.ts). */
+export type { CreateData } from '../model/field-keys';
 
-/** Initial values for `create`: the model's fields, all optional at the type level. */
-export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) => unknown ? never : M[K] };
+type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
 
 /**
  * An isolated snapshot: edits are private until commit() resolves, and commit is atomic across every entity
@@ -55,7 +56,8 @@ export class Transaction {
   };
 
   /** Creates an entity; returns its mutable (its `id` is the id of the creation event). */
-  async create<M extends object>(model: ModelClass<M>, data: CreateData<M> = {}): Promise<Mutable<M>> {
+  async create<M extends object>(model: ModelClass<M>, ...args: CreateArgs<M>): Promise<Mutable<M>> {
+    const data: Readonly<Record<string, unknown>> = args[0] ?? {};
     this.#guard('create');
     const meta = this.#node.meta(model);
     const id = newId();
@@ -64,7 +66,7 @@ export class Transaction {
     for (const k in data) {
       if (!Object.prototype.hasOwnProperty.call(data, k)) continue;
       try {
-        fork.set(k, data[k as keyof typeof data]);
+        fork.set(k, data[k]);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         (problems ??= []).push(...e.violations);

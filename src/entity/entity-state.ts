@@ -10,7 +10,7 @@ export interface EntityState {
   readonly head: Clock;
   readonly deleted: boolean;
   /** The least tombstone event id, when deleted. */
-  readonly deletedBy?: string;
+  readonly deletedBy?: string | undefined;
   /** Every tombstone event id, sorted: an edit descending from any of them is rejected. */
   readonly tombstones?: readonly string[];
   readonly lww: LwwState;

@@ -9,7 +9,7 @@ export { UsageError } from './usage-error';
 /** One problem found in a model declaration. */
 export interface MetadataProblem {
   readonly model: string;
-  readonly field?: string;
+  readonly field?: string | undefined;
   readonly problem: string;
   readonly fix: string;
 }

@@ -15,7 +15,9 @@ describe('one name rule for collections and fields', () => {
     expect(collectionSchema.safeParse(tooLong).success).toBe(false);
     const storage = new MemoryStorage();
     await expect(storage.ensureCollection({ name: longest, columns: [] })).resolves.toBeUndefined();
-    await expect(storage.ensureCollection({ name: tooLong, columns: [] })).rejects.toBeInstanceOf(StorageError);
+    await expect(storage.ensureCollection({ name: tooLong, columns: [] })).rejects.toBeInstanceOf(
+      StorageError,
+    );
     expect(await storage.collections()).toEqual([longest]);
   });
 

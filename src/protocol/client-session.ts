@@ -8,8 +8,8 @@ import { type Channel } from './channel';
 import { fromErrorData } from './error-data';
 import { isPlain } from './fast-checks';
 import { fastRemoteStates } from './fast-states';
+import { remoteStatesSchema } from './wire-schemas';
 import {
-  pushSchema,
   responseSchema,
   resultSchemas,
   serverHelloSchema,
@@ -36,7 +36,8 @@ export function parseServerHello(raw: unknown): ServerHello {
 export function parsePush(raw: unknown): RemoteStates {
   const fast = fastRemoteStates(raw);
   if (fast) return fast;
-  const parsed = pushSchema.safeParse(raw);
+  // A pushed update has the shape of the states a request answers with.
+  const parsed = remoteStatesSchema.safeParse(raw);
   if (!parsed.success) throw ProtocolError.malformed('update', z.prettifyError(parsed.error));
   return parsed.data as RemoteStates;
 }

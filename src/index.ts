@@ -35,6 +35,7 @@ export {
   StorageError,
   CausalError,
   UnavailableError,
+  UsageError,
   InternalError,
 } from './errors/errors';
 export { QuerySyntaxError } from './errors/query-syntax-error';

@@ -24,7 +24,7 @@ function errorsOf(e: unknown): Errors {
 }
 
 /** Creates an album, or edits `editing`; validation errors are shown under their field and nothing is saved. */
-export function AlbumForm({ editing, onDone }: { editing?: View<Album>; onDone: () => void }) {
+export function AlbumForm({ editing, onDone }: { editing?: View<Album> | undefined; onDone: () => void }) {
   const ctx = useContext();
   const [fields, setFields] = useState<Fields>(() => fieldsOf(editing));
   const [errors, setErrors] = useState<Errors>({});

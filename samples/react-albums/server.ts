@@ -25,7 +25,7 @@ export interface AlbumsServerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   /** A SQLite file for a durable store; memory when omitted. */
-  readonly sqlite?: string;
+  readonly sqlite?: string | undefined;
   /** Adds a few albums when the store is empty. */
   readonly seed?: boolean;
 }

@@ -1,6 +1,7 @@
 import { type Clock } from '../event/clock';
-import { type LwwState } from '../property/lww';
-import { type TextState } from '../property/text';
+import { isGenesis, type Event } from '../event/event';
+import { LwwBackend, type LwwState } from '../property/lww';
+import { TextBackend, type TextState } from '../property/text';
 
 /** The full persisted state of one entity: what a storage engine keeps in its state table. */
 export interface EntityState {
@@ -9,11 +10,49 @@ export interface EntityState {
   readonly head: Clock;
   readonly deleted: boolean;
   /** The least tombstone event id, when deleted. */
-  readonly deletedBy?: string;
+  readonly deletedBy?: string | undefined;
   /** Every tombstone event id, sorted: an edit descending from any of them is rejected. */
   readonly tombstones?: readonly string[];
   readonly lww: LwwState;
   readonly text: TextState;
   /** Every field's current value (text as strings): the materialised columns and the query input. */
   readonly values: Readonly<Record<string, unknown>>;
+}
+
+const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
+
+/** The frozen persisted form of an entity's parts, its keys always in this order (deleted: with tombstones). */
+export function persistable(
+  id: string,
+  collection: string,
+  head: Clock,
+  tombstones: readonly string[],
+  lww: LwwState,
+  text: TextState,
+  values: Readonly<Record<string, unknown>>,
+): EntityState {
+  return Object.freeze(
+    tombstones.length > 0
+      ? { id, collection, head, deleted: true, deletedBy: tombstones[0], tombstones, lww, text, values }
+      : { id, collection, head, deleted: false, lww, text, values },
+  );
+}
+
+/**
+ * The state an entity reaches by applying only its creation event, when that event writes LWW fields alone
+ * (no text, no delete); undefined for any other event.
+ */
+export function genesisState(event: Event): EntityState | undefined {
+  const ops = event.operations;
+  if (!isGenesis(event) || ops.text || ops.delete) return undefined;
+  const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
+  return persistable(
+    event.entityId,
+    event.collection,
+    Object.freeze([event.id]),
+    NO_TOMBSTONES,
+    state,
+    TextBackend.EMPTY,
+    Object.freeze(values),
+  );
 }

@@ -1,25 +1,16 @@
 import { Subject, type Observable } from 'rxjs';
-import { CausalError } from '../errors/errors';
+import { CausalError } from '../errors/causal-error';
 import { EMPTY_CLOCK, clockEquals, clockOf, type Clock } from '../event/clock';
-import { compare } from '../event/compare';
 import { isGenesis, type Event } from '../event/event';
 import { observeId } from '../event/ids';
-import { checkParentOrder, checkSameEntity, reachableTargets, type EventRetriever } from '../event/lineage';
+import { checkParentOrder, reachableTargets, type EventRetriever } from '../event/lineage';
 import { type ViewSource } from '../model/view';
-import { LwwBackend, sameValue, type LwwState } from '../property/lww';
-import { TextBackend, type TextState } from '../property/text';
+import { LwwBackend } from '../property/lww';
+import { TextBackend } from '../property/text';
+import { APPLIED_CHANGED, APPLIED_SAME, NOOP, type ApplyOutcome, type ApplyResult } from './apply-result';
+import { classify, trackedIds, type MergeTarget } from './classify';
 import { Covers } from './covers';
-import { type EntityState } from './entity-state';
-
-/** What applying an event did: 'applied' on the fast path, 'merged' after a causal walk. */
-export type ApplyOutcome = 'applied' | 'merged' | 'noop';
-
-/** The result of Entity.applyEvent. */
-export interface ApplyResult {
-  readonly outcome: ApplyOutcome;
-  /** True when a field value, existence or the deleted flag changed: only then are observers told. */
-  readonly changed: boolean;
-}
+import { genesisState, persistable, type EntityState } from './entity-state';
 
 /** Options of Entity.applyEvent. */
 export interface ApplyOptions {
@@ -40,32 +31,9 @@ export interface ApplyOptions {
   readonly base?: Entity;
 }
 
-/** What Entity.applyState did: took the incoming state, kept its own, or found the two diverged. */
-export type StateOutcome = 'equal' | 'adopted' | 'kept' | 'diverged';
-
-const NOOP: ApplyResult = Object.freeze({ outcome: 'noop', changed: false });
-const APPLIED_CHANGED: ApplyResult = Object.freeze({ outcome: 'applied', changed: true });
-const APPLIED_SAME: ApplyResult = Object.freeze({ outcome: 'applied', changed: false });
 const NO_IDS: ReadonlySet<string> = new Set();
 const ALWAYS = (): boolean => true;
 const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
-
-/** The frozen persisted form of an entity's parts, its keys always in this order (deleted: with tombstones). */
-function persistable(
-  id: string,
-  collection: string,
-  head: Clock,
-  tombstones: readonly string[],
-  lww: LwwState,
-  text: TextState,
-  values: Readonly<Record<string, unknown>>,
-): EntityState {
-  return Object.freeze(
-    tombstones.length > 0
-      ? { id, collection, head, deleted: true, deletedBy: tombstones[0], tombstones, lww, text, values }
-      : { id, collection, head, deleted: false, lww, text, values },
-  );
-}
 
 /**
  * An entity: identity, head clock and property backends. A node keeps one live instance per id; views read
@@ -76,11 +44,11 @@ function persistable(
 export class Entity implements ViewSource {
   readonly id: string;
   readonly collection: string;
-  #head!: Clock;
-  #tombstones!: readonly string[];
-  #lww!: LwwBackend;
-  #text!: TextBackend;
-  #covers!: Covers;
+  #head: Clock;
+  #tombstones: readonly string[];
+  #lww: LwwBackend;
+  #text: TextBackend;
+  #covers: Covers;
   #values: Record<string, unknown> | undefined;
   // The persistable state, until the next change.
   #state: EntityState | undefined;
@@ -91,7 +59,14 @@ export class Entity implements ViewSource {
   constructor(state: Pick<EntityState, 'id' | 'collection'> & Partial<EntityState>) {
     this.id = state.id;
     this.collection = state.collection;
-    this.#load(state);
+    this.#head = state.head ?? EMPTY_CLOCK;
+    for (const h of this.#head) observeId(h);
+    this.#tombstones =
+      state.tombstones ?? (state.deleted ? [state.deletedBy ?? this.#head[0] ?? this.id] : NO_TOMBSTONES);
+    this.#lww = new LwwBackend(state.lww);
+    this.#text = new TextBackend(state.text, state.values);
+    const only = this.#head.length === 1 ? this.#head[0] : undefined;
+    this.#covers = only === undefined ? Covers.empty() : Covers.below(only);
   }
 
   /**
@@ -100,31 +75,7 @@ export class Entity implements ViewSource {
    * Undefined for any other event.
    */
   static genesisState(event: Event): EntityState | undefined {
-    const ops = event.operations;
-    if (!isGenesis(event) || ops.text || ops.delete) return undefined;
-    const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
-    return persistable(
-      event.entityId,
-      event.collection,
-      Object.freeze([event.id]),
-      NO_TOMBSTONES,
-      state,
-      TextBackend.EMPTY,
-      Object.freeze(values),
-    );
-  }
-
-  #load(state: Partial<EntityState>): void {
-    this.#head = state.head ?? EMPTY_CLOCK;
-    for (const h of this.#head) observeId(h);
-    this.#tombstones =
-      state.tombstones ?? (state.deleted ? [state.deletedBy ?? this.#head[0] ?? this.id] : NO_TOMBSTONES);
-    this.#lww = new LwwBackend(state.lww);
-    this.#text = new TextBackend(state.text, state.values);
-    this.#values = undefined;
-    this.#state = undefined;
-    const only = this.#head.length === 1 ? this.#head[0] : undefined;
-    this.#covers = only === undefined ? Covers.empty() : Covers.below(only);
+    return genesisState(event);
   }
 
   get head(): Clock {
@@ -231,24 +182,18 @@ export class Entity implements ViewSource {
   applyWithoutWalk(event: Event): ApplyResult | undefined {
     if (this.#head.includes(event.id)) return NOOP;
     if (event.entityId !== this.id || event.collection !== this.collection) {
-      throw CausalError.create(
-        `event ${event.id} belongs to ${event.collection}/${event.entityId}, not here`,
-      );
+      throw CausalError.wrongEntity(event);
     }
     checkParentOrder(event);
     if (!this.exists) {
       if (!isGenesis(event)) {
-        throw CausalError.create(
-          `event ${event.id} of ${this.collection}/${this.id} needs history this node does not hold`,
-        );
+        throw CausalError.needsHistory(event);
       }
       return this.#commit(event, 'applied', ALWAYS, NO_IDS);
     }
     if (event.parents.length === 0) {
       if (isGenesis(event)) return NOOP;
-      throw CausalError.create(
-        `event ${event.id} claims to create ${this.collection}/${this.id}, which already exists: unrelated history`,
-      );
+      throw CausalError.unrelatedCreation(event);
     }
     if (clockEquals(event.parents, this.#head)) {
       this.#rejectAfterDelete(event, this.deleted);
@@ -274,7 +219,7 @@ export class Entity implements ViewSource {
       );
       if (seen.size > 0) return NOOP;
     }
-    const below = await this.#classify(event, retriever, budget, base ? base.#pastIds() : undefined);
+    const below = await classify(this.#mergeTarget(), event, retriever, budget, base && base.#pastIds());
     this.#rejectAfterDelete(
       event,
       this.#tombstones.some((t) => below(t) === true),
@@ -283,56 +228,9 @@ export class Entity implements ViewSource {
     return this.#commit(event, 'merged', below, removed);
   }
 
-  /**
-   * Decides, for every event a merge needs (standing writes to the fields the event writes, tombstones),
-   * whether it is in the event's past: from the cover index when it can tell, otherwise by one walk.
-   */
-  async #classify(
-    event: Event,
-    retriever: EventRetriever,
-    budget: number | undefined,
-    basePast: ReadonlySet<string> | undefined,
-  ): Promise<(id: string) => boolean | undefined> {
-    const head = new Set(this.#head);
-    const parentsInHead = event.parents.every((p) => head.has(p));
-    const removed = new Set(event.parents.filter((p) => head.has(p)));
-    if (!parentsInHead && !basePast) {
-      const outside = event.parents.filter((p) => !head.has(p));
-      const got = await retriever.getEvents(this.collection, outside);
-      const lost = outside.find((p) => !got.has(p));
-      if (lost !== undefined) {
-        throw CausalError.create(
-          `parent ${lost} of event ${event.id} is not known here; its history is incomplete`,
-        );
-      }
-      for (const p of outside) checkSameEntity(event, got.get(p) as Event);
-    }
-    const known = new Map<string, boolean>();
-    const unknown = new Set<string>();
-    const needed = this.#lww.candidateEvents(Object.keys(event.operations.lww ?? {}));
-    for (const t of this.#tombstones) needed.add(t);
-    for (const t of this.#tracked()) {
-      // Head members are pairwise concurrent, so one is in the past of the event exactly when it is a parent.
-      const k = head.has(t) ? removed.has(t) : this.#covers.isAncestor(t, removed, parentsInHead);
-      if (k !== undefined) known.set(t, k);
-      // Walk for what this merge needs, and for what keeps the cover index whole (so later merges need not).
-      else if (needed.has(t) || this.#covers.has(t)) unknown.add(t);
-    }
-    if (unknown.size > 0 && basePast) {
-      // A tracked id in the event's past is in the base's events; being standing here, it is standing there.
-      for (const t of unknown) known.set(t, basePast.has(t));
-    } else if (unknown.size > 0) {
-      const past = await reachableTargets(this.collection, event.parents, unknown, retriever, budget);
-      for (const t of unknown) known.set(t, past.has(t));
-    }
-    return (id) => known.get(id) ?? (head.has(id) ? removed.has(id) : undefined);
-  }
-
   #rejectAfterDelete(event: Event, sawDelete: boolean): void {
     if (sawDelete && !event.operations.delete) {
-      throw CausalError.create(
-        `event ${event.id} edits ${this.collection}/${this.id} after it was deleted; the edit is rejected`,
-      );
+      throw CausalError.editAfterDelete(event);
     }
   }
 
@@ -343,11 +241,19 @@ export class Entity implements ViewSource {
     return out;
   }
 
-  /** Every event a merge may have to classify: standing writes and tombstones. */
   #tracked(): Set<string> {
-    const out = this.#lww.candidateEvents();
-    for (const t of this.#tombstones) out.add(t);
-    return out;
+    return trackedIds(this.#mergeTarget());
+  }
+
+  #mergeTarget(): MergeTarget {
+    const lww = this.#lww;
+    return {
+      collection: this.collection,
+      head: this.#head,
+      tombstones: this.#tombstones,
+      covers: this.#covers,
+      standingWrites: (fields) => lww.candidateEvents(fields),
+    };
   }
 
   #commit(
@@ -385,44 +291,5 @@ export class Entity implements ViewSource {
     if (changed) this.#values = undefined;
     this.#state = undefined;
     return fast ? (changed ? APPLIED_CHANGED : APPLIED_SAME) : { outcome, changed };
-  }
-
-  /**
-   * Adopts a state received from a peer when its head descends from (or equals) ours; keeps ours when it is
-   * newer; reports 'diverged' when neither descends from the other (the caller must fetch and apply the
-   * events instead). Throws CausalError for an unrelated history.
-   */
-  async applyState(
-    state: EntityState,
-    retriever: EventRetriever,
-    budget?: number,
-  ): Promise<{ outcome: StateOutcome; changed: boolean }> {
-    if (state.id !== this.id || state.collection !== this.collection) {
-      throw CausalError.create(`state of ${state.collection}/${state.id} cannot be applied to ${this.id}`);
-    }
-    if (!this.exists) return { outcome: 'adopted', changed: this.#replace(state) };
-    const cmp = await compare(this.collection, state.head, this.#head, retriever, budget);
-    switch (cmp.relation) {
-      case 'equal':
-        return { outcome: 'equal', changed: false };
-      case 'descends':
-        return { outcome: 'adopted', changed: this.#replace(state) };
-      case 'ancestor':
-        return { outcome: 'kept', changed: false };
-      case 'diverged':
-        return { outcome: 'diverged', changed: false };
-      case 'unrelated':
-        throw CausalError.create(`state of ${this.collection}/${this.id} has an unrelated history`);
-    }
-  }
-
-  #replace(state: EntityState): boolean {
-    const before = this.exists ? { deleted: this.deleted, values: this.values() } : undefined;
-    this.#load(state);
-    if (!before || before.deleted !== this.deleted) return true;
-    const after = this.values();
-    const keys = new Set([...Object.keys(before.values), ...Object.keys(after)]);
-    for (const k of keys) if (!sameValue(before.values[k], after[k])) return true;
-    return false;
   }
 }

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   CAUSAL: 'Causal history error',
   /** The node is closed or not connected to the peer an operation needs. */
   UNAVAILABLE: 'Unavailable',
+  /** An API was called the wrong way: a wrong argument type, an assignment to a read-only view. */
+  USAGE: 'Invalid use of the API',
   /** A bug: code (e.g. a policy agent method) threw an error that is not an AnkurahError; reported on the node. */
   INTERNAL: 'Internal error',
 } as const;

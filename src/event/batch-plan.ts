@@ -1,6 +1,7 @@
 import { type Event } from './event';
 import { checkSameEntity } from './lineage';
 import { topologicalOrder } from './topological';
+import { entityKey } from './entity-key';
 
 /** A batch split into what can be applied now (parents first) and what still waits for unknown parents. */
 export interface BatchPlan {
@@ -33,7 +34,7 @@ export async function planBatch(events: readonly Event[], known: KnownEvents): P
         checkSameEntity(e, sibling);
         continue;
       }
-      const key = `${e.collection}\u0000${e.entityId}`;
+      const key = entityKey(e.collection, e.entityId);
       let g = outside.get(key);
       if (!g) {
         g = { collection: e.collection, entityId: e.entityId, ids: new Set() };

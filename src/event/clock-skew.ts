@@ -1,4 +1,4 @@
-import { CausalError } from '../errors/errors';
+import { CausalError } from '../errors/causal-error';
 import { type Event } from './event';
 import { clockNow, idTime } from './ids';
 
@@ -20,11 +20,7 @@ export function checkClockSkew(events: readonly Event[], maxSkewMs: number): voi
     let floor = '';
     for (const p of e.parents) if (p > floor) floor = p;
     if (floor !== '' && t <= idTime(floor) + 1) continue;
-    throw CausalError.create(
-      `event ${e.id} of ${e.collection}/${e.entityId} is dated ${describeLead(t - now)} of this node's ` +
-        `clock (the limit is maxClockSkewMs = ${maxSkewMs} ms); nothing was applied. Fix: synchronise the ` +
-        "writer's clock (NTP); a forged id is refused for good",
-    );
+    throw CausalError.clockSkew(e, describeLead(t - now), maxSkewMs);
   }
 }
 

@@ -1,17 +1,6 @@
 import { type Event, type Operations } from './event';
 
-const CHUNK = 0x8000;
-
-/** Encodes bytes as base64 without Node's Buffer, so it runs in browsers too. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  }
-  return btoa(binary);
-}
-
-/** Decodes base64 produced by toBase64. */
+/** Decodes base64 without Node's Buffer, so it runs in browsers too. */
 export function fromBase64(text: string): Uint8Array {
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
@@ -25,16 +14,7 @@ function mapRecord<A, B>(rec: Readonly<Record<string, A>>, fn: (a: A) => B): Rec
   return out;
 }
 
-/** Serialises operations to JSON text (binary Yjs updates as base64) for SQL and IndexedDB-less stores. */
-export function encodeOperations(ops: Operations): string {
-  return JSON.stringify({
-    ...(ops.lww ? { lww: ops.lww } : {}),
-    ...(ops.text ? { text: mapRecord(ops.text, toBase64) } : {}),
-    ...(ops.delete ? { delete: true } : {}),
-  });
-}
-
-/** Parses operations written by encodeOperations. */
+/** Parses an event's operations as the SQL engines store them: JSON, binary Yjs updates as base64. */
 export function decodeOperations(text: string): Operations {
   const raw = JSON.parse(text) as {
     lww?: Record<string, unknown>;

@@ -3,11 +3,11 @@ import { type Clock } from './clock';
 /** Operations of one event, keyed by property backend; each payload is opaque outside its backend. */
 export interface Operations {
   /** Last-writer-wins field writes: field → new value (null unsets). */
-  readonly lww?: Readonly<Record<string, unknown>>;
+  readonly lww?: Readonly<Record<string, unknown>> | undefined;
   /** Collaborative text edits: field → Yjs update. */
-  readonly text?: Readonly<Record<string, Uint8Array>>;
+  readonly text?: Readonly<Record<string, Uint8Array>> | undefined;
   /** A tombstone: the entity is deleted. */
-  readonly delete?: true;
+  readonly delete?: true | undefined;
 }
 
 /** One change to one entity; `parents` is the entity's head when it was made. */

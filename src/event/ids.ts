@@ -1,5 +1,5 @@
 import { incrementBase32, ulid } from 'ulid';
-import { CausalError } from '../errors/errors';
+import { CausalError } from '../errors/causal-error';
 
 const POOL = 4096;
 const pool = new Uint32Array(POOL);
@@ -89,10 +89,7 @@ export function newIdAfter(parents: readonly string[]): string {
   for (const p of parents) if (p > floor) floor = p;
   if (id > floor) return id;
   if (floor === MAX_ID || !isUlid(floor)) {
-    throw CausalError.create(
-      `no event id sorts after ${floor}, the entity's newest event: it cannot be edited. Fix: the event ` +
-        'was forged or minted by a broken clock; remove the entity from storage or restore it from a backup',
-    );
+    throw CausalError.noIdAfter(floor);
   }
   id = incrementBase32(floor);
   if (withinSkew(id)) last = id;

@@ -1,4 +1,4 @@
-import { CausalError } from '../errors/errors';
+import { CausalError } from '../errors/causal-error';
 import { type Clock } from './clock';
 import { type Event } from './event';
 import { IdHeap } from './id-heap';
@@ -21,9 +21,7 @@ const FETCH_BATCH = 256;
 export function checkParentOrder(event: Event): void {
   for (const p of event.parents) {
     if (p >= event.id) {
-      throw CausalError.create(
-        `event ${event.id} of ${event.collection}/${event.entityId} has parent ${p}, which does not sort before it`,
-      );
+      throw CausalError.parentOrder(event, p);
     }
   }
 }
@@ -39,10 +37,7 @@ export function checkSameEntity(
   if (parent.entityId !== event.entityId || parent.collection !== event.collection) {
     const child =
       event.id !== undefined ? `event ${event.id}` : `an event of ${event.collection}/${event.entityId}`;
-    throw CausalError.create(
-      `${child} names parent ${parent.id}, which is an event of ${parent.collection}/${parent.entityId}, ` +
-        `not of ${event.collection}/${event.entityId}: parents must be events of the same entity; nothing was applied`,
-    );
+    throw CausalError.foreignParent(child, parent, event);
   }
 }
 
@@ -60,9 +55,7 @@ export class WalkReader {
   /** Counts one visited event; throws CausalError past the budget. */
   visit(): void {
     if (++this.#visited > this.budget) {
-      throw CausalError.create(
-        `causal walk over ${this.collection} exceeded its budget of ${this.budget} events`,
-      );
+      throw CausalError.budgetExceeded(this.collection, this.budget);
     }
   }
 
@@ -84,9 +77,7 @@ export class WalkReader {
     return ids.map((id) => {
       const e = this.#cache.get(id);
       if (!e) {
-        throw CausalError.create(
-          `event ${id} of ${this.collection} is not known here; its history is incomplete (an ephemeral node needs a durable peer)`,
-        );
+        throw CausalError.unknownEvent(id, this.collection);
       }
       return e;
     });

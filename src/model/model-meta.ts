@@ -14,7 +14,7 @@ export interface FieldMeta {
   readonly optional: boolean;
   readonly index: boolean;
   /** For `ref` fields: the referenced model, resolved lazily to allow cycles. */
-  readonly ref?: () => ModelClass;
+  readonly ref?: (() => ModelClass) | undefined;
 }
 
 /** The registered description of one model. */

@@ -1,5 +1,6 @@
 import { MetadataError, NotFoundError, type MetadataProblem } from '../errors/errors';
 import { FIELD_TYPES, type FieldType } from './field-type';
+import { COLLECTION_NAME_RULE, FIELD_NAME, RESERVED_COLLECTION_PREFIX, isCollectionName } from './names';
 import { type FieldMeta, type ModelClass, type ModelMeta } from './model-meta';
 import { reservedFieldNames } from './reserved-names';
 
@@ -94,11 +95,11 @@ function buildFields(model: string, ctor: ModelClass, problems: MetadataProblem[
       });
       continue;
     }
-    if (f.symbolKey || f.name.includes('.')) {
+    if (f.symbolKey || !FIELD_NAME.test(f.name)) {
       problems.push({
         model,
         field: f.name,
-        problem: `'${f.name}' cannot be a field name (a symbol, or containing '.')`,
+        problem: `'${f.name}' cannot be a field name (a symbol, or not an identifier of at most 128 characters)`,
         fix: 'rename the property to a plain identifier',
       });
       continue;
@@ -131,11 +132,11 @@ export function registerModel(ctor: ModelClass, collection?: string): ModelMeta 
   const model = ctor.name || 'AnonymousModel';
   const problems: MetadataProblem[] = [];
   const name = collection ?? model.toLowerCase();
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name) || name.startsWith('_ankurah')) {
+  if (!isCollectionName(name) || name.startsWith(RESERVED_COLLECTION_PREFIX)) {
     problems.push({
       model,
       problem: `'${name}' is not a valid collection name`,
-      fix: 'use letters, digits and underscores, starting with a letter, at most 63 characters',
+      fix: `use ${COLLECTION_NAME_RULE}, not starting with '${RESERVED_COLLECTION_PREFIX}'`,
     });
   }
   const other = classByCollection.get(name);

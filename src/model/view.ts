@@ -1,6 +1,7 @@
 import { type Observable, distinctUntilChanged, map, startWith } from 'rxjs';
 import { type FieldMeta, type ModelClass, type ModelMeta } from './model-meta';
 import { fromStoredValue } from './value-check';
+import { UsageError } from '../errors/usage-error';
 
 /** What a view reads through: the live entity behind it. */
 export interface ViewSource {
@@ -38,9 +39,7 @@ export type View<M> = Readonly<M> & ViewMembers<M>;
 type ViewInternals = { readonly [VIEW_SOURCE]: ViewSource };
 
 function readOnly(meta: ModelMeta, field: string): never {
-  throw new TypeError(
-    `Cannot assign ${meta.name}.${field}: a View is read-only. Fix: edit it in a transaction, (await trx.edit(view)).${field} = …`,
-  );
+  throw UsageError.viewReadOnly(meta.name, field);
 }
 
 function fieldProperty(meta: ModelMeta, f: FieldMeta): PropertyDescriptor {

@@ -6,6 +6,7 @@ import { bindSchema, type BindOptions } from '../query/bind-schema';
 import { compilePredicate } from '../query/evaluate';
 import { parseSelection } from '../query/parser';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
+import { entityRow } from '../entity/row';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -38,7 +39,7 @@ function permissive(policy: PolicyAgent): boolean {
 
 /** The row an AnkQL predicate is evaluated over: an entity's values plus its id. */
 export function rowOf(entity: Entity): Row {
-  return { ...entity.values(), id: entity.id };
+  return entityRow(entity.id, entity.values());
 }
 
 /**
@@ -67,7 +68,7 @@ export class ReadAccess {
   async checkRead(collection: string): Promise<void> {
     if (permissive(this.#policy)) return;
     if (!(await this.#policy.canAccessCollection(this.#ctx, collection, 'read'))) {
-      throw AccessDeniedError.create(`reading collection '${collection}' is not allowed`);
+      throw AccessDeniedError.collectionRead(collection);
     }
   }
 

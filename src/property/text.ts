@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { UsageError } from '../errors/usage-error';
 
 /** Serialised text state: per field, the Yjs document encoded as one update. */
 export type TextState = Readonly<Record<string, Uint8Array>>;
@@ -198,6 +199,6 @@ export class TextEditor {
 }
 
 function clamp(n: number, max: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`text position ${n} is not a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0) throw UsageError.textPosition(n);
   return Math.min(n, max);
 }

@@ -28,7 +28,7 @@ export class InFlight {
   failAll(reason: string): void {
     const waiting = [...this.#waiting];
     this.#waiting.clear();
-    for (const fail of waiting) fail(UnavailableError.create(reason));
+    for (const fail of waiting) fail(UnavailableError.connectionLost(reason));
   }
 
   get size(): number {

@@ -10,6 +10,7 @@ import {
   StorageError,
   TransactionClosedError,
   UnavailableError,
+  UsageError,
   ValidationError,
 } from '../errors/errors';
 import { QuerySyntaxError } from '../errors/query-syntax-error';
@@ -32,6 +33,7 @@ const CLASSES: Record<ErrorCode, ErrorClass> = {
   STORAGE: StorageError,
   CAUSAL: CausalError,
   UNAVAILABLE: UnavailableError,
+  USAGE: UsageError,
   INTERNAL: InternalError,
 };
 

@@ -116,9 +116,3 @@ export const resultSchemas = {
 
 /** The result of each request kind. */
 export type Result<K extends RequestKind> = z.infer<(typeof resultSchemas)[K]>;
-
-/** An update the durable node pushes for a connection's live queries. */
-export const pushSchema = remoteStatesSchema;
-
-/** A pushed update. */
-export type Push = z.infer<typeof pushSchema>;

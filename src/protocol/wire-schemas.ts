@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clockOf } from '../event/clock';
 import { fromBase64 } from '../event/codec';
+import { COLLECTION_NAME, COLLECTION_NAME_RULE, FIELD_NAME } from '../model/names';
 import { isPlainObject } from '../model/plain-object';
 
 // zod was chosen over class-validator for frames: it validates plain decoded data without classes, infers
@@ -10,10 +11,10 @@ import { isPlainObject } from '../model/plain-object';
 export const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 /** A ULID (shared with the fast validators, like the patterns below). */
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-/** A collection name. */
-export const COLLECTION = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** A collection name (the rule of model registration and storage). */
+export const COLLECTION = COLLECTION_NAME;
 /** A field name (reserved names are refused separately). */
-export const FIELD = /^[\p{L}_$][\p{L}\p{M}\p{N}_$]{0,127}$/u;
+export const FIELD = FIELD_NAME;
 /** Base64 text (its length must also be a multiple of 4). */
 export const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -23,20 +24,13 @@ export const ulidSchema = z.string().regex(ULID, 'expected a 26-character ULID')
 /** A collection name: an identifier that is also safe as a SQL table name. */
 export const collectionSchema = z
   .string()
-  .regex(COLLECTION, 'expected a collection name (letters, digits, _; at most 63)');
+  .regex(COLLECTION, `expected a collection name (${COLLECTION_NAME_RULE})`);
 
 /** A field name: an identifier, never one that could reach an object's prototype. */
 export const fieldSchema = z
   .string()
   .regex(FIELD, 'expected a field name')
   .refine((k) => !RESERVED.has(k), 'reserved field name');
-
-/** Binary data as socket.io delivers it (Buffer in Node, ArrayBuffer in browsers), copied into a Uint8Array. */
-export const bytesSchema = z
-  .custom<
-    Uint8Array | ArrayBuffer
-  >((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
-  .transform((v) => (v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array(v.slice(0))));
 
 /** Binary data, or the same bytes as base64 (how states and events travel to skip binary attachments). */
 export const wireBytesSchema = z

@@ -1,4 +1,5 @@
 import { type Entity } from '../entity/entity';
+import { entityRow } from '../entity/row';
 
 /** An entity's query row: its current values plus `id` (what compiled predicates and orderings read). */
 export type Row = Readonly<Record<string, unknown>>;
@@ -29,5 +30,5 @@ export interface Candidate {
 
 /** The row a predicate is evaluated over, or undefined for a deleted entity (which matches nothing). */
 export function rowOf(entity: Entity): Row | undefined {
-  return entity.deleted ? undefined : { ...entity.values(), id: entity.id };
+  return entity.deleted ? undefined : entityRow(entity.id, entity.values());
 }

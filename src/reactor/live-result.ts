@@ -5,6 +5,7 @@ import { type Candidate, type Row, rowOf } from './change';
 import { type Emitted, fullDiff, touchedDiff, type ItemDiff, type ResultDiff } from './result-diff';
 import { ResultWindow } from './result-window';
 import { type Watch, type WatchHandler } from './watch';
+import { asError } from '../errors/errors';
 
 /** Reads the live entities matching a selection (the node's fetch: storage, or a durable peer). */
 export type FetchEntities = (selection: Selection) => Promise<Entity[]>;
@@ -142,7 +143,7 @@ export class LiveResult<T = Entity> {
       (e: unknown) => {
         if (token !== this.#token || this.#closed) return;
         this.close();
-        this.#listener.error(e instanceof Error ? e : new Error(String(e)));
+        this.#listener.error(asError(e));
       },
     );
   }

@@ -5,6 +5,8 @@ import { type Candidate, type ReactorBatch, rowOf } from './change';
 import { type FetchEntities, LiveResult, type ResultListener } from './live-result';
 import { SubscriptionIndex } from './subscription-index';
 import { Watch, type WatchHandler, type WatchHost } from './watch';
+import { asError } from '../errors/errors';
+import { entityKey } from '../event/entity-key';
 
 /**
  * Matches applied changes to subscriptions. It consumes the node's change batches synchronously (so a
@@ -28,7 +30,7 @@ export class Reactor {
     this.#report = report;
     this.#host = {
       reindex: (w, conjuncts) => this.#index.add(w.collection, conjuncts, w),
-      member: (w, id, on) => setMember(this.#members, key(w.collection, id), w, on),
+      member: (w, id, on) => setMember(this.#members, entityKey(w.collection, id), w, on),
       loading: (w, on) => setMember(this.#loading, w.collection, w, on),
       release: (w) => {
         this.#index.remove(w);
@@ -97,18 +99,18 @@ export class Reactor {
           else if (list[list.length - 1] !== candidate) list.push(candidate);
         };
         if (row) this.#index.candidates(raw.collection, row, add);
-        this.#members.get(key(raw.collection, raw.id))?.forEach(add);
+        this.#members.get(entityKey(raw.collection, raw.id))?.forEach(add);
         this.#loading.get(raw.collection)?.forEach(add);
       }
     } catch (e) {
-      this.#report(e instanceof Error ? e : new Error(String(e)));
+      this.#report(asError(e));
     }
     for (const [w, candidates] of routed) {
       if (w.closed) continue;
       try {
         w.handler.changes(candidates);
       } catch (e) {
-        this.#report(e instanceof Error ? e : new Error(String(e)));
+        this.#report(asError(e));
       }
     }
   }
@@ -128,14 +130,10 @@ export class Reactor {
       try {
         w.handler.closed();
       } catch (e) {
-        this.#report(e instanceof Error ? e : new Error(String(e)));
+        this.#report(asError(e));
       }
     }
   }
-}
-
-function key(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
 }
 
 function setMember<K>(map: Map<K, Set<Watch>>, k: K, w: Watch, on: boolean): void {

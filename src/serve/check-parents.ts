@@ -38,9 +38,7 @@ export async function checkParents(node: ReplicaPort, events: readonly Event[]):
     for (const e of await node.storage.getEvents(collection, [...byId.keys()])) found.set(e.id, e);
     const missing = [...byId.keys()].filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw CausalError.create(
-        `the commit refers to parent events this node does not hold (${missing.slice(0, 3).join(', ')}); nothing was applied`,
-      );
+      throw CausalError.commitParentsMissing(missing);
     }
     for (const [id, children] of byId) for (const e of children) checkSameEntity(e, found.get(id) as Event);
   }

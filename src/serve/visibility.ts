@@ -1,5 +1,5 @@
 import { type Entity } from '../entity/entity';
-import { NotFoundError, ProtocolError } from '../errors/errors';
+import { InternalError, NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { Context } from '../node/api/context';
 import { type ReplicaPort } from '../node/ports';
@@ -73,7 +73,7 @@ export class Visibility {
     const dropped: EntityRef[] = [...gone];
     for (const e of entities) {
       const filter = this.#access.settled(e.collection)?.match;
-      if (!filter) throw new Error(`the filter of '${e.collection}' was not compiled before materialize`);
+      if (!filter) throw InternalError.filterNotCompiled(e.collection);
       if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) states.push(wireStateOf(e));
       else dropped.push({ collection: e.collection, id: e.id });
     }

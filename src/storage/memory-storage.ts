@@ -5,6 +5,9 @@ import { type Selection } from '../query/ast';
 import { compilePredicate } from '../query/evaluate';
 import { compareRecords } from '../query/order';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
+import { StorageError } from '../errors/storage-error';
+import { COLLECTION_NAME_RULE, isCollectionName } from '../model/names';
+import { entityRow } from '../entity/row';
 
 /** One entity's record: its state (if any) and its creation event, kept together to spare a map entry. */
 interface Held {
@@ -40,7 +43,7 @@ export function compiledSelection(sel: Selection): {
 
 /** The row a selection is evaluated over: the entity's values plus its id. */
 export function queryRow(state: EntityState): Row {
-  return { ...state.values, id: state.id };
+  return entityRow(state.id, state.values);
 }
 
 /** Keeps everything in memory: the default for ephemeral nodes and tests. States and events are frozen. */
@@ -59,6 +62,7 @@ export class MemoryStorage implements StorageEngine {
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {
+    if (!isCollectionName(spec.name)) throw StorageError.badCollectionName(spec.name, COLLECTION_NAME_RULE);
     this.#table(spec.name);
   }
 
@@ -67,7 +71,7 @@ export class MemoryStorage implements StorageEngine {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    if (this.#closed) throw new Error('MemoryStorage is closed');
+    if (this.#closed) throw StorageError.closed('memory');
     for (const e of batch.events) {
       const t = this.#table(e.collection);
       const h = held(t, e.entityId);

@@ -8,8 +8,8 @@ import { type Channel } from '../protocol/channel';
 import { fromErrorData } from '../protocol/error-data';
 import { isPlain } from '../protocol/fast-checks';
 import { fastRemoteStates } from '../protocol/fast-states';
+import { remoteStatesSchema } from '../protocol/wire-schemas';
 import {
-  pushSchema,
   responseSchema,
   resultSchemas,
   serverHelloSchema,
@@ -25,14 +25,10 @@ import { wireEvent } from '../protocol/wire-states';
 export function parseServerHello(raw: unknown): ServerHello {
   const v: unknown = typeof raw === 'object' ? (raw as { v?: unknown } | null)?.v : undefined;
   if (v !== PROTOCOL_VERSION) {
-    throw ProtocolError.create(
-      `protocol version mismatch: this node speaks version ${PROTOCOL_VERSION}, the server speaks ` +
-        `${typeof v === 'number' ? `version ${v}` : 'no known version'}. Fix: use the same ankurah release on both sides`,
-    );
+    throw ProtocolError.versionMismatch(PROTOCOL_VERSION, v, 'server');
   }
   const parsed = serverHelloSchema.safeParse(raw);
-  if (!parsed.success)
-    throw ProtocolError.create(`malformed hello from the server: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw ProtocolError.malformed('hello', z.prettifyError(parsed.error));
   return parsed.data;
 }
 
@@ -40,9 +36,9 @@ export function parseServerHello(raw: unknown): ServerHello {
 export function parsePush(raw: unknown): RemoteStates {
   const fast = fastRemoteStates(raw);
   if (fast) return fast;
-  const parsed = pushSchema.safeParse(raw);
-  if (!parsed.success)
-    throw ProtocolError.create(`malformed update from the server: ${z.prettifyError(parsed.error)}`);
+  // A pushed update has the shape of the states a request answers with.
+  const parsed = remoteStatesSchema.safeParse(raw);
+  if (!parsed.success) throw ProtocolError.malformed('update', z.prettifyError(parsed.error));
   return parsed.data as RemoteStates;
 }
 
@@ -75,7 +71,7 @@ export class ClientSession implements DurablePeer {
     } else {
       const answer = responseSchema.safeParse(raw);
       if (!answer.success || answer.data.id !== id) {
-        throw ProtocolError.create(`malformed answer to ${request.kind} request ${id}`);
+        throw ProtocolError.malformedAnswer(request.kind, id);
       }
       if (!answer.data.ok) throw fromErrorData(answer.data.error);
       result = answer.data.result;
@@ -84,7 +80,7 @@ export class ClientSession implements DurablePeer {
     if (fast) return fast as Result<K>;
     const parsed = resultSchemas[request.kind].safeParse(result);
     if (!parsed.success) {
-      throw ProtocolError.create(`malformed ${request.kind} result: ${z.prettifyError(parsed.error)}`);
+      throw ProtocolError.malformedResult(request.kind, z.prettifyError(parsed.error));
     }
     return parsed.data as Result<K>;
   }
@@ -120,9 +116,7 @@ export class ClientSession implements DurablePeer {
       // A page that ends where the last one did would loop forever: the peer broke the order it promised.
       if (!page.more) return out;
       if (last === undefined || last.id === after) {
-        throw ProtocolError.create(
-          `the history of ${collection}/${id} did not advance past ${after ?? 'its start'}`,
-        );
+        throw ProtocolError.historyStalled(collection, id, after);
       }
       after = last.id;
     }

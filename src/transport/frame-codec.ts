@@ -92,7 +92,7 @@ function walk(value: unknown, path: Path, at: Path[], parts: Uint8Array[], size:
  * the bytes, and no path may be longer than `maxDepth`. Throws ProtocolError otherwise.
  */
 export function unpackFrame(frame: unknown, attachment: unknown, maxDepth: number): unknown {
-  const bad = (why: string): ProtocolError => ProtocolError.create(`malformed binary attachment: ${why}`);
+  const bad = (why: string): ProtocolError => ProtocolError.badAttachment(why);
   if (typeof attachment !== 'object' || attachment === null) throw bad('expected { at, len, bytes }');
   const { at, len, bytes: raw } = attachment as Record<string, unknown>;
   const bytes =
@@ -178,13 +178,8 @@ export function transportLimitsOf(hello: unknown): TransportLimits | undefined {
  * the connection, and a resent commit would end it again). Returns the error, or undefined when it fits.
  */
 export function oversize(packed: Packed, limits: TransportLimits): ProtocolError | undefined {
-  const fix =
-    'Fix: split the work (fewer or smaller changes per transaction), or raise the server limit maxFrameBytes';
-  if (packed.bytes > limits.maxFrameBytes) {
-    return ProtocolError.create(
-      `the frame exceeds the limit of ${limits.maxFrameBytes} bytes (it has about ${packed.bytes}). ${fix}`,
-    );
-  }
+  if (packed.bytes > limits.maxFrameBytes)
+    return ProtocolError.frameTooLarge(packed.bytes, limits.maxFrameBytes);
   // JSON escapes and UTF-8 make a string at most 6 bytes per UTF-16 unit: measure exactly only near the cap.
   if (packed.bytes * 6 + 1024 <= limits.maxMessageBytes) return undefined;
   const [frame, attachment] = packed.args;
@@ -194,7 +189,5 @@ export function oversize(packed: Packed, limits: TransportLimits): ProtocolError
     bytes += Math.ceil((attachment.bytes.byteLength * 4) / 3); // base64 when Socket.IO falls back to polling
   }
   if (bytes + 1024 <= limits.maxMessageBytes) return undefined;
-  return ProtocolError.create(
-    `the frame takes about ${bytes} bytes on the wire; the server reads at most ${limits.maxMessageBytes}. ${fix}`,
-  );
+  return ProtocolError.messageTooLarge(bytes, limits.maxMessageBytes);
 }

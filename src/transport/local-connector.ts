@@ -32,7 +32,7 @@ export class LocalConnector {
   static async connect(a: Node, b: Node, options: LocalConnectOptions = {}): Promise<LocalConnection> {
     const [server, client] = a.durable ? [replicaOf(a), replicaOf(b)] : [replicaOf(b), replicaOf(a)];
     if (!server.durable || client.durable) {
-      throw ProtocolError.create('LocalConnector connects one durable node and one ephemeral node');
+      throw ProtocolError.localConnectorRoles();
     }
     const accepted = await ServerSession.open(
       server,
@@ -68,7 +68,7 @@ export class LocalConnector {
     const channel: Channel = {
       request: (frame) =>
         budget.run(requestCost(frame), () => {
-          if (!open) return Promise.reject(UnavailableError.create('the local connection is closed'));
+          if (!open) return Promise.reject(UnavailableError.localClosed());
           const copy = structuredClone(frame);
           return inFlight.track((answer) => {
             void session.handle(copy).then((raw) => answer(structuredClone(raw)));

@@ -69,8 +69,7 @@ export class SocketClient {
 
   /** Connects; resolves once the durable node said hello (the node is then ready). */
   static async connect(node: Node, url: string, options: SocketClientOptions = {}): Promise<SocketClient> {
-    if (node.durable)
-      throw UnavailableError.create('SocketClient connects an ephemeral node to a durable one');
+    if (node.durable) throw UnavailableError.clientNotEphemeral();
     const socket = io(url, {
       auth: { hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: false }, auth: options.auth },
       transports: options.transports ?? ['websocket'],
@@ -84,7 +83,7 @@ export class SocketClient {
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
-        reject(UnavailableError.create(`could not reach ${url} within ${options.timeout ?? 10_000} ms`));
+        reject(UnavailableError.unreachable(url, options.timeout ?? 10_000));
       }, options.timeout ?? 10_000);
       client.#wire(
         () => {
@@ -129,7 +128,7 @@ export class SocketClient {
         // Requests wait here rather than exceed what the server accepts at once (it would refuse them).
         const budget = limits && new RequestBudget(limits.maxInFlight, limits.maxCostInFlight);
         const send = (frame: unknown): Promise<unknown> => {
-          if (!socket.connected) return Promise.reject(UnavailableError.create('not connected'));
+          if (!socket.connected) return Promise.reject(UnavailableError.notConnected());
           const packed = packFrame(frame);
           const refused = limits && oversize(packed, limits);
           if (refused) return Promise.reject(refused);
@@ -171,7 +170,7 @@ export class SocketClient {
       if (!data.success) return;
       const error = fromErrorData(data.data);
       if (socket.active) return;
-      refused(error instanceof AnkurahError ? error : AccessDeniedError.create(err.message));
+      refused(error instanceof AnkurahError ? error : AccessDeniedError.connectionRefused(err.message));
       // A full server (maxConnections) is not a refusal of this client: once connected before, try again.
       if (error.code === 'UNAVAILABLE' && this.#wasConnected && !this.#closed) {
         clearTimeout(this.#retry);

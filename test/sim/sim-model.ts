@@ -6,7 +6,7 @@ import { Field, Model, Text } from '../../src/model/decorators';
 export class SimDoc {
   @Field() title!: string;
   @Field({ optional: true }) rank?: number;
-  @Field({ optional: true }) tag?: string;
+  @Field({ optional: true, type: 'string' }) tag?: string | null;
   @Text() body!: string;
 }
 

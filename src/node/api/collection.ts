@@ -19,6 +19,7 @@ export interface CollectionScope {
     ...params: unknown[]
   ): SharedQuery<M>;
 }
+import { type CreateArgs } from '../../model/field-keys';
 
 /** A repository for one model bound to a context: the shape NestJS services inject. */
 export class Collection<M extends object> {
@@ -54,9 +55,9 @@ export class Collection<M extends object> {
   }
 
   /** Creates and commits one entity; resolves to its view. */
-  async create(data: CreateData<M>): Promise<View<M>> {
+  async create(...args: CreateArgs<M>): Promise<View<M>> {
     const trx = this.#ctx.begin();
-    const m = await trx.create(this.model, data);
+    const m = await trx.create(this.model, ...args);
     await trx.commit();
     return this.#ctx.get(this.model, m.id);
   }

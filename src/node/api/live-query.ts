@@ -18,6 +18,7 @@ import { type Entity } from '../../entity/entity';
 import { type RemoteQuery } from '../peers/peer';
 import { type NodeServices } from '../ports';
 import { type Selection } from '../../query/ast';
+import { asError } from '../../errors/errors';
 
 type Terminal = { readonly error?: Error };
 
@@ -143,7 +144,7 @@ export class LiveQuery<M extends object> {
         await this.#remote?.update(sel);
       } catch (e) {
         // The peer refused the new selection (a limit): the query would go stale, so it ends.
-        this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+        this.#finish({ error: asError(e) });
         throw e;
       }
       await this.#result.settled();
@@ -194,7 +195,7 @@ export class LiveQuery<M extends object> {
       }
       this.#resolveLoaded();
     } catch (e) {
-      this.#finish({ error: e instanceof Error ? e : new Error(String(e)) });
+      this.#finish({ error: asError(e) });
     }
   }
 

@@ -1,3 +1,4 @@
+import { type FieldKeys, type TextKeys } from '../../model/field-keys';
 import { type FieldMeta, type ModelClass, type ModelMeta } from '../../model/model-meta';
 import { type MutableMemberName } from '../../model/reserved-names';
 import { fromStoredValue } from '../../model/value-check';
@@ -22,18 +23,19 @@ export interface MutableSource {
 }
 
 /** Members every mutable has in addition to the model's fields. */
-export interface MutableMembers {
+export interface MutableMembers<M> {
   readonly id: string;
   readonly collection: string;
   /** The text editor of a `@Text` field. */
-  text(field: string): TextHandle;
-  /** Sets a field by name, declared or not. */
-  set(field: string, value: unknown): void;
-  get(field: string): unknown;
+  text<K extends TextKeys<M>>(field: K): TextHandle;
+  /** Sets a declared field by name. */
+  set<K extends FieldKeys<M>>(field: K, value: M[K]): void;
+  /** Reads a declared field by name. */
+  get<K extends FieldKeys<M>>(field: K): M[K];
 }
 
 /** A transaction-scoped writable face of an entity: the model's fields, settable until commit/rollback. */
-export type Mutable<M> = M & MutableMembers;
+export type Mutable<M> = M & MutableMembers<M>;
 
 const MUTABLE_SOURCE: unique symbol = Symbol('ankurah.mutable');
 type Internals = { readonly [MUTABLE_SOURCE]: MutableSource };

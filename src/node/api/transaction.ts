@@ -7,6 +7,7 @@ import {
 } from '../../errors/errors';
 import { type Event } from '../../event/event';
 import { newId, newIdAfter } from '../../event/ids';
+import { type CreateArgs } from '../../model/field-keys';
 import { type ModelClass, type ModelMeta } from '../../model/model-meta';
 import { checkValues } from '../../model/validate';
 import { viewSource, type View } from '../../model/view';
@@ -15,11 +16,12 @@ import { createMutable, type Mutable } from './mutable';
 import { type NodeServices } from '../ports';
 import { type ContextData } from '../policy';
 import { type ReadAccess } from '../read-access';
+import { UsageError } from '../../errors/usage-error';
+
+/** Initial values for `create` (see model/field-keys.ts). */
+export type { CreateData } from '../../model/field-keys';
 
 type TxState = 'open' | 'committing' | 'committed' | 'rolled back' | 'failed';
-
-/** Initial values for `create`: the model's fields, all optional at the type level. */
-export type CreateData<M> = { [K in keyof M]?: M[K] extends (...args: never[]) => unknown ? never : M[K] };
 
 /**
  * An isolated snapshot: edits are private until commit() resolves, and commit is atomic across every entity
@@ -49,12 +51,13 @@ export class Transaction {
   #guard: Guard = (action, model, field) => {
     if (this.#state !== 'open') {
       const what = model === undefined ? action : `${action} ${model}.${field ?? ''}`;
-      throw TransactionClosedError.create(what, this.#state === 'committing' ? 'committed' : this.#state);
+      throw TransactionClosedError.afterEnd(what, this.#state === 'committing' ? 'committed' : this.#state);
     }
   };
 
   /** Creates an entity; returns its mutable (its `id` is the id of the creation event). */
-  async create<M extends object>(model: ModelClass<M>, data: CreateData<M> = {}): Promise<Mutable<M>> {
+  async create<M extends object>(model: ModelClass<M>, ...args: CreateArgs<M>): Promise<Mutable<M>> {
+    const data: Readonly<Record<string, unknown>> = args[0] ?? {};
     this.#guard('create');
     const meta = this.#node.meta(model);
     const id = newId();
@@ -63,7 +66,7 @@ export class Transaction {
     for (const k in data) {
       if (!Object.prototype.hasOwnProperty.call(data, k)) continue;
       try {
-        fork.set(k, data[k as keyof typeof data]);
+        fork.set(k, data[k]);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         (problems ??= []).push(...e.violations);
@@ -119,7 +122,7 @@ export class Transaction {
       return { meta: this.#node.metaOf(m.collection), entityId: m.id };
     }
     if (typeof id !== 'string') {
-      throw new TypeError('edit(Model, id) needs the entity id as a string');
+      throw UsageError.editNeedsId();
     }
     return { meta: this.#node.meta(target as ModelClass), entityId: id };
   }

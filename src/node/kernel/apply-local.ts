@@ -51,9 +51,7 @@ export async function applyLocal(
     const primary = await primaryOf(host, event, isNew);
     const w = stage(host, primary);
     if (editing.has(primary)) {
-      throw CausalError.create(
-        `a local batch holds two events of ${event.collection}/${event.entityId}; one transaction makes one`,
-      );
+      throw CausalError.twoLocalEvents(event);
     }
     if (!w.fresh) editing.add(primary);
     all.push(w);

@@ -39,9 +39,7 @@ export async function applyRemote(
 
 /** Reports an event the staging area gave up on. */
 export function reportDropped(host: ApplyHost, event: Event, why: string): void {
-  host.report(
-    CausalError.create(`event ${event.id} of ${event.collection}/${event.entityId} was dropped: it ${why}`),
-  );
+  host.report(CausalError.dropped(event, why));
 }
 
 /** The events of a batch that are not stored yet, once each. */

@@ -1,5 +1,8 @@
 import { Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
+import { type Row } from '../../reactor/change';
+import { entityRow } from '../../entity/row';
+import { entityKey } from '../../event/entity-key';
 
 /** Entries are swept once the map has grown this much past its size after the last sweep (and at least MIN). */
 const SWEEP_GROWTH = 2;
@@ -16,7 +19,7 @@ export class EntityCache {
   readonly #byCollection = new Map<string, Bucket>();
 
   static key(collection: string, id: string): string {
-    return `${collection}\u0000${id}`;
+    return entityKey(collection, id);
   }
 
   get(collection: string, id: string): Entity | undefined {

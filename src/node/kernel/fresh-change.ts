@@ -1,6 +1,7 @@
 import { Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
 import { type Row } from '../../reactor/change';
+import { entityRow } from '../../entity/row';
 import { type EntityCache } from './entity-cache';
 
 /**
@@ -35,6 +36,6 @@ export class FreshChange {
   /** What the reactor matches on without sharing the entity. */
   get unshared(): { readonly collection: string; readonly id: string; readonly row: Row | undefined } {
     const s = this.#state;
-    return { collection: s.collection, id: s.id, row: s.deleted ? undefined : { ...s.values, id: s.id } };
+    return { collection: s.collection, id: s.id, row: s.deleted ? undefined : entityRow(s.id, s.values) };
   }
 }

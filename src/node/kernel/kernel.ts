@@ -1,7 +1,7 @@
 import { BehaviorSubject, Subject } from 'rxjs';
 import { type Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
-import { UnavailableError } from '../../errors/errors';
+import { UnavailableError, asError } from '../../errors/errors';
 import { checkClockSkew } from '../../event/clock-skew';
 import { type Event } from '../../event/event';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, newId } from '../../event/ids';
@@ -100,7 +100,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   }
 
   report(e: unknown): void {
-    this.errors$.next(e instanceof Error ? e : new Error(String(e)));
+    this.errors$.next(asError(e));
   }
 
   emit(batch: ChangeBatch): void {

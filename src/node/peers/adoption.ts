@@ -2,8 +2,9 @@ import { type Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
 import { type ReplicaPort } from '../ports';
 import { type EntityRef, type RemoteStates } from './peer';
+import { entityKey } from '../../event/entity-key';
 
-const entityKey = (r: EntityRef): string => `${r.collection}\u0000${r.id}`;
+const refKey = (r: EntityRef): string => entityKey(r.collection, r.id);
 
 /** A remote state (or drop, without `state`) left out while a queued commit touched its entity. */
 interface Deferred {
@@ -43,7 +44,7 @@ export class PeerAdoption {
     const seq = update.seq;
     const states = new Set<EntityRef>(update.states);
     return this.#replica.adoptStates(update, (r: EntityRef) => {
-      const key = entityKey(r);
+      const key = refKey(r);
       if (seq !== undefined && (seqs.get(key) ?? -1) > seq) return true;
       // A newer state left out while a queued commit touched the entity is still to be adopted (between the
       // acknowledgement and adoptDeferred): an older answer arriving meanwhile must not overwrite it.

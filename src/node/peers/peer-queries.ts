@@ -1,4 +1,4 @@
-import { UnavailableError } from '../../errors/errors';
+import { UnavailableError, asError } from '../../errors/errors';
 import { type Selection } from '../../query/ast';
 import { type DurablePeer, type HeldEntity, type RemoteQuery, type RemoteStates } from './peer';
 
@@ -126,7 +126,7 @@ export class RemoteQueries {
       q.synced = q.establish(peer).catch((e: unknown) => {
         // Refused by the new peer (a limit, access): the query ends with the error, which is also reported,
         // since nobody awaits anything after a reconnect.
-        q.failed?.(e instanceof Error ? e : new Error(String(e)));
+        q.failed?.(asError(e));
         this.#host.report(e);
       });
     }

@@ -1,5 +1,6 @@
 import { type Event } from '../../event/event';
 import { type EntityRef } from './peer';
+import { entityKey } from '../../event/entity-key';
 
 /** A caller waiting for a queued commit's acknowledgement (a commit made while a flush was running). */
 export interface CommitWaiter {
@@ -79,10 +80,6 @@ export class CommitQueue {
   touches(ref: EntityRef): boolean {
     return this.#pendingEntities.has(entityKey(ref.collection, ref.id));
   }
-}
-
-function entityKey(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
 }
 
 function keysOf(item: QueuedCommit): Set<string> {

@@ -29,7 +29,6 @@ export async function openDataSource<T>(
     if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
     // The writer-locked error already names the database and the fix.
     if (locking && e instanceof StorageError) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new StorageError('STORAGE', `Cannot open ${where}: ${detail}`, { cause: e });
+    throw StorageError.cannotOpen(where, e);
   }
 }

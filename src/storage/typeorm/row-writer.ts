@@ -173,7 +173,7 @@ export class RowWriter {
   }
 }
 
-/** The JSON of encodeOperations, built without intermediate objects (and base64 through Buffer). */
+/** The stored JSON of operations (read by decodeOperations), built without intermediate objects. */
 function operationsJson(ops: Operations): string {
   let out = ops.lww ? `{"lww":${JSON.stringify(ops.lww)}` : '';
   if (ops.text) out += `${out ? ',' : '{'}"text":${textJson(ops.text)}`;

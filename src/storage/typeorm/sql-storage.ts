@@ -18,6 +18,7 @@ import { Serial } from '../serial';
 import { decodeState } from './state-codec';
 import { translateSelection } from './translate';
 import { type WriterLock } from './writer-lock';
+import { COLLECTION_NAME_RULE, isCollectionName } from '../../model/names';
 
 interface StateRow {
   readonly id: string;
@@ -37,7 +38,6 @@ interface Known {
   readonly writer: RowWriter;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,47}$/;
 const ID_CHUNK = 500;
 
 /**
@@ -86,12 +86,8 @@ export class SqlStorage implements StorageEngine {
   }
 
   async #ensure(spec: CollectionSpec): Promise<void> {
-    if (!NAME.test(spec.name)) {
-      throw new StorageError(
-        'STORAGE',
-        `Cannot store collection '${spec.name}': SQL storage needs a name of letters, digits, '_', '$' or '-' ` +
-          `(at most 48, not starting with a digit). Fix: give the model another name with @Model('name')`,
-      );
+    if (!isCollectionName(spec.name)) {
+      throw StorageError.badCollectionName(spec.name, COLLECTION_NAME_RULE);
     }
     const known = this.#known.get(spec.name);
     const merged = new Map(known?.columns);
@@ -117,7 +113,7 @@ export class SqlStorage implements StorageEngine {
 
   #writer(collection: string): RowWriter {
     const known = this.#known.get(collection);
-    if (!known) throw new StorageError('STORAGE', `Collection '${collection}' has no tables yet`);
+    if (!known) throw StorageError.noTables(collection);
     return known.writer;
   }
 
@@ -368,7 +364,7 @@ export class SqlStorage implements StorageEngine {
       try {
         const db = (this.dataSource.driver as unknown as { databaseConnection?: Database.Database })
           .databaseConnection;
-        if (!db?.open) throw new Error('the SQLite connection is not open');
+        if (!db?.open) throw StorageError.connectionNotOpen(what);
         return fn(db);
       } catch (e) {
         throw e instanceof StorageError ? e : StorageError.wrap(what, e);
@@ -403,7 +399,7 @@ export class SqlStorage implements StorageEngine {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new StorageError('STORAGE', `The ${this.kind} storage is closed`);
+    if (this.#closed) throw StorageError.closed(this.kind);
   }
 }
 

@@ -24,15 +24,7 @@ const PG_LOCK_SPACE = 0x616e6b75;
 
 /** The error of a second writer: names the database and says how to fix it. */
 export function writerLockedError(target: string, cause?: unknown): StorageError {
-  return new StorageError(
-    'STORAGE',
-    `Cannot open ${target} for writing: another Ankurah node (in this process or another) holds it, and two ` +
-      'writers on one database lose acknowledged writes. Fix: close the other node (node.close() or ' +
-      'storage.close()) or give this node its own database; to wait for a node that is shutting down, pass ' +
-      '{ lockTimeout } in milliseconds; to serve clients from several processes, connect them as clients ' +
-      'of the one durable node (docs/deployment.md)',
-    cause === undefined ? undefined : { cause },
-  );
+  return StorageError.writerLocked(target, cause);
 }
 
 /**

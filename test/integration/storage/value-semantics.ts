@@ -6,7 +6,7 @@ import { type StorageEngine } from '../../../src/storage/engine';
 class Sample {
   @Field() name!: string;
   @Field({ optional: true }) n?: number;
-  @Text() notes!: string;
+  @Text() notes?: string;
   @Json() data?: unknown;
 }
 

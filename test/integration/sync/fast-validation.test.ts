@@ -3,7 +3,8 @@ import { newId } from '../../../src/event/ids';
 import { fastRemoteStates } from '../../../src/protocol/fast-states';
 import { fastRequest } from '../../../src/protocol/fast-requests';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits';
-import { pushSchema, requestSchema } from '../../../src/protocol/messages';
+import { requestSchema } from '../../../src/protocol/messages';
+import { remoteStatesSchema as pushSchema } from '../../../src/protocol/wire-schemas';
 
 // The hand-written validators must never accept what zod refuses, and must build what zod builds.
 

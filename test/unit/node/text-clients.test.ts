@@ -39,7 +39,7 @@ describe('Yjs client ids of local text edits', () => {
     await t1.commit();
     m2.text('notes').insert(0, 'two '); // its copy lacks t1's items: the node's own client is not safe here
     await t2.commit();
-    const notes = (await ctx.get(Album, id)).notes;
+    const notes = (await ctx.get(Album, id)).notes ?? '';
     expect(notes.split(' ').sort()).toEqual(['', 'one', 'two']);
     expect(await clients(node, id)).toBe(2);
     await node.close();

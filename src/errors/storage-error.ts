@@ -1,0 +1,54 @@
+import { AnkurahError } from './ankurah-error';
+
+/** The storage engine failed; the operation was rolled back. */
+export class StorageError extends AnkurahError {
+  static #of(message: string, cause?: unknown): StorageError {
+    return new StorageError('STORAGE', message, cause === undefined ? undefined : { cause });
+  }
+
+  /** A driver or database failure while doing `what`. */
+  static wrap(what: string, cause: unknown): StorageError {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return StorageError.#of(`Storage failure while ${what}: ${detail}`, cause);
+  }
+
+  /** The database could not be opened. */
+  static cannotOpen(where: string, cause: unknown): StorageError {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return StorageError.#of(`Cannot open ${where}: ${detail}`, cause);
+  }
+
+  /** A collection name outside the rule every engine shares (`rule` states it). */
+  static badCollectionName(name: string, rule: string): StorageError {
+    return StorageError.#of(
+      `Cannot store collection '${name}': a collection name is ${rule}. Fix: give the model another name with @Model('name')`,
+    );
+  }
+
+  /** A collection was written before its tables were created. */
+  static noTables(collection: string): StorageError {
+    return StorageError.#of(`Collection '${collection}' has no tables yet`);
+  }
+
+  /** The driver's connection was closed under the engine while doing `what`. */
+  static connectionNotOpen(what: string): StorageError {
+    return StorageError.#of(`Storage failure while ${what}: the SQLite connection is not open`);
+  }
+
+  /** The engine was used after close(). */
+  static closed(kind: string): StorageError {
+    return StorageError.#of(`The ${kind} storage is closed`);
+  }
+
+  /** Another node holds the database for writing. */
+  static writerLocked(target: string, cause?: unknown): StorageError {
+    return StorageError.#of(
+      `Cannot open ${target} for writing: another Ankurah node (in this process or another) holds it, and two ` +
+        'writers on one database lose acknowledged writes. Fix: close the other node (node.close() or ' +
+        'storage.close()) or give this node its own database; to wait for a node that is shutting down, pass ' +
+        '{ lockTimeout } in milliseconds; to serve clients from several processes, connect them as clients ' +
+        'of the one durable node (docs/deployment.md)',
+      cause,
+    );
+  }
+}

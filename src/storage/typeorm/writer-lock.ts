@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type Pool, type PoolClient } from 'pg';
+import { type PoolClient } from 'pg';
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { StorageError } from '../../errors/errors';
+import { postgresSessionPool } from './typeorm-internals';
 
 /**
  * The single-writer lock of a SQL database: one durable node at a time writes one SQLite file or one Postgres
@@ -20,7 +20,7 @@ export interface WriterLock {
 }
 
 /** Postgres advisory-lock namespace of Ankurah ('anku'); the second key is hashtext(schema). */
-const PG_LOCK_SPACE = 0x616e6b75;
+export const PG_LOCK_SPACE = 0x616e6b75;
 
 /** The error of a second writer: names the database and says how to fix it. */
 export function writerLockedError(target: string, cause?: unknown): StorageError {
@@ -82,11 +82,6 @@ function canonical(path: string): string {
   }
 }
 
-interface PostgresDriverInternals {
-  readonly options: PostgresDataSourceOptions;
-  createPool(options: PostgresDataSourceOptions, credentials: object): Promise<Pool>;
-}
-
 /**
  * Takes the writer lock of a Postgres schema: a session-level advisory lock keyed by the schema name, held
  * on a dedicated connection (a pool of one, with the DataSource's credentials) for the storage's lifetime.
@@ -99,10 +94,7 @@ export async function postgresWriterLock(
   target: string,
   waitMs: number,
 ): Promise<WriterLock> {
-  const driver = ds.driver as unknown as PostgresDriverInternals;
-  const { options } = driver;
-  const credentials = options.replication?.master ?? options;
-  const pool = await driver.createPool({ ...options, poolSize: 1 }, credentials);
+  const pool = await postgresSessionPool(ds);
   // The session holding the lock, and how to end it.
   let client: { readonly c: PoolClient; readonly end: () => void } | undefined;
   let released = false;

@@ -14,6 +14,7 @@ import { type ModelClass, type ModelMeta } from '../model/model-meta';
 import { type Selection } from '../query/ast';
 import { Reactor } from '../reactor/reactor';
 import { type StorageEngine } from '../storage/engine';
+import { type ConflictRef, StorageConflict } from '../storage/conflict';
 import { Serial } from '../storage/serial';
 import { type Work } from './apply-work';
 import { Context } from './context';
@@ -23,6 +24,7 @@ import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
 import { Schema, collectionSpec } from './schema';
+import { reloadStored, retryConflicts, storedHeads } from './shared-writes';
 import { TextClients } from './text-clients';
 
 /** Options of Node.durable and Node.ephemeral. */
@@ -326,7 +328,7 @@ export class Node implements NodeCore {
     bases?: LocalBases,
   ): Promise<EntityChange[]> {
     if (!local) checkClockSkew(events, this.maxClockSkewMs);
-    return this.#lock.run(async () => {
+    const once = async (): Promise<EntityChange[]> => {
       for (const e of this.#staging.expire()) this.#reportDropped(e, 'waited too long for its parents');
       const fresh = local ? await this.#minted(events) : await this.#unseen(events);
       if (fresh.length === 0) return [];
@@ -338,6 +340,7 @@ export class Node implements NodeCore {
       try {
         return await this.#applyPlanned([...fresh, ...released], ctx, local, also);
       } catch (e) {
+        if (e instanceof StorageConflict) throw e;
         // A staged event that fails must not block the events that released it: drop it and retry without.
         for (const r of released) {
           this.#staging.delete(r.id);
@@ -345,7 +348,13 @@ export class Node implements NodeCore {
         }
         return this.#applyPlanned(fresh, ctx, local, also);
       }
-    });
+    };
+    // On a shared storage another node may have changed the entities: reload them and apply again.
+    const reload = async (refs: readonly ConflictRef[]): Promise<void> => {
+      const changes = await reloadStored(refs, this.storage, this.#cache);
+      if (changes.length > 0) this.changes$.next({ changes });
+    };
+    return this.#lock.run(() => retryConflicts(once, reload));
   }
 
   /** Events this node just minted cannot be stored yet: only make sure their collections exist. */
@@ -522,7 +531,11 @@ export class Node implements NodeCore {
     const states = touched.map((w) => w.created ?? (w.next as Entity).state());
     await this.#checkPolicy(touched, states, ctx, local);
     try {
-      await this.storage.commit({ events: applied, states: also.length > 0 ? [...states, ...also] : states });
+      const kept = also.length > 0 ? [...states, ...also] : states;
+      const heads = this.storage.shared ? storedHeads(touched) : undefined;
+      await this.storage.commit(
+        heads ? { events: applied, states: kept, heads } : { events: applied, states: kept },
+      );
     } catch (e) {
       throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
     }

@@ -30,6 +30,11 @@ export class CollectionTables {
     const catalog = catalogSchema(this.#d, this.#schema);
     await this.#register([['catalog', catalog]]);
     await qr.createTable(this.#table(catalog), true);
+    return this.readCatalog(qr);
+  }
+
+  /** Reads the catalog (a shared database's catalog also lists what other nodes created). */
+  async readCatalog(qr: QueryRunner): Promise<Catalog> {
     const q = (n: string): string => this.#d.quote(n);
     const rows = (await qr.query(
       `SELECT ${q('name')}, ${q('columns')} FROM ${this.path(CATALOG_TABLE)}`,

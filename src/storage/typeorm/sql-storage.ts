@@ -131,6 +131,10 @@ export class SqlStorage implements StorageEngine {
 
   async collections(): Promise<string[]> {
     this.#checkOpen();
+    if (this.shared) {
+      const catalog = await this.#runner((qr) => this.#tables.readCatalog(qr), 'reading the catalog');
+      return [...new Set([...this.#known.keys(), ...catalog.keys()])].sort();
+    }
     return [...this.#known.keys()].sort();
   }
 
@@ -154,15 +158,27 @@ export class SqlStorage implements StorageEngine {
     if (conflicts.length > 0) throw new StorageConflict(conflicts);
   }
 
+  /** True when the collection has tables; a shared engine also finds the collections other nodes created. */
+  async #has(collection: string): Promise<boolean> {
+    if (this.#known.has(collection) || !this.shared) return this.#known.has(collection);
+    await this.#ddl.run(async () => {
+      if (this.#known.has(collection)) return;
+      const catalog = await this.#runner((qr) => this.#tables.readCatalog(qr), 'reading the catalog');
+      const columns = catalog.get(collection);
+      if (columns) this.#remember(collection, columns);
+    });
+    return this.#known.has(collection);
+  }
+
   async getState(collection: string, id: string): Promise<EntityState | undefined> {
     this.#checkOpen();
-    if (!this.#known.has(collection)) return undefined;
+    if (!(await this.#has(collection))) return undefined;
     return this.#runner((qr) => this.#reader.state(qr, collection, id), `reading ${collection}/${id}`);
   }
 
   async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
     this.#checkOpen();
-    const known = this.#known.get(collection);
+    const known = (await this.#has(collection)) ? this.#known.get(collection) : undefined;
     if (!known || selection.limit === 0) return [];
     const what = `querying '${collection}'`;
     return this.#reader.fetch((fn) => this.#runner(fn, what), collection, known.columns, selection);
@@ -170,7 +186,7 @@ export class SqlStorage implements StorageEngine {
 
   async getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {
     this.#checkOpen();
-    if (!this.#known.has(collection) || ids.length === 0) return [];
+    if (ids.length === 0 || !(await this.#has(collection))) return [];
     return this.#runner(
       (qr) => this.#reader.events(qr, collection, ids),
       `reading events of '${collection}'`,
@@ -179,7 +195,7 @@ export class SqlStorage implements StorageEngine {
 
   async entityEvents(collection: string, entityId: string): Promise<Event[]> {
     this.#checkOpen();
-    if (!this.#known.has(collection)) return [];
+    if (!(await this.#has(collection))) return [];
     return this.#runner(
       (qr) => this.#reader.history(qr, collection, entityId),
       `reading the history of ${collection}/${entityId}`,

@@ -52,7 +52,7 @@ export function columnValue(type: FieldType, value: unknown, dialect: Dialect): 
     case 'json': {
       // The JSON column is a convenience copy; queries read `_values`, so a JSON value never flags the row.
       const text = JSON.stringify(value);
-      if (dialect.dropsUnreadableJson && dialect.unreadableJson.test(text)) return null;
+      if (dialect.dropsUnreadableJson && !dialect.readsJson(text)) return null;
       return text;
     }
   }

@@ -75,8 +75,8 @@ export interface Dialect {
   bool(value: boolean): boolean | number;
   /** True when a string can be bound and stored byte-exactly (Postgres text has no NUL). */
   storesText(value: string): boolean;
-  /** JSON escapes in `_values` the engine's JSON functions cannot read: such rows are evaluated in memory. */
-  readonly unreadableJson: RegExp;
+  /** False for `_values` JSON the engine's JSON functions cannot read: such rows are evaluated in memory. */
+  readsJson(json: string): boolean;
   /** True when such JSON cannot be stored in `_values` at all (it stays in `_state` only). */
   readonly dropsUnreadableJson: boolean;
   /** The longest string a text column of this type holds (longer values are kept in `_state` only). */

@@ -56,15 +56,15 @@ export class PostgresStorage extends SqlStorage {
     return openDataSource(
       { ...base, type: 'postgres', installExtensions: false, ...(schema ? { schema } : {}) },
       where,
-      async (ds) =>
-        extra.shared
-          ? undefined
-          : postgresWriterLock(
-              ds,
-              schema,
-              `${where}, ${schema ? `schema '${schema}'` : 'default schema'}`,
-              extra.lockTimeout ?? 0,
-            ),
+      // Shared nodes hold the lock in shared mode: they keep a single writer out, not each other.
+      (ds) =>
+        postgresWriterLock(
+          ds,
+          schema,
+          `${where}, ${schema ? `schema '${schema}'` : 'default schema'}`,
+          extra.lockTimeout ?? 0,
+          extra.shared ?? false,
+        ),
       async (ds, lock) => {
         const ddl = ddlLock(schema);
         // Schema and tables are created under the DDL lock: nodes starting together never race.

@@ -93,12 +93,13 @@ export class RowWriter {
     if (head === null)
       return { sql: this.#d.insert(this.#stateTable, this.#stateNames, 1, 'fail'), params: row };
     const q = (n: string): string => this.#d.quote(n);
-    const sets = this.#stateNames.slice(1).map((n, i) => `${q(n)} = ${this.#d.placeholder(i + 1)}`);
+    // Parameters in the order they appear in the text ('?' placeholders are positional).
+    const sets = this.#stateNames.slice(1).map((n, i) => `${q(n)} = ${this.#d.placeholder(i)}`);
     const w = this.#stateNames.length;
     const sql =
       `UPDATE ${this.#stateTable} SET ${sets.join(', ')} ` +
-      `WHERE ${q('id')} = ${this.#d.placeholder(0)} AND ${q('_head')} = ${this.#d.placeholder(w)}`;
-    return { sql, params: [...row, clockJson(head)] };
+      `WHERE ${q('id')} = ${this.#d.placeholder(w - 1)} AND ${q('_head')} = ${this.#d.placeholder(w)}`;
+    return { sql, params: [...row.slice(1), row[0], clockJson(head)] };
   }
 
   /** The single-row insert statements of this collection, prepared once on a SQLite connection. */
@@ -133,9 +134,8 @@ export class RowWriter {
       if (v === MISFIT) mismatch = true;
       row[k++] = v === MISFIT ? null : v;
     }
-    // A lone surrogate (escaped by JSON.stringify) does not survive SQL's JSON functions, and Postgres cannot
-    // turn it or a NUL into text: such rows are checked in memory (their values may live in `_state` only).
-    if (enc.values.includes('\\u') && this.#d.unreadableJson.test(enc.values)) {
+    // JSON the engine's functions cannot read is checked in memory (its values may live in `_state` only).
+    if (!this.#d.readsJson(enc.values)) {
       if (this.#d.dropsUnreadableJson) row[5] = null;
       mismatch = true;
     }

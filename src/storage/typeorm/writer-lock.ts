@@ -27,8 +27,9 @@ export function writerLockedError(target: string, cause?: unknown): StorageError
   return new StorageError(
     'STORAGE',
     `Cannot open ${target} for writing: another Ankurah node (in this process or another) holds it, and two ` +
-      'writers on one database lose acknowledged writes. Fix: close the other node (node.close() or ' +
-      'storage.close()) or give this node its own database; to wait for a node that is shutting down, pass ' +
+      'writers that do not compare heads lose acknowledged writes. Fix: close the other node (node.close() or ' +
+      'storage.close()) or give this node its own database; for several writers open every node with ' +
+      '{ shared: true } (Postgres, MySQL); to wait for a node that is shutting down, pass ' +
       '{ lockTimeout } in milliseconds; to serve clients from several processes, connect them as clients ' +
       'of the one durable node (docs/deployment.md)',
     cause === undefined ? undefined : { cause },
@@ -86,13 +87,15 @@ function canonical(path: string): string {
  * Takes the writer lock of a Postgres schema: a session-level advisory lock keyed by the schema name, held
  * on a dedicated connection (a pool of one, with the DataSource's credentials) for the storage's lifetime.
  * Postgres releases it when that session ends (close, process death, a dropped connection). When the session
- * is lost, the next write takes the lock again or is refused.
+ * is lost, the next write takes the lock again or is refused. Shared-mode nodes take it in shared mode: they
+ * exclude a single writer, not each other.
  */
 export async function postgresWriterLock(
   ds: DataSource,
   schema: string | undefined,
   target: string,
   waitMs: number,
+  shared = false,
 ): Promise<WriterLock> {
   const pool = await postgresSessionPool(ds);
   // The session holding the lock, and how to end it.
@@ -113,7 +116,7 @@ export async function postgresWriterLock(
     c.on('error', end);
     c.on('end', end);
     try {
-      if (!(await tryLock(c, schema, waitMs))) throw writerLockedError(target);
+      if (!(await tryLock(c, schema, waitMs, shared))) throw writerLockedError(target);
     } catch (e) {
       end();
       throw e;
@@ -152,10 +155,16 @@ export async function postgresWriterLock(
 }
 
 /** Takes the advisory lock of the schema on `c`, waiting up to waitMs; false when another session holds it. */
-async function tryLock(c: PoolClient, schema: string | undefined, waitMs: number): Promise<boolean> {
+async function tryLock(
+  c: PoolClient,
+  schema: string | undefined,
+  waitMs: number,
+  shared: boolean,
+): Promise<boolean> {
   const key = `hashtext(COALESCE($2::text, current_schema()))`;
+  const mode = shared ? '_shared' : '';
   if (waitMs <= 0) {
-    const r = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, ${key}) AS ok`, [
+    const r = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock${mode}($1, ${key}) AS ok`, [
       PG_LOCK_SPACE,
       schema ?? null,
     ]);
@@ -163,7 +172,7 @@ async function tryLock(c: PoolClient, schema: string | undefined, waitMs: number
   }
   await c.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
   try {
-    await c.query(`SELECT pg_advisory_lock($1, ${key})`, [PG_LOCK_SPACE, schema ?? null]);
+    await c.query(`SELECT pg_advisory_lock${mode}($1, ${key})`, [PG_LOCK_SPACE, schema ?? null]);
     return true;
   } catch (e) {
     // 55P03 lock_not_available: the wait ran out.

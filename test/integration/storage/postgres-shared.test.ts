@@ -75,15 +75,20 @@ if (postgresAvailable()) {
       }
     });
 
-    test('shared and single-writer mode: a single writer is refused while a shared node is not', async () => {
+    test('modes do not mix: a single writer keeps shared nodes out, and shared nodes keep a single writer out', async () => {
       const schema = fresh();
       const single = await PostgresStorage.open(DATABASE_URL, { schema });
-      const refused = await PostgresStorage.open(DATABASE_URL, { schema }).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(StorageError);
+      const sharedRefused = await PostgresStorage.open(DATABASE_URL, { schema, shared: true }).catch(
+        (e: unknown) => e,
+      );
+      expect(sharedRefused).toBeInstanceOf(StorageError);
+      expect((sharedRefused as StorageError).message).toMatch(/another Ankurah node/);
       await single.close();
       const s1 = await PostgresStorage.open(DATABASE_URL, { schema, shared: true });
       const s2 = await PostgresStorage.open(DATABASE_URL, { schema, shared: true });
       expect([s1.shared, s2.shared]).toEqual([true, true]);
+      const singleRefused = await PostgresStorage.open(DATABASE_URL, { schema }).catch((e: unknown) => e);
+      expect(singleRefused).toBeInstanceOf(StorageError);
       await s1.close();
       await s2.close();
     });

@@ -27,6 +27,27 @@ function duplicateKey(e: unknown): boolean {
   return err.code === 'ER_DUP_ENTRY' || err.driverError?.code === 'ER_DUP_ENTRY';
 }
 
+/** MariaDB's JSON functions give up past 32 levels of nesting; MySQL's past 100. */
+const MAX_JSON_DEPTH = 32;
+
+/** JSON the engine's functions read: no escaped lone surrogate or NUL, and not nested too deep. */
+function readsJson(json: string): boolean {
+  if (json.includes('\\u') && /\\ud[89a-f]|\\u0000/i.test(json)) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return true;
+}
+
 /**
  * Runs the statements through the query runner in one transaction. A checked UPDATE that matches no row, or a
  * checked INSERT that meets an existing id (InnoDB undoes that statement alone), is a conflict: the
@@ -90,7 +111,7 @@ export function mysqlDialect(collation: string): Dialect {
     binary: (sql) => `${sql} COLLATE ${collation}`,
     bool: (value) => (value ? 1 : 0),
     storesText: () => true,
-    unreadableJson: /\\ud[89a-f]|\\u0000/i,
+    readsJson,
     dropsUnreadableJson: false,
     maxColumnText: MAX_TEXT,
     maxParams: 16_000,

@@ -69,7 +69,8 @@ export const postgresDialect: Dialect = {
   binary: (sql) => `${sql} COLLATE "C"`,
   bool: (value) => value,
   storesText: (value) => !value.includes('\u0000'),
-  unreadableJson: /\\ud[89a-f]|\\u0000/i,
+  // jsonb holds neither a lone surrogate nor NUL.
+  readsJson: (json) => !json.includes('\\u') || !/\\ud[89a-f]|\\u0000/i.test(json),
   dropsUnreadableJson: true,
   maxColumnText: Infinity,
   // The wire protocol counts parameters in 16 bits (65,535), but planning slows down long before: past

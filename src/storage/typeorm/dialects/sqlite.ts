@@ -86,7 +86,8 @@ export const sqliteDialect: Dialect = {
   binary: (sql) => sql,
   bool: (value) => (value ? 1 : 0),
   storesText: () => true,
-  unreadableJson: /\\ud[89a-f]/i,
+  // A lone surrogate (escaped by JSON.stringify) does not survive SQLite's JSON functions.
+  readsJson: (json) => !json.includes('\\u') || !/\\ud[89a-f]/i.test(json),
   dropsUnreadableJson: false,
   maxColumnText: Infinity,
   // SQLITE_MAX_VARIABLE_NUMBER (32766) and SQLITE_MAX_EXPR_DEPTH (1000), with room for the rest of the query.

@@ -7,9 +7,8 @@ import 'reflect-metadata';
 import { Node, StorageError } from 'ankurah';
 import { PostgresStorage } from 'ankurah/typeorm';
 import { StorageConflict } from '../../../src/storage/conflict';
-import { Album } from '../../fixtures/models';
 import { DATABASE_URL, dropSchema, postgresAvailable, testSchema } from './postgres-env';
-import { expectNothingLost, seedAlbums, writeAlbums } from './shared-writers';
+import { Tally, expectNothingLost, seedTallies, writeTallies } from './shared-writers';
 
 if (postgresAvailable()) {
   const schemas: string[] = [];
@@ -33,10 +32,10 @@ if (postgresAvailable()) {
       const storages = await Promise.all(
         Array.from({ length: n }, () => PostgresStorage.open(DATABASE_URL, { schema, shared: true })),
       );
-      const nodes = await Promise.all(storages.map((s) => Node.durable(s, { models: [Album] })));
+      const nodes = await Promise.all(storages.map((s) => Node.durable(s, { models: [Tally] })));
       try {
-        const ids = await seedAlbums(nodes[0] as Node, 3);
-        const acked = await Promise.all(nodes.map((node, i) => writeAlbums(node, `n${i}`, ids, commits, i)));
+        const ids = await seedTallies(nodes[0] as Node, 3);
+        const acked = await Promise.all(nodes.map((node, i) => writeTallies(node, `n${i}`, ids, commits, i)));
         const found = await expectNothingLost(storages[0] as PostgresStorage, ids, acked);
         expect(found).toBe(n * commits);
       } finally {
@@ -48,24 +47,24 @@ if (postgresAvailable()) {
       const schema = fresh();
       const a = await PostgresStorage.open(DATABASE_URL, { schema, shared: true });
       const b = await PostgresStorage.open(DATABASE_URL, { schema, shared: true });
-      const node = await Node.durable(a, { models: [Album] });
+      const node = await Node.durable(a, { models: [Tally] });
       try {
-        const [id] = await seedAlbums(node, 1);
-        const stored = await b.getState('album', id as string);
+        const [id] = await seedTallies(node, 1);
+        const stored = await b.getState('tally', id as string);
         const state = {
           ...(stored as NonNullable<typeof stored>),
-          collection: 'album',
+          collection: 'tally',
           values: { name: 'stale' },
         };
-        const event = { ...(await b.entityEvents('album', id as string))[0]!, id: '0'.repeat(26) };
+        const event = { ...(await b.entityEvents('tally', id as string))[0]!, id: '0'.repeat(26) };
         const err = await b
           .commit({ events: [event], states: [state], heads: [['01STALE']] })
           .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(StorageConflict);
         expect(err).toBeInstanceOf(StorageError);
-        expect((err as StorageConflict).conflicts).toEqual([{ collection: 'album', id }]);
-        expect((await b.getState('album', id as string))?.values['name']).toBe('A0');
-        expect(await b.getEvents('album', [event.id])).toEqual([]);
+        expect((err as StorageConflict).conflicts).toEqual([{ collection: 'tally', id }]);
+        expect((await b.getState('tally', id as string))?.values['name']).toBe('A0');
+        expect(await b.getEvents('tally', [event.id])).toEqual([]);
         // A creation whose id is already stored conflicts too.
         const again = await b.commit({ events: [], states: [state], heads: [null] }).catch((e: unknown) => e);
         expect(again).toBeInstanceOf(StorageConflict);

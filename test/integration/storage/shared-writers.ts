@@ -1,20 +1,29 @@
 import 'reflect-metadata';
-import { Node } from 'ankurah';
+import { Field, Model, Text } from '../../../src/model/decorators';
+import { Node } from '../../../src/node/node';
 import { type EntityState } from '../../../src/entity/entity-state';
 import { type StorageEngine } from '../../../src/storage/engine';
 import { MemoryStorage } from '../../../src/storage/memory-storage';
-import { Album } from '../../fixtures/models';
+
+/** The model the shared writers edit (types given explicitly: the process helper is bundled by esbuild). */
+@Model('tally')
+export class Tally {
+  @Field({ type: 'string' }) name!: string;
+  @Field({ type: 'string' }) artist!: string;
+  @Field({ type: 'integer', index: true }) year!: number;
+  @Text() notes!: string;
+}
 
 /** What one writer node acknowledged: the token of each commit that resolved, by entity. */
 export type Acknowledged = Map<string, string[]>;
 
 /** Creates `count` albums through `node` (before the writers start) and returns their ids. */
-export async function seedAlbums(node: Node, count: number): Promise<string[]> {
+export async function seedTallies(node: Node, count: number): Promise<string[]> {
   const ctx = node.context();
   const trx = ctx.begin();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const a = await trx.create(Album, { name: `A${i}`, artist: 'seed', year: 2000, notes: '' });
+    const a = await trx.create(Tally, { name: `A${i}`, artist: 'seed', year: 2000, notes: '' });
     ids.push(a.id);
   }
   await trx.commit();
@@ -25,7 +34,7 @@ export async function seedAlbums(node: Node, count: number): Promise<string[]> {
  * Makes `commits` commits through `node`, each editing one of `ids` (round robin from `offset`): sets `year`
  * and `artist` and inserts a unique token into `notes`. Resolves to the tokens of the acknowledged commits.
  */
-export async function writeAlbums(
+export async function writeTallies(
   node: Node,
   name: string,
   ids: readonly string[],
@@ -38,7 +47,7 @@ export async function writeAlbums(
     const id = ids[(k + offset) % ids.length] as string;
     const token = `<${name}:${k}>`;
     const trx = ctx.begin();
-    const m = await trx.edit(Album, id);
+    const m = await trx.edit(Tally, id);
     m.year = 2001 + k;
     m.artist = name;
     m.text('notes').insert(0, token);
@@ -50,11 +59,11 @@ export async function writeAlbums(
 
 /** The state the events of one entity give when replayed from nothing on a fresh node. */
 export async function replay(storage: StorageEngine, id: string): Promise<EntityState | undefined> {
-  const events = await storage.entityEvents('album', id);
-  const fresh = await Node.durable(new MemoryStorage(), { models: [Album] });
+  const events = await storage.entityEvents('tally', id);
+  const fresh = await Node.durable(new MemoryStorage(), { models: [Tally] });
   try {
     await fresh.applyEvents(events, {}, false);
-    return await fresh.storage.getState('album', id);
+    return await fresh.storage.getState('tally', id);
   } finally {
     await fresh.close();
   }
@@ -73,12 +82,12 @@ export async function expectNothingLost(
   let found = 0;
   for (const id of ids) {
     const tokens = acked.flatMap((a) => a.get(id) ?? []);
-    const stored = await storage.getState('album', id);
+    const stored = await storage.getState('tally', id);
     const notes = stored?.values['notes'] as string;
     const missing = tokens.filter((t) => !notes.includes(t));
     expect(missing).toEqual([]);
     found += tokens.length;
-    expect(await storage.entityEvents('album', id)).toHaveLength(tokens.length + 1);
+    expect(await storage.entityEvents('tally', id)).toHaveLength(tokens.length + 1);
     const replayed = await replay(storage, id);
     expect(replayed?.values).toEqual(stored?.values);
     expect([...(replayed?.head ?? [])].sort()).toEqual([...(stored?.head ?? [])].sort());

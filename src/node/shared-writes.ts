@@ -7,7 +7,7 @@ import { type Work } from './apply-work';
 import { type EntityCache } from './entity-cache';
 
 /** How many times a batch is applied again after a shared storage reported a conflict. */
-export const CONFLICT_ATTEMPTS = 16;
+export const CONFLICT_ATTEMPTS = 50;
 
 /**
  * The stored head each touched entity's new state was computed from (null: not stored before), for the
@@ -40,8 +40,14 @@ export async function retryConflicts<T>(
         );
       }
       await reload(e.conflicts);
+      // Nodes racing on one entity back off a random, growing moment so that one of them wins each round.
+      if (attempt > 1) await pause(Math.random() * Math.min(100, 2 ** attempt));
     }
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -43,9 +43,9 @@ export interface CommitBatch {
  * - Writers: by default one writer per database. A durable engine (an SQLite file, a Postgres schema, a MySQL
  *   database) takes a lock when it opens, held until `close` or the death of the process, and refuses to open
  *   with StorageError while another engine, in this process or another, holds it: two unconditional writers
- *   would lose acknowledged writes. An engine opened in shared mode (`shared: true`, Postgres and MySQL)
- *   takes no writer lock and instead writes each state of a batch that carries `heads` only while the stored
- *   head is the given one: otherwise the whole batch is refused with StorageConflict (nothing kept), and the
+ *   would lose acknowledged writes. Engines opened in shared mode (`shared: true`, Postgres and MySQL) do not
+ *   exclude each other (Postgres holds the lock shared, which keeps single writers out); each writes a state
+ *   of a batch that carries `heads` only while the stored head is the given one: otherwise the whole batch is refused with StorageConflict (nothing kept), and the
  *   caller reloads those entities, merges and retries. Tables are created under a database lock either way,
  *   so nodes starting together never race on DDL.
  */

@@ -35,6 +35,14 @@ export class StorageError extends AnkurahError {
     return StorageError.#of(`Storage failure while ${what}: the SQLite connection is not open`);
   }
 
+  /** Another node held the database-wide DDL lock for too long. */
+  static ddlLockTimeout(name: string): StorageError {
+    return StorageError.#of(
+      `Timed out waiting for the DDL lock '${name}': another node is creating tables. Retry, or check for a ` +
+        'node stuck while starting',
+    );
+  }
+
   /** The engine was used after close(). */
   static closed(kind: string): StorageError {
     return StorageError.#of(`The ${kind} storage is closed`);
@@ -44,10 +52,24 @@ export class StorageError extends AnkurahError {
   static writerLocked(target: string, cause?: unknown): StorageError {
     return StorageError.#of(
       `Cannot open ${target} for writing: another Ankurah node (in this process or another) holds it, and two ` +
-        'writers on one database lose acknowledged writes. Fix: close the other node (node.close() or ' +
-        'storage.close()) or give this node its own database; to wait for a node that is shutting down, pass ' +
+        'writers that do not compare heads lose acknowledged writes. Fix: close the other node (node.close() or ' +
+        'storage.close()) or give this node its own database; for several writers open every node with ' +
+        '{ shared: true } (Postgres, MySQL); to wait for a node that is shutting down, pass ' +
         '{ lockTimeout } in milliseconds; to serve clients from several processes, connect them as clients ' +
         'of the one durable node (docs/deployment.md)',
+      cause,
+    );
+  }
+
+  /** A shared storage kept refusing a commit because other nodes kept changing its entities. */
+  static conflictsPersisted(
+    conflicts: readonly { readonly collection: string; readonly id: string }[],
+    attempts: number,
+    cause: unknown,
+  ): StorageError {
+    return StorageError.#of(
+      `Other nodes kept changing ${conflicts.map((c) => `${c.collection}/${c.id}`).join(', ')} ` +
+        `through ${attempts} attempts to commit; nothing was kept. Retry the request`,
       cause,
     );
   }

@@ -1,4 +1,5 @@
 import { type EntityState } from '../entity/entity-state';
+import { type Clock } from '../event/clock';
 import { type Event } from '../event/event';
 import { type FieldType } from '../model/field-type';
 import { type Selection } from '../query/ast';
@@ -20,6 +21,12 @@ export interface CollectionSpec {
 export interface CommitBatch {
   readonly events: readonly Event[];
   readonly states: readonly EntityState[];
+  /**
+   * The stored head each state was computed from, index-aligned with `states` (null: the entity was not
+   * stored). A shared engine writes a state only while the stored head is still this one (compare-and-set);
+   * single-writer engines may ignore it. States past its end are written unconditionally.
+   */
+  readonly heads?: readonly (Clock | null)[];
 }
 
 /**
@@ -33,15 +40,20 @@ export interface CommitBatch {
  * - `fetchStates` never returns deleted entities and gives exactly the answer of the in-memory AnkQL evaluator
  *   (the same filter, null rules, code-point collation, ORDER BY with id tie-break, LIMIT).
  * - Returned objects are copies: mutating them never changes what is stored.
- * - One writer per database: an engine is the only writer of its data while it is open. A durable engine
- *   (an SQLite file, a Postgres schema) takes a lock when it opens, held until `close` or the death of the
- *   process, and refuses to open with StorageError while another engine, in this process or another, holds
- *   it: two writers would lose acknowledged writes (each caches the catalog and writes without the other's
- *   states). Tables are created only by the lock holder, so creating them never races.
+ * - Writers: by default one writer per database. A durable engine (an SQLite file, a Postgres schema, a MySQL
+ *   database) takes a lock when it opens, held until `close` or the death of the process, and refuses to open
+ *   with StorageError while another engine, in this process or another, holds it: two unconditional writers
+ *   would lose acknowledged writes. Engines opened in shared mode (`shared: true`, Postgres and MySQL) do not
+ *   exclude each other (Postgres holds the lock shared, which keeps single writers out); each writes a state
+ *   of a batch that carries `heads` only while the stored head is the given one: otherwise the whole batch is refused with StorageConflict (nothing kept), and the
+ *   caller reloads those entities, merges and retries. Tables are created under a database lock either way,
+ *   so nodes starting together never race on DDL.
  */
 export interface StorageEngine {
   /** A short name for messages and benchmarks ("memory", "sqlite", "postgres"). */
   readonly kind: string;
+  /** True when several engines may write the same database at once (compare-and-set on `CommitBatch.heads`). */
+  readonly shared?: boolean;
   /** Declares (or re-declares) a collection; creates its tables and indexes if missing. Idempotent. */
   ensureCollection(spec: CollectionSpec): Promise<void>;
   /** Every collection that has data or was declared. */

@@ -10,6 +10,7 @@ import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
 import { type Work } from './apply-work';
 import { FreshChange } from './fresh-change';
+import { storedHeads } from './shared-writes';
 
 /*
  * The stages both apply pipelines share (apply-local.ts for this node's commits, apply-remote.ts for events
@@ -65,7 +66,11 @@ export async function commitWork(
   const states = touched.map((w) => w.created ?? (w.next as Entity).state());
   await checkPolicy(host, touched, states, ctx, local);
   try {
-    await host.storage.commit({ events: applied, states: also.length > 0 ? [...states, ...also] : states });
+    const kept = also.length > 0 ? [...states, ...also] : states;
+    const heads = host.storage.shared ? storedHeads(touched) : undefined;
+    await host.storage.commit(
+      heads ? { events: applied, states: kept, heads } : { events: applied, states: kept },
+    );
   } catch (e) {
     throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
   }

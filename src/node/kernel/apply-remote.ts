@@ -1,4 +1,5 @@
 import { CausalError } from '../../errors/errors';
+import { StorageConflict } from '../../storage/conflict';
 import { planBatch, type BatchPlan, type OutsideParents } from '../../event/batch-plan';
 import { isGenesis, type Event } from '../../event/event';
 import { checkSameEntity, reachableTargets } from '../../event/lineage';
@@ -28,6 +29,7 @@ export async function applyRemote(
   try {
     return await applyPlanned(host, [...fresh, ...released], ctx);
   } catch (e) {
+    if (e instanceof StorageConflict) throw e;
     // A staged event that fails must not block the events that released it: drop it and retry without.
     for (const r of released) {
       host.staging.delete(r.id);

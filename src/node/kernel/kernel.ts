@@ -30,6 +30,7 @@ import { type ApplyHost } from './apply-host';
 import { applyLocal as applyLocalBatch } from './apply-local';
 import { applyRemote as applyRemoteBatch, reportDropped } from './apply-remote';
 import { EntityCache } from './entity-cache';
+import { reloadStored, retryConflicts } from './shared-writes';
 
 /**
  * The local kernel of a node: the entity cache, loading, the apply pipeline and adoption of peer states, and
@@ -225,18 +226,31 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     also: readonly EntityState[] = [],
     bases?: LocalBases,
   ): Promise<EntityChange[]> {
-    return this.#lock.run(() => {
-      this.#expireStaged();
-      return applyLocalBatch(this, events, ctx, also, bases);
-    });
+    return this.#lock.run(() =>
+      this.#retryConflicts(() => {
+        this.#expireStaged();
+        return applyLocalBatch(this, events, ctx, also, bases);
+      }),
+    );
   }
 
   /** Applies events from other nodes (see apply-remote.ts); refused whole when dated beyond maxClockSkewMs. */
   async applyRemote(events: readonly Event[], ctx: ContextData): Promise<EntityChange[]> {
     checkClockSkew(events, this.maxClockSkewMs);
-    return this.#lock.run(() => {
-      this.#expireStaged();
-      return applyRemoteBatch(this, events, ctx);
+    return this.#lock.run(() =>
+      this.#retryConflicts(() => {
+        this.#expireStaged();
+        return applyRemoteBatch(this, events, ctx);
+      }),
+    );
+  }
+
+  /** On a shared storage another node may have changed the entities: reload them and apply again. */
+  #retryConflicts(apply: () => Promise<EntityChange[]>): Promise<EntityChange[]> {
+    if (!this.storage.shared) return apply();
+    return retryConflicts(apply, async (refs) => {
+      const changes = await reloadStored(refs, this.storage, this.cache);
+      if (changes.length > 0) this.changes$.next({ changes });
     });
   }
 

@@ -1,7 +1,8 @@
 import { type DataSource, type EntitySchema, type QueryRunner, Table, TableIndex } from 'typeorm';
 import { type CollectionSpec, type ColumnSpec } from '../engine';
 import { type Dialect } from './dialect';
-import { catalogSchema, eventSchema, stateSchema } from './entity-schemas';
+import { CATALOG_TABLE, catalogSchema, eventSchema, stateSchema } from './entity-schemas';
+import { rebuildMetadata } from './typeorm-internals';
 
 /** The collections a database holds (from the catalog) and their materialised columns. */
 export type Catalog = Map<string, ReadonlyMap<string, ColumnSpec>>;
@@ -29,7 +30,15 @@ export class CollectionTables {
     const catalog = catalogSchema(this.#d, this.#schema);
     await this.#register([['catalog', catalog]]);
     await qr.createTable(this.#table(catalog), true);
-    const rows = (await qr.query(`SELECT "name", "columns" FROM ${this.path('ankurah_collections')}`)) as {
+    return this.readCatalog(qr);
+  }
+
+  /** Reads the catalog (a shared database's catalog also lists what other nodes created). */
+  async readCatalog(qr: QueryRunner): Promise<Catalog> {
+    const q = (n: string): string => this.#d.quote(n);
+    const rows = (await qr.query(
+      `SELECT ${q('name')}, ${q('columns')} FROM ${this.path(CATALOG_TABLE)}`,
+    )) as {
       name: string;
       columns: string;
     }[];
@@ -82,12 +91,10 @@ export class CollectionTables {
     }
     await qr.createTable(this.#table(events), true, false, true);
     const cols = JSON.stringify(spec.columns);
-    const p = [this.#d.placeholder(0), this.#d.placeholder(1)];
-    await qr.query(
-      `INSERT INTO ${this.path('ankurah_collections')} ("name", "columns") VALUES (${p[0]}, ${p[1]}) ` +
-        `ON CONFLICT ("name") DO UPDATE SET "columns" = EXCLUDED."columns"`,
-      [spec.name, cols],
-    );
+    await qr.query(this.#d.insert(this.path(CATALOG_TABLE), ['name', 'columns'], 1, 'update'), [
+      spec.name,
+      cols,
+    ]);
     return backfill;
   }
 
@@ -110,8 +117,7 @@ export class CollectionTables {
   async #register(added: [string, EntitySchema][]): Promise<void> {
     for (const [key, schema] of added) this.#entities.set(key, schema);
     this.#ds.setOptions({ entities: [...this.#entities.values()] });
-    // DataSource fixes its entity metadata at initialize(); collections appear at run time, so rebuild it.
-    await (this.#ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
+    await rebuildMetadata(this.#ds);
   }
 
   #table(schema: EntitySchema): Table {

@@ -40,8 +40,8 @@ export function columnValue(type: FieldType, value: unknown, dialect: Dialect): 
     case 'ref':
     case 'date':
       if (typeof value !== 'string' || !wellFormed(value)) return MISFIT;
-      // Postgres text cannot hold NUL characters.
-      if (dialect.kind === 'postgres' && value.includes('\u0000')) return MISFIT;
+      // Postgres text cannot hold NUL characters; MySQL's indexed text columns are bounded.
+      if (value.length > dialect.maxColumnText || !dialect.storesText(value)) return MISFIT;
       return value;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : MISFIT;
@@ -52,7 +52,7 @@ export function columnValue(type: FieldType, value: unknown, dialect: Dialect): 
     case 'json': {
       // The JSON column is a convenience copy; queries read `_values`, so a JSON value never flags the row.
       const text = JSON.stringify(value);
-      if (dialect.kind === 'postgres' && /\\u0000|\\ud[89a-f]/i.test(text)) return null;
+      if (dialect.dropsUnreadableJson && !dialect.readsJson(text)) return null;
       return text;
     }
   }

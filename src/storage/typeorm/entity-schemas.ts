@@ -1,7 +1,7 @@
 import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaIndexOptions } from 'typeorm';
 import { type CollectionSpec, type ColumnSpec } from '../engine';
 import { materialisable } from './columns';
-import { type Dialect } from './dialect';
+import { type ColumnDef, type Dialect } from './dialect';
 
 /** The table that lists the collections a database holds and their materialised columns. */
 export const CATALOG_TABLE = 'ankurah_collections';
@@ -21,8 +21,8 @@ export function materialisedColumns(spec: CollectionSpec): ColumnSpec[] {
   return spec.columns.filter((c) => materialisable(c.name));
 }
 
-function text(d: Dialect, extra: Partial<EntitySchemaColumnOptions> = {}): EntitySchemaColumnOptions {
-  return { type: d.textType, ...(d.collation ? { collation: d.collation } : {}), ...extra };
+function column(def: ColumnDef, extra: Partial<EntitySchemaColumnOptions> = {}): EntitySchemaColumnOptions {
+  return { ...def, ...extra };
 }
 
 /**
@@ -31,20 +31,19 @@ function text(d: Dialect, extra: Partial<EntitySchemaColumnOptions> = {}): Entit
  */
 export function stateSchema(spec: CollectionSpec, d: Dialect, schema?: string): EntitySchema {
   const columns: Record<string, EntitySchemaColumnOptions> = {
-    id: text(d, { primary: true }),
-    _head: text(d),
+    id: column(d.keyColumn, { primary: true }),
+    _head: column(d.textColumn),
     _deleted: { type: 'integer', default: 0 },
     _mismatch: { type: 'integer', default: 0 },
-    _state: text(d),
-    _values: { type: d.valuesType, nullable: true },
+    _state: column(d.textColumn),
+    _values: column(d.valuesColumn, { nullable: true }),
   };
+  const where = d.partialIndex(`${d.quote('_mismatch')} = 1`);
   const indices: EntitySchemaIndexOptions[] = [
-    { name: `${spec.name}__mismatch_idx`, columns: ['_mismatch'], where: '"_mismatch" = 1' },
+    { name: `${spec.name}__mismatch_idx`, columns: ['_mismatch'], ...(where ? { where } : {}) },
   ];
   for (const c of materialisedColumns(spec)) {
-    const type = d.columnType(c.type);
-    columns[c.name] =
-      type === 'text' ? text(d, { nullable: true }) : { type: d.columnType(c.type), nullable: true };
+    columns[c.name] = column(d.column(c.type), { nullable: true });
     if (c.index) indices.push({ name: `${spec.name}_${c.name}_idx`, columns: [c.name] });
   }
   return new EntitySchema({
@@ -63,10 +62,10 @@ export function eventSchema(collection: string, d: Dialect, schema?: string): En
     tableName: eventTable(collection),
     ...(schema ? { schema } : {}),
     columns: {
-      id: text(d, { primary: true }),
-      entity_id: text(d),
-      parents: text(d),
-      operations: text(d),
+      id: column(d.keyColumn, { primary: true }),
+      entity_id: column(d.keyColumn),
+      parents: column(d.textColumn),
+      operations: column(d.textColumn),
     },
     indices: [{ name: `${eventTable(collection)}_entity_idx`, columns: ['entity_id', 'id'] }],
   });
@@ -78,6 +77,6 @@ export function catalogSchema(d: Dialect, schema?: string): EntitySchema {
     name: 'ankurah:catalog',
     tableName: CATALOG_TABLE,
     ...(schema ? { schema } : {}),
-    columns: { name: text(d, { primary: true }), columns: text(d) },
+    columns: { name: column(d.keyColumn, { primary: true }), columns: column(d.textColumn) },
   });
 }

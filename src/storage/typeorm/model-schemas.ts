@@ -1,7 +1,8 @@
 import { type EntitySchema } from 'typeorm';
 import { type ModelClass } from '../../model/model-meta';
 import { modelMeta } from '../../model/registry';
-import { type DialectKind, postgresDialect, sqliteDialect } from './dialect';
+import { type DialectKind } from './dialect';
+import { dialectFor } from './dialects/by-kind';
 import { catalogSchema, eventSchema, stateSchema } from './entity-schemas';
 
 /**
@@ -13,7 +14,7 @@ export function collectionEntitySchemas(
   kind: DialectKind,
   schema?: string,
 ): EntitySchema[] {
-  const d = kind === 'postgres' ? postgresDialect : sqliteDialect;
+  const d = dialectFor(kind);
   const out = [catalogSchema(d, schema)];
   for (const model of models) {
     const meta = modelMeta(model);

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { type EntityState } from '../../entity/entity-state';
+import { type Clock } from '../../event/clock';
 import { type Event, type Operations } from '../../event/event';
 import { type ColumnSpec } from '../engine';
 import { EVENT_COLUMNS, MISFIT, SYSTEM_COLUMNS, columnValue } from './columns';
 import { type Dialect } from './dialect';
 import { clockJson, encodeState, textJson } from './state-codec';
 
-/** Stays under SQLite's default limit of 32766 bound parameters per statement (Postgres allows 65535). */
+/** Stays under SQLite's default limit of 32766 bound parameters per statement (Postgres and MySQL allow 65535). */
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 500;
 /** Statements of up to this many rows are prepared by name too (the usual small commits). */
@@ -30,12 +31,12 @@ export interface SqliteInserts {
 }
 
 /**
- * Builds the rows and INSERT statements of a commit for one collection: events are inserted with
- * ON CONFLICT DO NOTHING (re-applying a known event is a no-op), states are upserted.
+ * Builds the rows and INSERT statements of a commit for one collection: events are inserted if absent
+ * (re-applying a known event is a no-op), states are upserted, or compare-and-set on their head (`casState`).
  *
- * Postgres gets multi-row statements (`events`, `states`) whose text depends only on the table and the row
- * count, so full chunks reuse one statement text. SQLite gets single-row statements prepared once on its
- * connection (`sqlite`): better-sqlite3 binds and steps them synchronously, as fast as the driver allows.
+ * Postgres and MySQL get multi-row statements (`events`, `states`) whose text depends only on the table and
+ * the row count, so full chunks reuse one statement text. SQLite gets single-row statements prepared once on
+ * its connection (`sqlite`): better-sqlite3 binds and steps them synchronously, as fast as the driver allows.
  */
 export class RowWriter {
   readonly #d: Dialect;
@@ -69,7 +70,7 @@ export class RowWriter {
       'e',
       events.map((e) => this.eventRow(e)),
       EVENT_COLUMNS.length,
-      (n) => this.#insert(this.#eventTable, EVENT_COLUMNS, n, 'DO NOTHING'),
+      (n) => this.#d.insert(this.#eventTable, EVENT_COLUMNS, n, 'ignore'),
     );
   }
 
@@ -79,16 +80,34 @@ export class RowWriter {
       's',
       states.map((s) => this.stateRow(s)),
       this.#stateNames.length,
-      (n) => this.#insert(this.#stateTable, this.#stateNames, n, this.#upsert()),
+      (n) => this.#d.insert(this.#stateTable, this.#stateNames, n, 'update'),
     );
+  }
+
+  /**
+   * A state written only if the stored head is `head` (an UPDATE guarded by `_head`), or only if the entity is
+   * not stored (`head` null: an insert that keeps an existing row). It changes one row, or none on conflict.
+   */
+  casState(s: EntityState, head: Clock | null): Statement {
+    const row = this.stateRow(s);
+    if (head === null)
+      return { sql: this.#d.insert(this.#stateTable, this.#stateNames, 1, 'fail'), params: row };
+    const q = (n: string): string => this.#d.quote(n);
+    // Parameters in the order they appear in the text ('?' placeholders are positional).
+    const sets = this.#stateNames.slice(1).map((n, i) => `${q(n)} = ${this.#d.placeholder(i)}`);
+    const w = this.#stateNames.length;
+    const sql =
+      `UPDATE ${this.#stateTable} SET ${sets.join(', ')} ` +
+      `WHERE ${q('id')} = ${this.#d.placeholder(w - 1)} AND ${q('_head')} = ${this.#d.placeholder(w)}`;
+    return { sql, params: [...row.slice(1), row[0], clockJson(head)] };
   }
 
   /** The single-row insert statements of this collection, prepared once on a SQLite connection. */
   sqlite(db: Database.Database): SqliteInserts {
     if (this.#sqlite?.db !== db) {
       const inserts: SqliteInserts = {
-        event: db.prepare<unknown[]>(this.#insert(this.#eventTable, EVENT_COLUMNS, 1, 'DO NOTHING')),
-        state: db.prepare<unknown[]>(this.#insert(this.#stateTable, this.#stateNames, 1, this.#upsert())),
+        event: db.prepare<unknown[]>(this.#d.insert(this.#eventTable, EVENT_COLUMNS, 1, 'ignore')),
+        state: db.prepare<unknown[]>(this.#d.insert(this.#stateTable, this.#stateNames, 1, 'update')),
       };
       this.#sqlite = { db, inserts };
     }
@@ -115,23 +134,13 @@ export class RowWriter {
       if (v === MISFIT) mismatch = true;
       row[k++] = v === MISFIT ? null : v;
     }
-    // A lone surrogate (escaped by JSON.stringify) does not survive SQL's JSON functions, and Postgres cannot
-    // turn it or a NUL into text: such rows are checked in memory (on Postgres their values live in `_state` only).
-    if (enc.values.includes('\\u')) {
-      const pg = this.#d.kind === 'postgres';
-      if (pg ? /\\ud[89a-f]|\\u0000/i.test(enc.values) : /\\ud[89a-f]/i.test(enc.values)) {
-        if (pg) row[5] = null;
-        mismatch = true;
-      }
+    // JSON the engine's functions cannot read is checked in memory (its values may live in `_state` only).
+    if (!this.#d.readsJson(enc.values)) {
+      if (this.#d.dropsUnreadableJson) row[5] = null;
+      mismatch = true;
     }
     if (mismatch) row[3] = 1;
     return row;
-  }
-
-  #upsert(): string {
-    const q = (n: string): string => this.#d.quote(n);
-    const sets = this.#stateNames.filter((n) => n !== 'id').map((n) => `${q(n)} = EXCLUDED.${q(n)}`);
-    return `DO UPDATE SET ${sets.join(', ')}`;
   }
 
   #chunks(tag: string, rows: unknown[][], width: number, sql: (n: number) => string): Statement[] {
@@ -158,18 +167,6 @@ export class RowWriter {
       out.push(text.name ? { sql: text.text, params, name: text.name } : { sql: text.text, params });
     }
     return out;
-  }
-
-  #insert(table: string, names: readonly string[], rows: number, onConflict: string): string {
-    const width = names.length;
-    const tuples: string[] = [];
-    for (let r = 0; r < rows; r++) {
-      const ph: string[] = [];
-      for (let c = 0; c < width; c++) ph.push(this.#d.placeholder(r * width + c));
-      tuples.push(`(${ph.join(', ')})`);
-    }
-    const cols = names.map((n) => this.#d.quote(n)).join(', ');
-    return `INSERT INTO ${table} (${cols}) VALUES ${tuples.join(', ')} ON CONFLICT (${this.#d.quote('id')}) ${onConflict}`;
   }
 }
 

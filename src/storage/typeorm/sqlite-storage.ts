@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { type DataSource } from 'typeorm';
-import { sqliteDialect } from './dialect';
+import { sqliteDialect } from './dialects/sqlite';
 import { openDataSource } from './open-storage';
 import { SqlStorage } from './sql-storage';
+import { sqliteConstructor } from './typeorm-internals';
 import { sqliteWriterLock, type WriterLock } from './writer-lock';
 
 /** Options of SqliteStorage.open. */
@@ -24,7 +25,7 @@ export interface SqliteOptions {
  */
 export class SqliteStorage extends SqlStorage {
   protected constructor(ds: DataSource, lock: WriterLock | undefined) {
-    super(ds, sqliteDialect, undefined, lock);
+    super(ds, sqliteDialect, { lock });
   }
 
   /**
@@ -42,8 +43,7 @@ export class SqliteStorage extends SqlStorage {
       },
       `SQLite database '${path}'`,
       async (ds) => {
-        const driver = ds.driver as unknown as { sqlite: new (file: string) => Database.Database };
-        return sqliteWriterLock(driver.sqlite, path, options.lockTimeout ?? 0);
+        return sqliteWriterLock(sqliteConstructor(ds), path, options.lockTimeout ?? 0);
       },
       async (ds, lock) => {
         const storage = new SqliteStorage(ds, lock);

@@ -188,14 +188,9 @@ class Translator {
     if (!typed.every((v) => this.#safe(v))) return { sql: this.#notNull(col), exact: false };
     if (typed.length === 0) return this.#crossType(col, want, 'in', typed);
     const bound = typed.map((v) => (typeof v === 'boolean' ? this.#d.bool(v) : v));
-    let sql: string;
-    if (this.#d.kind === 'sqlite') {
-      sql = `${this.#expr(col)} IN (SELECT value FROM json_each(${this.#p.add(JSON.stringify(bound))}))`;
-    } else {
-      const unsafe = col.type === 'integer' && !typed.every((v) => Number.isSafeInteger(v));
-      const type = unsafe ? 'numeric' : this.#d.arrayType(col.type);
-      sql = `${this.#expr(col)} = ANY(CAST(${this.#p.add(bound)} AS ${type}[]))`;
-    }
+    const unsafe = col.type === 'integer' && !typed.every((v) => Number.isSafeInteger(v));
+    const type = unsafe ? 'numeric' : this.#d.arrayType(col.type);
+    const sql = this.#d.manyIn(this.#expr(col), bound, type, this.#p);
     return { sql: want ? sql : `NOT (${sql})`, exact: true };
   }
 
@@ -218,11 +213,7 @@ class Translator {
   /** A placeholder for a literal compared with a column. */
   #bind(col: ColumnSpec, v: Exclude<Literal, null>): string {
     const ph = this.#p.add(typeof v === 'boolean' ? this.#d.bool(v) : v);
-    // Postgres would type the parameter as bigint and reject 2001.5; numeric compares exactly (rare, unindexed).
-    if (this.#d.kind === 'postgres' && col.type === 'integer' && !Number.isSafeInteger(v)) {
-      return `CAST(${ph} AS numeric)`;
-    }
-    return ph;
+    return col.type === 'integer' && !Number.isSafeInteger(v) ? this.#d.unsafeInteger(ph) : ph;
   }
 
   #present(path: Path): Part {
@@ -238,7 +229,7 @@ class Translator {
   #safe(v: Exclude<Literal, null>): boolean {
     if (typeof v !== 'string') return true;
     if (/\p{Surrogate}/u.test(v)) return false;
-    return this.#d.kind !== 'postgres' || !v.includes('\u0000');
+    return this.#d.storesText(v);
   }
 
   #column(path: Path): ColumnSpec | undefined {

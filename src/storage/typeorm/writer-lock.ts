@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type Pool, type PoolClient } from 'pg';
+import { type PoolClient } from 'pg';
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { StorageError } from '../../errors/errors';
+import { postgresSessionPool } from './typeorm-internals';
 
 /**
  * The single-writer lock of a SQL database: one durable node at a time writes one SQLite file or one Postgres
@@ -20,7 +20,7 @@ export interface WriterLock {
 }
 
 /** Postgres advisory-lock namespace of Ankurah ('anku'); the second key is hashtext(schema). */
-const PG_LOCK_SPACE = 0x616e6b75;
+export const PG_LOCK_SPACE = 0x616e6b75;
 
 /** The error of a second writer: names the database and says how to fix it. */
 export function writerLockedError(target: string, cause?: unknown): StorageError {
@@ -74,27 +74,21 @@ function canonical(path: string): string {
   }
 }
 
-interface PostgresDriverInternals {
-  readonly options: PostgresDataSourceOptions;
-  createPool(options: PostgresDataSourceOptions, credentials: object): Promise<Pool>;
-}
-
 /**
  * Takes the writer lock of a Postgres schema: a session-level advisory lock keyed by the schema name, held
  * on a dedicated connection (a pool of one, with the DataSource's credentials) for the storage's lifetime.
  * Postgres releases it when that session ends (close, process death, a dropped connection). When the session
- * is lost, the next write takes the lock again or is refused.
+ * is lost, the next write takes the lock again or is refused. Shared-mode nodes take it in shared mode: they
+ * exclude a single writer, not each other.
  */
 export async function postgresWriterLock(
   ds: DataSource,
   schema: string | undefined,
   target: string,
   waitMs: number,
+  shared = false,
 ): Promise<WriterLock> {
-  const driver = ds.driver as unknown as PostgresDriverInternals;
-  const { options } = driver;
-  const credentials = options.replication?.master ?? options;
-  const pool = await driver.createPool({ ...options, poolSize: 1 }, credentials);
+  const pool = await postgresSessionPool(ds);
   // The session holding the lock, and how to end it.
   let client: { readonly c: PoolClient; readonly end: () => void } | undefined;
   let released = false;
@@ -113,7 +107,7 @@ export async function postgresWriterLock(
     c.on('error', end);
     c.on('end', end);
     try {
-      if (!(await tryLock(c, schema, waitMs))) throw writerLockedError(target);
+      if (!(await tryLock(c, schema, waitMs, shared))) throw writerLockedError(target);
     } catch (e) {
       end();
       throw e;
@@ -152,10 +146,16 @@ export async function postgresWriterLock(
 }
 
 /** Takes the advisory lock of the schema on `c`, waiting up to waitMs; false when another session holds it. */
-async function tryLock(c: PoolClient, schema: string | undefined, waitMs: number): Promise<boolean> {
+async function tryLock(
+  c: PoolClient,
+  schema: string | undefined,
+  waitMs: number,
+  shared: boolean,
+): Promise<boolean> {
   const key = `hashtext(COALESCE($2::text, current_schema()))`;
+  const mode = shared ? '_shared' : '';
   if (waitMs <= 0) {
-    const r = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, ${key}) AS ok`, [
+    const r = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock${mode}($1, ${key}) AS ok`, [
       PG_LOCK_SPACE,
       schema ?? null,
     ]);
@@ -163,7 +163,7 @@ async function tryLock(c: PoolClient, schema: string | undefined, waitMs: number
   }
   await c.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
   try {
-    await c.query(`SELECT pg_advisory_lock($1, ${key})`, [PG_LOCK_SPACE, schema ?? null]);
+    await c.query(`SELECT pg_advisory_lock${mode}($1, ${key})`, [PG_LOCK_SPACE, schema ?? null]);
     return true;
   } catch (e) {
     // 55P03 lock_not_available: the wait ran out.

@@ -1,4 +1,5 @@
 import { StorageError } from '../../../src/errors/errors';
+import { StorageConflict } from '../../../src/storage/conflict';
 import { QuerySyntaxError } from '../../../src/errors/query-syntax-error';
 import { type EntityState } from '../../../src/entity/entity-state';
 import { type Event } from '../../../src/event/event';
@@ -18,6 +19,11 @@ import { valueSemantics } from './value-semantics';
 export interface ContractOptions {
   /** Closing and opening again keeps the data (false for MemoryStorage). */
   readonly durable: boolean;
+  /**
+   * Opens another engine on the same database in shared mode (engines that have one): the shared rule of the
+   * engine contract (compare-and-set on heads, StorageConflict) is checked against it.
+   */
+  readonly openShared?: () => Promise<StorageEngine>;
 }
 
 /** The ids the in-memory evaluator selects from `states`, in selection order. */
@@ -302,5 +308,66 @@ export function storageContract(
       ).rejects.toThrow();
       engine = await open();
     });
+
+    const openShared = options.openShared;
+    if (openShared) {
+      test('shared mode (the single writer closed): writers on one database; a state written on a stale head is refused, nothing kept', async () => {
+        await engine.close();
+        const a = await openShared();
+        const b = await openShared();
+        try {
+          expect([a.shared, b.shared]).toEqual([true, true]);
+          const id = newId();
+          const genesis: Event = { id, entityId: id, collection: 'shared_rule', parents: [], operations: {} };
+          const created = {
+            ...albums.states[0]!,
+            id,
+            collection: 'shared_rule',
+            head: [id],
+            values: { n: 1 },
+          };
+          await a.commit({ events: [genesis], states: [created], heads: [null] });
+          // b sees a's collection and entity; creating it again conflicts.
+          expect((await b.getState('shared_rule', id))?.values).toEqual({ n: 1 });
+          const again = await b
+            .commit({ events: [], states: [created], heads: [null] })
+            .catch((e: unknown) => e);
+          expect(again).toBeInstanceOf(StorageConflict);
+          const e2 = newId();
+          const edit: Event = {
+            id: e2,
+            entityId: id,
+            collection: 'shared_rule',
+            parents: [id],
+            operations: {},
+          };
+          const next = { ...created, head: [e2], values: { n: 2 } };
+          await b.commit({ events: [edit], states: [next], heads: [[id]] });
+          // a still believes the head is [id]: refused, and its event is not kept either.
+          const e3 = newId();
+          const stale: Event = {
+            id: e3,
+            entityId: id,
+            collection: 'shared_rule',
+            parents: [id],
+            operations: {},
+          };
+          const err = await a
+            .commit({
+              events: [stale],
+              states: [{ ...created, head: [e3], values: { n: 3 } }],
+              heads: [[id]],
+            })
+            .catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(StorageConflict);
+          expect((err as StorageConflict).conflicts).toEqual([{ collection: 'shared_rule', id }]);
+          expect((await a.getState('shared_rule', id))?.values).toEqual({ n: 2 });
+          expect(await a.getEvents('shared_rule', [e3])).toEqual([]);
+        } finally {
+          await a.close();
+          await b.close();
+        }
+      });
+    }
   });
 }

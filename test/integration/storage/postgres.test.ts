@@ -8,7 +8,7 @@ if (postgresAvailable()) {
   storageContract(
     'postgres',
     () => PostgresStorage.open(DATABASE_URL, { schema }),
-    { durable: true },
+    { durable: true, openShared: () => PostgresStorage.open(DATABASE_URL, { schema, shared: true }) },
     () => dropSchema(schema),
   );
 } else {

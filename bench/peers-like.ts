@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { type Context, MemoryStorage, Node, type StorageEngine } from 'ankurah';
+import { type Context, MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { albums, type AlbumData, PlAlbum, PlAlbumNx, PlDoc, random } from './peers-models';
 import { RX_SCHEMA } from './peers-heap';
@@ -47,13 +47,19 @@ async function createAll(
   return ids;
 }
 
-async function rxdb(name: string): Promise<{ col: any; close: () => Promise<unknown> } | undefined> {
+/** The part of an RxDB collection the bench uses. */
+interface RxCol {
+  bulkInsert(docs: object[]): Promise<unknown>;
+  find(query: object): { exec(): Promise<unknown> };
+}
+
+async function rxdb(name: string): Promise<{ col: RxCol; close: () => Promise<unknown> } | undefined> {
   try {
     const { createRxDatabase } = await import('rxdb');
     const { getRxStorageMemory } = await import('rxdb/plugins/storage-memory');
     const db = await createRxDatabase({ name: `${name}${Date.now()}`, storage: getRxStorageMemory() });
     await db.addCollections({ albums: { schema: RX_SCHEMA } });
-    return { col: db.albums, close: () => db.close() };
+    return { col: db.albums as unknown as RxCol, close: () => db.close() };
   } catch (e) {
     console.log(`  (RxDB unavailable: ${(e as Error).message})`);
     return undefined;

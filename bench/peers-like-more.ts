@@ -7,6 +7,7 @@ import { SqliteStorage } from 'ankurah/typeorm';
 import { albums, PlAlbum, random } from './peers-models';
 import { add, f, k, us } from './peers-table';
 import { now, percentile } from './stats';
+import { begin, end, type Sample, watchGc } from './peers-tails';
 
 const QUERY = 'year > 2000 ORDER BY name LIMIT 50';
 
@@ -17,7 +18,7 @@ interface Edit {
 }
 
 /** Live QUERY over 10k; every update changes the top 50 (enter at the top, leave, move to the top). */
-export async function window(updates: number): Promise<void> {
+export async function window(updates: number): Promise<string> {
   const data = albums(10_000, 7);
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
@@ -28,9 +29,16 @@ export async function window(updates: number): Promise<void> {
   const index = new Map(ids.map((id, i) => [id, i]));
   const q = ctx.query(PlAlbum, QUERY);
   await q.loaded;
-  const lat: number[] = [];
-  let t0 = 0;
-  q.subscribe((c) => !c.initial && lat.push(now() - t0));
+  const samples: Sample[] = [];
+  let t0 = begin();
+  q.subscribe((c) => !c.initial && samples.push(end(t0)));
+  let fills = 0;
+  const fetch = node.fetchEntities.bind(node);
+  node.fetchEntities = (c, s) => {
+    fills++;
+    return fetch(c, s);
+  };
+  const gc = watchGc();
   const rnd = random(11);
   const edits: Edit[] = [];
   for (let i = 0; i < updates; i++) {
@@ -52,7 +60,7 @@ export async function window(updates: number): Promise<void> {
     const m = await trx.edit(PlAlbum, id);
     if (edit.name !== undefined) m.name = edit.name;
     if (edit.year !== undefined) m.year = edit.year;
-    t0 = now();
+    t0 = begin();
     await trx.commit();
     await q.settled();
   }
@@ -61,6 +69,8 @@ export async function window(updates: number): Promise<void> {
     throw new Error('window drifted from fetch');
   q.unsubscribe();
   await node.close();
+  gc.stop();
+  const lat = samples.map((x) => x.ms);
   const raw = rawWindow(data, edits);
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
@@ -72,6 +82,7 @@ export async function window(updates: number): Promise<void> {
     'p99 <= 300 µs',
     p99 <= 0.3,
   );
+  return `window: ${fills} storage fills in ${updates} updates; ${gc.explain(samples)}`;
 }
 
 /** The same edits on a sorted array of matching rows: binary-search remove and insert, then the top 50. */

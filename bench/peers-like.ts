@@ -15,6 +15,7 @@ import { SqliteStorage } from 'ankurah/typeorm';
 import { albums, type AlbumData, PlAlbum, PlAlbumNx, PlDoc, random } from './peers-models';
 import { RX_SCHEMA } from './peers-heap';
 import { now, percentile } from './stats';
+import { begin, end, type Sample, watchGc } from './peers-tails';
 import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
 
@@ -115,28 +116,33 @@ async function fanOut(): Promise<void> {
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
   const ids = await createAll(ctx, PlAlbum, data);
-  const run = async (seed: number, updates: number): Promise<number[]> => {
+  const run = async (seed: number, updates: number): Promise<Sample[]> => {
     const qs = Array.from({ length: 100 }, (_, y) => ctx.query(PlAlbum, 'year = ?', 1950 + y));
     await Promise.all(qs.map((q) => q.loaded));
-    const lat: number[] = [];
-    let t0 = 0;
+    const lat: Sample[] = [];
+    let t0 = begin();
     let seen = -1;
     let i = 0;
     // One sample per commit: its first emission (each update emits on two queries at most).
-    qs.forEach((q) => q.subscribe((c) => !c.initial && seen !== i && ((seen = i), lat.push(now() - t0))));
+    qs.forEach((q) => q.subscribe((c) => !c.initial && seen !== i && ((seen = i), lat.push(end(t0)))));
     const rnd = random(seed);
     for (i = 0; i < updates; i++) {
       const id = ids[Math.floor(rnd() * ids.length)]!;
       const trx = ctx.begin();
       (await trx.edit(PlAlbum, id)).year = 1950 + Math.floor(rnd() * 100);
-      t0 = now();
+      t0 = begin();
       await trx.commit();
     }
     qs.forEach((q) => q.unsubscribe());
     return lat;
   };
   await run(9, Math.min(500, FAN_UPDATES)); // warm-up
-  const lat = await run(1, FAN_UPDATES);
+  const gc = watchGc();
+  const samples = await run(1, FAN_UPDATES);
+  await new Promise((r) => setImmediate(r));
+  gc.stop();
+  const lat = samples.map((x) => x.ms);
+  tails.push(`fan-out: ${gc.explain(samples)}`);
   await node.close();
   // Map index: Map<year, Set<id>>, move the id and re-list both affected results.
   const years = new Map<number, Set<number>>();
@@ -342,6 +348,9 @@ function heapRow(): void {
   );
 }
 
+/** What the tails of the latency rows overlapped, printed after the table. */
+export const tails: string[] = [];
+
 /** Runs every row, then prints the table. */
 export async function run(): Promise<void> {
   console.log(
@@ -351,7 +360,7 @@ export async function run(): Promise<void> {
   try {
     await bulkMemory();
     await fanOut();
-    await window(WIN_UPDATES);
+    tails.push(await window(WIN_UPDATES));
     await text();
     await orderedFetch(dir);
     await sqliteBulk(dir);
@@ -360,4 +369,5 @@ export async function run(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   printTable();
+  for (const t of tails) console.log(`  ${t}`);
 }

@@ -16,15 +16,18 @@ async function main(): Promise<void> {
   const data = albums(n);
   const before = heap();
   let keep: unknown;
-  if (kind === 'ours') {
-    const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
+  if (kind === 'ours' || kind === 'storage') {
+    const storage = new MemoryStorage();
+    const node = await Node.durable(storage, { models: [PlAlbum] });
     const ctx = node.context();
     for (let b = 0; b < n; b += 10_000) {
       const trx = ctx.begin();
       for (let i = b; i < Math.min(n, b + 10_000); i++) await trx.create(PlAlbum, { ...data[i]! });
       await trx.commit();
     }
-    keep = node;
+    // 'storage': the node is closed and dropped, so only what MemoryStorage itself retains is counted.
+    if (kind === 'storage') await node.close();
+    keep = kind === 'storage' ? storage : node;
   } else if (kind === 'array') {
     let id = 0;
     keep = data.map((a) => ({ id: `01J${(id++).toString(36).padStart(23, '0')}`, ...a }));

@@ -69,6 +69,7 @@ export async function window(updates: number): Promise<string> {
     throw new Error('window drifted from fetch');
   q.unsubscribe();
   await node.close();
+  await new Promise((r) => setTimeout(r, 50)); // let the GC observer's entries arrive
   gc.stop();
   const lat = samples.map((x) => x.ms);
   const raw = rawWindow(data, edits);

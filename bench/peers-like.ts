@@ -335,12 +335,13 @@ function heapRow(): void {
     }
   };
   const ours = child('ours') ?? NaN;
+  const storage = child('storage') ?? NaN;
   const arr = child('array') ?? NaN;
   const rx = child('rxdb');
   const mb = (b: number): string => `${f(b / 1048576)} MB (${Math.round(b / BIG)} B/album)`;
   add(
     `heap holding ${BIG / 1000}k albums, MemoryStorage, after GC`,
-    mb(ours),
+    `${mb(ours)}; MemoryStorage alone ${Math.round(storage / BIG)} B/album`,
     `array ${mb(arr)}; RxDB ${rx === undefined ? 'n/a' : mb(rx)}`,
     `${f(ours / arr, 2)}x array`,
     '<= 2x plain array',

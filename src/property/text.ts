@@ -24,7 +24,7 @@ interface Slot {
   encoded?: Uint8Array;
   /** The current string, until it changes. */
   text?: string;
-  /** False while the document may be shared with a clone: it is copied before its first change. */
+  /** True once `doc` is this backend's own decoded copy (documents are never shared between clones). */
   owned: boolean;
 }
 
@@ -88,15 +88,26 @@ export class TextBackend {
     for (const field of Object.keys(updates)) {
       const before = this.value(field);
       let slot = this.#slots.get(field);
-      if (!slot || !slot.owned) {
-        const doc = new Y.Doc({ gc: true });
-        if (slot) Y.applyUpdate(doc, this.#encoded(slot));
-        slot = { doc, owned: true };
-        this.#slots.set(field, slot);
+      const prior = slot?.encoded;
+      const update = updates[field] as Uint8Array;
+      const left = byUpdate.get(update);
+      const edited = left && prior && left.base === prior ? left.peek() : undefined;
+      if (edited && left) {
+        // The editor's document is exactly the result: read it, keep no document here, offer it onwards.
+        const encoded = Y.encodeStateAsUpdate(edited);
+        byEncoding.set(encoded, left.take);
+        this.#slots.set(field, { encoded, text: edited.getText(TEXT_KEY).toJSON(), owned: false });
+      } else {
+        if (!slot || !slot.owned) {
+          const doc = new Y.Doc({ gc: true });
+          if (slot) Y.applyUpdate(doc, this.#encoded(slot));
+          slot = { doc, owned: true };
+          this.#slots.set(field, slot);
+        }
+        Y.applyUpdate(this.#doc(slot), update);
+        delete slot.encoded;
+        delete slot.text;
       }
-      Y.applyUpdate(this.#doc(slot), updates[field] as Uint8Array);
-      delete slot.encoded;
-      delete slot.text;
       if (this.value(field) !== before) changed.push(field);
     }
     return changed;
@@ -116,12 +127,17 @@ export class TextBackend {
     return out;
   }
 
-  /** An independent copy; documents are shared until either side changes one. */
+  /**
+   * An independent copy. A decoded document stays with this backend (which may go on changing it in place);
+   * the copy takes the encoding and string, which never change, and decodes its own document only if it
+   * needs one. So the usual sequence (clone for a transaction, then apply its update here) copies nothing.
+   */
   clone(): TextBackend {
     const copy = new TextBackend();
     for (const [field, slot] of this.#map ?? []) {
-      slot.owned = false;
-      copy.#slots.set(field, { ...slot });
+      const encoded = this.#encoded(slot);
+      const text = slot.doc ? this.value(field) : slot.text;
+      copy.#slots.set(field, { encoded, owned: false, ...(text !== undefined ? { text } : {}) });
     }
     return copy;
   }
@@ -132,24 +148,55 @@ export class TextBackend {
   }
 }
 
+/** Takes an editor's document for a new editor, or undefined when it changed since it was registered. */
+type Take = () => Y.Doc | undefined;
+
+/**
+ * Reuse of decoded documents between consecutive transactions, so a commit does not decode the whole document
+ * again. An editor's update, once applied by the backend whose encoding the editor started from, leaves that
+ * backend's document equal to the editor's; the next editor starting from the backend's new encoding may then
+ * take the previous editor's document (once) instead of decoding a copy. Keys are the immutable byte arrays.
+ */
+const byUpdate = new WeakMap<Uint8Array, Left>();
+
+/** What an editor leaves behind with its update: its document, readable while unchanged, and takeable once. */
+interface Left {
+  readonly base: Uint8Array;
+  /** The editor's document if it is still exactly base + update, else undefined. */
+  readonly peek: () => Y.Doc | undefined;
+  readonly take: Take;
+}
+const byEncoding = new WeakMap<Uint8Array, Take>();
+
 /** A transaction's private copy of one text field; records its edits as one Yjs update. */
 export class TextEditor {
-  readonly #doc: Y.Doc;
+  #doc: Y.Doc;
   readonly #base: Uint8Array;
-  #dirty = false;
+  readonly #baseBytes: Uint8Array | undefined;
+  readonly #onChange = (tr: Y.Transaction): void => {
+    if (tr.changed.size > 0) this.#version++;
+  };
+  #version = 0;
+  #update: { version: number; bytes: Uint8Array } | undefined;
+  #string: { version: number; text: string } | undefined;
+  /** Set when a later editor took this one's document: its last figures, frozen. */
+  #gone: { text: string; clock: number; startClock: number; update: Uint8Array | undefined } | undefined;
 
   /** Edits a copy of `base` (a document or its encoding; none: empty) as Yjs client `clientId`. */
   constructor(base: Y.Doc | Uint8Array | undefined, clientId: number) {
-    this.#doc = new Y.Doc({ gc: true });
-    if (base) Y.applyUpdate(this.#doc, base instanceof Uint8Array ? base : Y.encodeStateAsUpdate(base));
+    this.#baseBytes = base instanceof Uint8Array ? base : undefined;
+    const taken = this.#baseBytes && byEncoding.get(this.#baseBytes)?.();
+    if (this.#baseBytes) byEncoding.delete(this.#baseBytes);
+    this.#doc = taken ?? new Y.Doc({ gc: true });
+    if (base && !taken)
+      Y.applyUpdate(this.#doc, base instanceof Uint8Array ? base : Y.encodeStateAsUpdate(base));
     this.#doc.clientID = clientId;
     this.#base = Y.encodeStateVector(this.#doc);
-    this.#doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.changed.size > 0) this.#dirty = true;
-    });
+    this.#doc.on('afterTransaction', this.#onChange);
   }
 
   get #text(): Y.Text {
+    if (this.#gone) throw new RangeError('this text editor was superseded by a later transaction');
     return this.#doc.getText(TEXT_KEY);
   }
 
@@ -170,11 +217,14 @@ export class TextEditor {
   }
 
   toString(): string {
-    return this.#text.toJSON();
+    if (this.#gone) return this.#gone.text;
+    if (this.#string?.version !== this.#version)
+      this.#string = { version: this.#version, text: this.#text.toJSON() };
+    return this.#string.text;
   }
 
   get length(): number {
-    return this.#text.length;
+    return this.#gone ? this.#gone.text.length : this.#text.length;
   }
 
   /** The Yjs client id the edits are made as. */
@@ -184,17 +234,43 @@ export class TextEditor {
 
   /** How many items the editing client had in the copied document (its Yjs clock when the copy was made). */
   get startClock(): number {
-    return Y.decodeStateVector(this.#base).get(this.#doc.clientID) ?? 0;
+    return this.#gone?.startClock ?? Y.decodeStateVector(this.#base).get(this.#doc.clientID) ?? 0;
   }
 
   /** The editing client's Yjs clock now (after the edits). */
   get clock(): number {
-    return Y.decodeStateVector(Y.encodeStateVector(this.#doc)).get(this.#doc.clientID) ?? 0;
+    return (
+      this.#gone?.clock ?? Y.decodeStateVector(Y.encodeStateVector(this.#doc)).get(this.#doc.clientID) ?? 0
+    );
   }
 
   /** One update holding every edit since the copy was made, or undefined when nothing was edited. */
   update(): Uint8Array | undefined {
-    return this.#dirty ? Y.encodeStateAsUpdate(this.#doc, this.#base) : undefined;
+    if (this.#gone) return this.#gone.update;
+    if (this.#version === 0) return undefined;
+    if (this.#update?.version === this.#version) return this.#update.bytes;
+    const bytes = Y.encodeStateAsUpdate(this.#doc, this.#base);
+    const version = this.#version;
+    this.#update = { version, bytes };
+    if (this.#baseBytes)
+      byUpdate.set(bytes, {
+        base: this.#baseBytes,
+        peek: () => (this.#gone || this.#version !== version ? undefined : this.#doc),
+        take: () => this.#handOver(version),
+      });
+    return bytes;
+  }
+
+  /** Gives this editor's document away if it is still as it was at `version`, freezing what it reports. */
+  #handOver(version: number): Y.Doc | undefined {
+    if (this.#gone || this.#version !== version) return undefined;
+    const doc = this.#doc;
+    const text = this.toString();
+    this.#gone = { text, clock: this.clock, startClock: this.startClock, update: this.#update?.bytes };
+    doc.off('afterTransaction', this.#onChange);
+    this.#doc = new Y.Doc({ gc: true });
+    this.#doc.clientID = doc.clientID;
+    return doc;
   }
 }
 

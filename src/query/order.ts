@@ -14,6 +14,12 @@ export type RecordComparator = (a: RecordValues, b: RecordValues) => number;
  * so results are stable on every engine; no keys means ascending id.
  */
 export function compareRecords(orderBy: readonly OrderKey[], options: PathOptions = {}): RecordComparator {
+  const keys = compareKeys(orderBy, options);
+  return (a, b) => keys(a, b) || compareIds(a['id'], b['id']);
+}
+
+/** The ORDER BY keys alone, without the id tie-break (0 when every key ties); see compareRecords. */
+export function compareKeys(orderBy: readonly OrderKey[], options: PathOptions = {}): RecordComparator {
   const { deref } = options;
   const keys = orderBy.map(({ path, direction }) => ({ path, sign: direction === 'desc' ? -1 : 1 }));
   return (a, b) => {
@@ -30,7 +36,7 @@ export function compareRecords(orderBy: readonly OrderKey[], options: PathOption
       const c = compareValues(x, y);
       if (c !== 0) return c * sign;
     }
-    return compareIds(a['id'], b['id']);
+    return 0;
   };
 }
 

@@ -4,6 +4,7 @@ import { type Event } from '../event/event';
 import { type Selection } from '../query/ast';
 import { compilePredicate } from '../query/evaluate';
 import { compareRecords } from '../query/order';
+import { selectStates } from './memory/select';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
 import { StorageError } from '../errors/storage-error';
 import { COLLECTION_NAME_RULE, isCollectionName } from '../model/names';
@@ -94,16 +95,7 @@ export class MemoryStorage implements StorageEngine {
   async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
     const t = this.#tables.get(collection);
     if (!t) return [];
-    const { match, order } = compiledSelection(selection);
-    const rows: { row: Row; state: EntityState }[] = [];
-    for (const { state } of t.entities.values()) {
-      if (!state || state.deleted) continue;
-      const row = queryRow(state);
-      if (match(row)) rows.push({ row, state });
-    }
-    rows.sort((a, b) => order(a.row, b.row));
-    const limited = selection.limit === undefined ? rows : rows.slice(0, selection.limit);
-    return limited.map((r) => r.state);
+    return selectStates(t.entities.values(), selection);
   }
 
   async getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {

@@ -1,0 +1,392 @@
+/*
+ * Issue 18's workloads as a user runs them, each next to its raw baseline and peers in the same run.
+ * `npm run bench -- peers-like` (add `--quick` for smaller sizes). Ratios matter, not absolute figures:
+ * the machine is shared, so every baseline is measured in the same run, interleaved where it matters.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { type Context, MemoryStorage, Node } from 'ankurah';
+import { SqliteStorage } from 'ankurah/typeorm';
+import { albums, type AlbumData, PlAlbum, PlAlbumNx, PlDoc, random } from './peers-models';
+import { RX_SCHEMA } from './peers-heap';
+import { now, percentile } from './stats';
+import { begin, end, type Sample, watchGc } from './peers-tails';
+import { add, f, k, printTable, us } from './peers-table';
+import { sqliteBulk, window } from './peers-like-more';
+
+const QUICK = process.argv.includes('--quick');
+const BULK = 10_000;
+const FAN_N = 10_000;
+const FAN_UPDATES = QUICK ? 500 : 2_000;
+const BIG = QUICK ? 20_000 : 100_000;
+const TEXT_COMMITS = QUICK ? 300 : 1_000;
+const WIN_UPDATES = QUICK ? 300 : 1_000;
+const QUERY = 'year > 2000 ORDER BY name LIMIT 50';
+const QUERY_RUNS = QUICK ? 5 : 15;
+
+function median(xs: readonly number[]): number {
+  return percentile(xs, 50);
+}
+
+async function createAll(
+  ctx: Context,
+  model: typeof PlAlbum | typeof PlAlbumNx,
+  data: readonly AlbumData[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let b = 0; b < data.length; b += 10_000) {
+    const trx = ctx.begin();
+    for (let i = b; i < Math.min(data.length, b + 10_000); i++)
+      ids.push((await trx.create(model, { ...data[i]! })).id);
+    await trx.commit();
+  }
+  return ids;
+}
+
+/** The part of an RxDB collection the bench uses. */
+interface RxCol {
+  bulkInsert(docs: object[]): Promise<unknown>;
+  find(query: object): { exec(): Promise<unknown> };
+}
+
+async function rxdb(name: string): Promise<{ col: RxCol; close: () => Promise<unknown> } | undefined> {
+  try {
+    const { createRxDatabase } = await import('rxdb');
+    const { getRxStorageMemory } = await import('rxdb/plugins/storage-memory');
+    const db = await createRxDatabase({ name: `${name}${Date.now()}`, storage: getRxStorageMemory() });
+    await db.addCollections({ albums: { schema: RX_SCHEMA } });
+    return { col: db.albums as unknown as RxCol, close: () => db.close() };
+  } catch (e) {
+    console.log(`  (RxDB unavailable: ${(e as Error).message})`);
+    return undefined;
+  }
+}
+const rxDocs = (data: readonly AlbumData[]): object[] =>
+  data.map((a, i) => ({ id: `01J${i.toString(36).padStart(23, '0')}`, ...a }));
+
+/** Row 1: bulk create 10k in one transaction on MemoryStorage vs RxDB memory and a Map. */
+async function bulkMemory(): Promise<void> {
+  const data = albums(BULK);
+  const ours: number[] = [];
+  const rx: number[] = [];
+  const map: number[] = [];
+  const oursCpu: number[] = [];
+  const rxCpu: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
+    const ctx = node.context();
+    let c0 = process.cpuUsage();
+    let t0 = now();
+    const trx = ctx.begin();
+    for (const a of data) await trx.create(PlAlbum, { ...a });
+    await trx.commit();
+    ours.push(now() - t0);
+    oursCpu.push(cpuSince(c0));
+    await node.close();
+    const db = await rxdb('bulk');
+    if (db) {
+      const docs = rxDocs(data);
+      c0 = process.cpuUsage();
+      t0 = now();
+      await db.col.bulkInsert(docs);
+      rx.push(now() - t0);
+      rxCpu.push(cpuSince(c0));
+      await db.close();
+    }
+    t0 = now();
+    const m = new Map<string, object>();
+    data.forEach((a, i) => m.set(String(i), { ...a }));
+    map.push(now() - t0);
+  }
+  const per = (xs: number[]): number => BULK / (Math.min(...xs) / 1000);
+  const o = per(ours);
+  const x = rx.length ? per(rx) : NaN;
+  add(
+    `bulk create ${BULK} albums, 1 trx, memory`,
+    `${k(o)} (CPU ${k(per(oursCpu))})`,
+    `RxDB memory ${k(x)} (CPU ${rx.length ? k(per(rxCpu)) : 'n/a'}); Map ${k(per(map))}`,
+    `${f(o / x, 2)}x RxDB (CPU ${f(per(oursCpu) / per(rxCpu), 2)}x)`,
+    '>= 1.5x RxDB',
+    o >= 1.5 * x,
+  );
+}
+
+/** CPU time (user + system) of this process since `c0`, in ms: steadier than wall time on a loaded machine. */
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+}
+
+/** Row 2: 100 live `year = Y`, single-field updates, commit → emission. */
+async function fanOut(): Promise<void> {
+  const data = albums(FAN_N);
+  const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
+  const ctx = node.context();
+  const ids = await createAll(ctx, PlAlbum, data);
+  const run = async (seed: number, updates: number): Promise<Sample[]> => {
+    const qs = Array.from({ length: 100 }, (_, y) => ctx.query(PlAlbum, 'year = ?', 1950 + y));
+    await Promise.all(qs.map((q) => q.loaded));
+    const lat: Sample[] = [];
+    let t0 = begin();
+    let seen = -1;
+    let i = 0;
+    // One sample per commit: its first emission (each update emits on two queries at most).
+    qs.forEach((q) => q.subscribe((c) => !c.initial && seen !== i && ((seen = i), lat.push(end(t0)))));
+    const rnd = random(seed);
+    for (i = 0; i < updates; i++) {
+      const id = ids[Math.floor(rnd() * ids.length)]!;
+      const trx = ctx.begin();
+      (await trx.edit(PlAlbum, id)).year = 1950 + Math.floor(rnd() * 100);
+      t0 = begin();
+      await trx.commit();
+    }
+    qs.forEach((q) => q.unsubscribe());
+    return lat;
+  };
+  await run(9, Math.min(500, FAN_UPDATES)); // warm-up
+  const gc = watchGc();
+  const samples = await run(1, FAN_UPDATES);
+  await new Promise((r) => setTimeout(r, 50)); // let the GC observer's entries arrive
+  gc.stop();
+  const lat = samples.map((x) => x.ms);
+  tails.push(`fan-out: ${gc.explain(samples)}`);
+  await node.close();
+  // Map index: Map<year, Set<id>>, move the id and re-list both affected results.
+  const years = new Map<number, Set<number>>();
+  const cur = data.map((a) => a.year);
+  cur.forEach((y, i) => (years.get(y) ?? years.set(y, new Set()).get(y)!).add(i));
+  const rnd = random(1);
+  const hand: number[] = [];
+  let sink = 0;
+  for (let i = 0; i < FAN_UPDATES; i++) {
+    const at = Math.floor(rnd() * FAN_N);
+    const y = 1950 + Math.floor(rnd() * 100);
+    const t0 = now();
+    years.get(cur[at]!)!.delete(at);
+    sink += [...years.get(cur[at]!)!].length;
+    cur[at] = y;
+    years.get(y)!.add(at);
+    sink += [...years.get(y)!].length;
+    hand.push(now() - t0);
+  }
+  if (sink < 0) console.log(sink);
+  const p50 = percentile(lat, 50);
+  const p99 = percentile(lat, 99);
+  add(
+    `100 live year=Y, ${FAN_UPDATES} updates, commit→emit`,
+    `p50 ${us(p50)} p99 ${us(p99)}`,
+    `Map index p50 ${us(percentile(hand, 50))} p99 ${us(percentile(hand, 99))}`,
+    `p50 ${f(p50 / percentile(hand, 50), 0)}x`,
+    'p50 <= TinyBase (28 µs), p99 <= 300 µs',
+    p50 <= 0.028 && p99 <= 0.3,
+  );
+}
+
+/** A one-pass top-50 over plain rows: the JS limit for `year > 2000 ORDER BY name LIMIT 50`. */
+function topK(rows: readonly (AlbumData & { id: string })[]): unknown[] {
+  const top: (AlbumData & { id: string })[] = [];
+  for (const r of rows) {
+    if (!(r.year > 2000)) continue;
+    if (top.length === 50) {
+      const last = top[49]!;
+      if (r.name > last.name || (r.name === last.name && r.id > last.id)) continue;
+    }
+    let i = top.length;
+    while (i > 0 && (top[i - 1]!.name > r.name || (top[i - 1]!.name === r.name && top[i - 1]!.id > r.id)))
+      i--;
+    top.splice(i, 0, r);
+    if (top.length > 50) top.pop();
+  }
+  return top;
+}
+
+async function timeAlternating(fns: (() => unknown)[]): Promise<number[]> {
+  const xs: number[][] = fns.map(() => []);
+  for (let r = 0; r < QUERY_RUNS + 2; r++) {
+    for (let j = 0; j < fns.length; j++) {
+      const t0 = now();
+      await fns[j]!();
+      if (r >= 2) xs[j]!.push(now() - t0);
+    }
+  }
+  return xs.map(median);
+}
+
+/** Row 3: ctx.fetch(QUERY) over BIG albums created by the same node, cache full, memory and SQLite. */
+async function orderedFetch(dir: string): Promise<void> {
+  const data = albums(BIG);
+  const plain = data.map((a, i) => ({ id: `01J${i.toString(36).padStart(23, '0')}`, ...a }));
+  const mem = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
+  const mctx = mem.context();
+  await createAll(mctx, PlAlbum, data);
+  const db = await rxdb('fetch');
+  if (db) await db.col.bulkInsert(rxDocs(data));
+  const rxQuery = (): Promise<unknown> =>
+    db!.col
+      .find({ selector: { year: { $gt: 2000 } }, sort: [{ name: 'asc' }, { id: 'asc' }], limit: 50 })
+      .exec();
+  const check = await mctx.fetch(PlAlbum, QUERY);
+  const expect = (topK(plain) as { name: string }[]).map((a) => a.name).join();
+  if (check.map((a) => a.name).join() !== expect)
+    throw new Error('memory fetch differs from the one-pass top-k');
+  const [memMs, jsMs, rxMs] = await timeAlternating([
+    () => mctx.fetch(PlAlbum, QUERY),
+    () => topK(plain),
+    ...(db ? [rxQuery] : []),
+  ]);
+  await mem.close();
+  if (db) await db.close();
+  add(
+    `fetch ${QUERY} over ${BIG / 1000}k, same node, memory`,
+    `${f(memMs!)} ms`,
+    `JS one-pass top-50 ${f(jsMs!, 2)} ms; RxDB ${rxMs === undefined ? 'n/a' : f(rxMs)} ms`,
+    `${f(memMs! / jsMs!)}x`,
+    '<= 5x one-pass top-k',
+    memMs! <= 5 * jsMs!,
+  );
+  for (const [model, label] of [
+    [PlAlbum, 'year indexed'],
+    [PlAlbumNx, 'no index'],
+  ] as const) {
+    const file = join(dir, `${label.replace(' ', '-')}.db`);
+    const node = await Node.durable(await SqliteStorage.open(file), { models: [model] });
+    const ctx = node.context();
+    await createAll(ctx, model, data);
+    const table = model === PlAlbum ? 'plalbum' : 'plalbumnx';
+    const raw = new Database(file, { readonly: true });
+    const stmt = raw.prepare(
+      `SELECT "id", "_head", "_state" FROM "${table}" WHERE "year" > ? ORDER BY "name" LIMIT 50`,
+    );
+    const [ours, sql] = await timeAlternating([() => ctx.fetch(model, QUERY), () => stmt.all(2000)]);
+    raw.close();
+    await node.close();
+    add(
+      `fetch same query, SQLite, ${label}, same node`,
+      `${f(ours!)} ms`,
+      `raw SQL (better-sqlite3) ${f(sql!, 2)} ms`,
+      `${f(ours! / sql!)}x`,
+      '<= 1.5x the same SQL',
+      ours! <= 1.5 * sql!,
+    );
+  }
+}
+
+/** Row 4: commits of one insert into a 10,000-character @Text vs raw Yjs (insert + the update it emits). */
+async function text(): Promise<void> {
+  const initial = 'x'.repeat(10_000);
+  const node = await Node.durable(new MemoryStorage(), { models: [PlDoc] });
+  const ctx = node.context();
+  const trx0 = ctx.begin();
+  const id = (await trx0.create(PlDoc, { body: initial })).id;
+  await trx0.commit();
+  const rnd = random(5);
+  let oursCpu = 0;
+  let rawCpu = 0;
+  const ours = async (n: number): Promise<number> => {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    for (let i = 0; i < n; i++) {
+      const trx = ctx.begin();
+      (await trx.edit(PlDoc, id)).text('body').insert(Math.floor(rnd() * 10_000), 'y');
+      await trx.commit();
+    }
+    oursCpu = cpuSince(c0);
+    return now() - t0;
+  };
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, initial);
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  const raw = (n: number): number => {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    for (let i = 0; i < n; i++) doc.getText('t').insert(Math.floor(rnd() * 10_000), 'y');
+    rawCpu = cpuSince(c0);
+    return now() - t0;
+  };
+  await ours(50);
+  raw(50);
+  const o = await ours(TEXT_COMMITS);
+  const r = raw(TEXT_COMMITS);
+  await node.close();
+  add(
+    `${TEXT_COMMITS} commits of 1 insert into 10k-char @Text`,
+    `${f((o / TEXT_COMMITS) * 1000, 0)} µs/commit`,
+    `raw Yjs ${f((r / TEXT_COMMITS) * 1000, 1)} µs/insert`,
+    `${f(o / r, 0)}x (CPU ${f(oursCpu / rawCpu, 0)}x)`,
+    '<= 5x',
+    o <= 5 * r,
+  );
+}
+
+/** Row 5: retained heap of BIG albums, one child process per measurement (--expose-gc). */
+function heapRow(): void {
+  const child = (kind: string): number | undefined => {
+    try {
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          join(__dirname, 'peers-heap.ts'),
+          kind,
+          String(BIG),
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      return (JSON.parse(out) as { bytes: number }).bytes;
+    } catch (e) {
+      console.log(`  (heap child ${kind} failed: ${(e as Error).message.split('\n')[0]})`);
+      return undefined;
+    }
+  };
+  const ours = child('ours') ?? NaN;
+  const storage = child('storage') ?? NaN;
+  const arr = child('array') ?? NaN;
+  const rx = child('rxdb');
+  const mb = (b: number): string => `${f(b / 1048576)} MB (${Math.round(b / BIG)} B/album)`;
+  add(
+    `heap holding ${BIG / 1000}k albums, MemoryStorage, after GC`,
+    `${mb(ours)}; MemoryStorage alone ${Math.round(storage / BIG)} B/album`,
+    `array ${mb(arr)}; RxDB ${rx === undefined ? 'n/a' : mb(rx)}`,
+    `${f(ours / arr, 2)}x array`,
+    '<= 2x plain array',
+    ours <= 2 * arr,
+  );
+}
+
+/** What the tails of the latency rows overlapped, printed after the table. */
+export const tails: string[] = [];
+
+/** Runs every row, then prints the table. */
+export async function run(): Promise<void> {
+  console.log(
+    `peers-like${QUICK ? ' (--quick)' : ''}: albums {name 20 chars, artist of 500, year 1950–2049}, seeded`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'ank-peers-'));
+  try {
+    await bulkMemory();
+    await fanOut();
+    tails.push(await window(WIN_UPDATES));
+    await text();
+    await orderedFetch(dir);
+    await sqliteBulk(dir);
+    heapRow();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable();
+  for (const t of tails) console.log(`  ${t}`);
+}

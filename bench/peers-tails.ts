@@ -1,0 +1,63 @@
+/* Attributes latency tails: which slow samples overlapped a GC pause (perf_hooks 'gc' entries). */
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { percentile } from './stats';
+
+/** One timed operation, in performance.now() milliseconds. */
+export interface Sample {
+  readonly start: number;
+  readonly ms: number;
+  /** CPU time of this process during the sample (user + system), ms: far below `ms` means it waited. */
+  readonly cpu: number;
+}
+
+/** Marks the start of a sample. */
+export function begin(): { start: number; cpu: NodeJS.CpuUsage } {
+  return { start: performance.now(), cpu: process.cpuUsage() };
+}
+
+/** Closes a sample opened by `begin`. */
+export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
+  const c = process.cpuUsage(b.cpu);
+  return { start: b.start, ms: performance.now() - b.start, cpu: (c.user + c.system) / 1000 };
+}
+
+/** Starts recording GC pauses; `explain` tells how much of the p99 tail of some samples overlapped one. */
+export function watchGc(): { explain: (samples: readonly Sample[]) => string; stop: () => void } {
+  const pauses: { start: number; end: number; major: boolean }[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      // kind 1: minor (scavenge); 2/4/8: major, incremental, weak callbacks.
+      pauses.push({ start: e.startTime, end: e.startTime + e.duration, major: kind !== 1 });
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const explain = (samples: readonly Sample[]): string => {
+    const cut = percentile(
+      samples.map((s) => s.ms),
+      99,
+    );
+    const tail = samples.filter((s) => s.ms >= cut);
+    const hit = (s: Sample, major: boolean): boolean =>
+      pauses.some((p) => p.major === major && p.start < s.start + s.ms && p.end > s.start);
+    const inSpan = pauses.filter((p) => samples.some((s) => p.start < s.start + s.ms && p.end > s.start));
+    const gcMs = inSpan.reduce((a, p) => a + p.end - p.start, 0);
+    const major = tail.filter((s) => hit(s, true)).length;
+    const minor = tail.filter((s) => !hit(s, true) && hit(s, false)).length;
+    const waited = tail.filter((s) => s.cpu < s.ms / 2).length;
+    const cpu99 = percentile(
+      samples.map((s) => s.cpu),
+      99,
+    );
+    return (
+      `p99 tail (${tail.length} samples >= ${(cut * 1000).toFixed(0)} µs): ${major} overlap a major GC, ${minor} a ` +
+      `scavenge, ${tail.length - major - minor} no GC; ${waited} of them used < half their wall time on CPU ` +
+      `(the process was descheduled); p99 of CPU time per sample ${(cpu99 * 1000).toFixed(0)} µs; ` +
+      `GC inside samples ${gcMs.toFixed(1)} ms of ${samples.reduce((a, s) => a + s.ms, 0).toFixed(1)} ms ` +
+      `(${pauses.length} GC pauses seen in all)`
+    );
+  };
+  return { explain, stop: () => obs.disconnect() };
+}
+
+export const pnow = (): number => performance.now();

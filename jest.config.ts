@@ -9,7 +9,7 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^ankurah$': '<rootDir>/src/index.ts',
-    '^ankurah/(typeorm|server)$': '<rootDir>/src/$1.ts',
+    '^ankurah/(typeorm|server|indexeddb)$': '<rootDir>/src/$1.ts',
   },
   testTimeout: 30000,
   maxWorkers: 2,

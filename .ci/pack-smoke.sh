@@ -13,10 +13,12 @@ npm install --no-audit --no-fund --ignore-scripts "$work/$tarball" \
   "$root/node_modules/yjs" "$root/node_modules/typeorm" >/dev/null
 cat > smoke.cjs <<'JS'
 require('reflect-metadata');
+const missing = [];
 const root = require('ankurah');
 const typeorm = require('ankurah/typeorm');
 const server = require('ankurah/server');
-const missing = [];
+const indexeddb = require('ankurah/indexeddb');
+if (!indexeddb.IndexedDbStorage) missing.push('ankurah/indexeddb.IndexedDbStorage');
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);
 }

@@ -20,7 +20,7 @@ describe('package surface', () => {
       const src = dist.replace('./dist/', 'src/').replace(/\.js$/, '.ts');
       expect(existsSync(resolve(ROOT, src))).toBe(true);
     }
-    expect(keys).toEqual(expect.arrayContaining(['.', './typeorm', './server']));
+    expect(keys).toEqual(expect.arrayContaining(['.', './typeorm', './server', './indexeddb']));
     expect(pkg.files).toContain('dist');
   });
 

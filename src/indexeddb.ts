@@ -1,0 +1,2 @@
+/** Browser pieces: IndexedDB persistence. Import from 'ankurah/indexeddb' in web apps (not in Node). */
+export { IndexedDbStorage, type IndexedDbOptions } from './storage/indexeddb/indexeddb-storage';

@@ -3,7 +3,7 @@ import { analyzePredicate } from '../../query/analyze';
 import { type Selection } from '../../query/ast';
 import { compiledSelection, queryRow } from '../memory-storage';
 import { done } from './idb-request';
-import { boundRange, equalRange, tagRange, type IndexTag } from './index-keys';
+import { boundRange, equalRange, tagOf, tagRange, type IndexTag } from './index-keys';
 import { IX, STORES } from './open-db';
 
 /** A kept state record: the key parts, the state, and its index entries. */
@@ -18,10 +18,26 @@ export interface StateRecord {
 type Plan =
   | { readonly kind: 'scan' }
   | { readonly kind: 'ranges'; readonly ranges: readonly IDBKeyRange[] }
-  | { readonly kind: 'ordered'; readonly field: string; readonly tag: 'n' | 's'; readonly limit: number };
+  | {
+      readonly kind: 'ordered';
+      readonly field: string;
+      readonly tag: 'n' | 's';
+      readonly limit: number;
+      /** A conjunct's range on the walked field: only values inside it (and 'x' values) can match. */
+      readonly within?: IDBKeyRange;
+    };
 
-/** Chooses a plan from the top-level conjuncts and ORDER BY of a selection. */
+/**
+ * Chooses a plan from the top-level conjuncts and ORDER BY of a selection: an equality or IN on an indexed
+ * field reads just those entries; with LIMIT and an indexed first ORDER BY field, the index is walked in
+ * order (inside the range of a conjunct on that field, if any) and the walk stops once the window is full;
+ * otherwise a range conjunct on an indexed field narrows the candidates; else every state is read.
+ */
 export function planFetch(sel: Selection, collection: string, indexed: ReadonlyMap<string, 'n' | 's'>): Plan {
+  const first = sel.orderBy[0];
+  const orderField = first?.path.length === 1 ? first.path[0] : undefined;
+  const orderTag = orderField === undefined ? undefined : indexed.get(orderField);
+  let range: { field: string; range: IDBKeyRange; tag: 'n' | 's' | undefined } | undefined;
   for (const c of analyzePredicate(sel.predicate)) {
     const field = c.path.length === 1 ? c.path[0] : undefined;
     if (field === undefined || !indexed.has(field)) continue;
@@ -30,19 +46,23 @@ export function planFetch(sel: Selection, collection: string, indexed: ReadonlyM
       if (r) return { kind: 'ranges', ranges: [r] };
     } else if (c.kind === 'in') {
       const rs = c.values.map((v) => equalRange(collection, field, v));
-      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', ranges: rs };
-    } else {
+      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', ranges: rs as IDBKeyRange[] };
+    } else if (!range || field === orderField) {
       const r = boundRange(collection, field, c.low, c.high);
-      if (r) return { kind: 'ranges', ranges: [r] };
+      if (r) range = { field, range: r, tag: tagOf((c.low ?? c.high)?.value ?? null) };
     }
   }
-  const first = sel.orderBy[0];
-  const field = first?.path.length === 1 ? first.path[0] : undefined;
-  const tag = field === undefined ? undefined : indexed.get(field);
-  if (field !== undefined && tag && sel.limit !== undefined) {
-    return { kind: 'ordered', field, tag, limit: sel.limit };
+  if (orderField !== undefined && orderTag && sel.limit !== undefined) {
+    const within = range?.field === orderField && range.tag === orderTag ? range.range : undefined;
+    return {
+      kind: 'ordered',
+      field: orderField,
+      tag: orderTag,
+      limit: sel.limit,
+      ...(within ? { within } : {}),
+    };
   }
-  return { kind: 'scan' };
+  return range ? { kind: 'ranges', ranges: [range.range] } : { kind: 'scan' };
 }
 
 /** Every state record of a collection (keys are [collection, id]; arrays sort after every string id). */
@@ -67,7 +87,8 @@ async function orderedCandidates(
   let found = 0;
   let lastKey: IDBValidKey | undefined;
   await new Promise<void>((resolve, reject) => {
-    const req = index.openCursor(tagRange(collection, plan.field, plan.tag), desc ? 'prev' : 'next');
+    const walked = plan.within ?? tagRange(collection, plan.field, plan.tag);
+    const req = index.openCursor(walked, desc ? 'prev' : 'next');
     req.onerror = () => reject(req.error ?? new Error('cursor failed'));
     req.onsuccess = () => {
       const cursor = req.result;
@@ -82,9 +103,10 @@ async function orderedCandidates(
       cursor.continue();
     };
   });
-  const others: IndexTag[] = [plan.tag === 'n' ? 's' : 'n', 'x'];
+  // Inside a conjunct's range only arrays and JSON ('x') can match besides the walked type.
+  const others: IndexTag[] = plan.within ? ['x'] : [plan.tag === 'n' ? 's' : 'n', 'x'];
   // Nulls sort last ascending: needed only when the walk did not fill the window.
-  if (desc || found < plan.limit) others.push('z');
+  if (!plan.within && (desc || found < plan.limit)) others.push('z');
   for (const tag of others) {
     out.push(...((await done(index.getAll(tagRange(collection, plan.field, tag)))) as StateRecord[]));
   }

@@ -5,6 +5,7 @@ import { newId } from '../../../src/event/ids';
 import { OUTBOX, outboxRecord } from '../../../src/node/outbox';
 import { openDatabase } from '../../../src/storage/indexeddb/open-db';
 import { storageContract } from '../../integration/storage/contract';
+import { indexPlans } from './index-plans';
 
 storageContract(
   'indexeddb',
@@ -12,6 +13,8 @@ storageContract(
   { durable: true },
   () => IndexedDbStorage.delete('contract'),
 );
+
+indexPlans();
 
 /** Commits ever larger batches (each with an outbox record) until the quota refuses one; reports what was kept. */
 async function quotaProbe(): Promise<{

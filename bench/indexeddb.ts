@@ -53,10 +53,10 @@ export async function run(): Promise<void> {
       f(b.node),
       ((b.node ?? 0) / (b.raw ?? 1)).toFixed(2),
     );
-    const q = await page.evaluate(
-      ([n, r]) => (window as unknown as BenchWin).bench.query(n, r),
-      [LARGE, RUNS] as const,
-    );
+    const q = await page.evaluate(([n, r]) => (window as unknown as BenchWin).bench.query(n, r), [
+      LARGE,
+      RUNS,
+    ] as const);
     const label = `over ${LARGE / 1000}k (median of ${RUNS})`;
     row(`year > 2000 ORDER BY name LIMIT 50, raw ${label}`, f(q.rawByName), '1.00');
     row(

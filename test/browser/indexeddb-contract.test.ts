@@ -56,7 +56,7 @@ describeBrowser('IndexedDbStorage in Chromium', () => {
         expect.stringMatching(/planner walks an index/),
       ]),
     );
-    // eslint-disable-next-line no-console
+
     console.log(`storage contract in Chromium: ${results.length} cases passed`);
   }, 180_000);
 

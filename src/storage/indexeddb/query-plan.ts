@@ -46,7 +46,7 @@ export function planFetch(sel: Selection, collection: string, indexed: ReadonlyM
       if (r) return { kind: 'ranges', ranges: [r] };
     } else if (c.kind === 'in') {
       const rs = c.values.map((v) => equalRange(collection, field, v));
-      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', ranges: rs as IDBKeyRange[] };
+      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', ranges: rs };
     } else if (!range || field === orderField) {
       const r = boundRange(collection, field, c.low, c.high);
       if (r) range = { field, range: r, tag: tagOf((c.low ?? c.high)?.value ?? null) };

@@ -70,6 +70,13 @@ export async function run(): Promise<void> {
       f(q.byYear),
       ((q.byYear ?? 0) / (q.rawByYear ?? 1)).toFixed(2),
     );
+    row(`  + index on name: re-declaring (index rebuild of ${LARGE / 1000}k)`, f(q.reindex), '');
+    row(`year > 2000 ORDER BY name LIMIT 50, raw name-index walk`, f(q.rawWalkName), '1.00');
+    row(
+      `year > 2000 ORDER BY name LIMIT 50, engine (index walk)`,
+      f(q.byNameIndexed),
+      ((q.byNameIndexed ?? 0) / (q.rawWalkName ?? 1)).toFixed(2),
+    );
     await page.close();
 
     // Reload to first render: the app page (IndexedDbStorage + connectShared + a live query) with TODOS rows.

@@ -65,6 +65,7 @@ async function rawDb(name: string): Promise<IDBDatabase> {
   open.onupgradeneeded = () => {
     const s = open.result.createObjectStore('states', { keyPath: 'id' });
     s.createIndex('year', 'values.year');
+    s.createIndex('name', 'values.name');
     open.result.createObjectStore('events', { keyPath: 'id' });
   };
   return req(open);
@@ -127,6 +128,18 @@ async function query(large: number, runs: number): Promise<Record<string, number
     const tx = db.transaction('states');
     return req(tx.objectStore('states').index('year').getAll(IDBKeyRange.lowerBound(2000, true), 50));
   };
+  const rawWalkName = (): Promise<unknown[]> =>
+    new Promise((ok, ko) => {
+      const out: unknown[] = [];
+      const r = db.transaction('states').objectStore('states').index('name').openCursor();
+      r.onerror = () => ko(r.error ?? new Error('cursor failed'));
+      r.onsuccess = () => {
+        const c = r.result;
+        if (!c || out.length === 50) return ok(out);
+        if (((c.value as EntityState).values.year as number) > 2000) out.push(c.value);
+        c.continue();
+      };
+    });
   const median = async (fn: () => Promise<unknown>): Promise<number> => {
     const t: number[] = [];
     for (let i = 0; i < runs; i++) t.push(await ms(fn));
@@ -139,7 +152,16 @@ async function query(large: number, runs: number): Promise<Record<string, number
     rawByName: await median(rawByName),
     byYear: await median(() => engine.fetchStates('album', byYear)),
     rawByYear: await median(rawByYear),
+    reindex: await ms(() =>
+      engine.ensureCollection({
+        ...SPEC,
+        columns: SPEC.columns.map((c) => (c.name === 'name' ? { ...c, index: true } : c)),
+      }),
+    ),
+    byNameIndexed: 0,
+    rawWalkName: await median(rawWalkName),
   };
+  out.byNameIndexed = await median(() => engine.fetchStates('album', byName));
   await engine.close();
   db.close();
   return out;

@@ -3,8 +3,9 @@ import { type Scalar } from '../../query/analyze';
 
 /**
  * Keys of the `ix` multiEntry index. Every live entity of a collection has, per `index: true` field, exactly
- * one entry `[collection, field, tag, key?]`: tag 'n' with the number, 's' with the string in sortable form,
- * 'z' for null or missing, 'x' for anything else (booleans, arrays, JSON, NaN). Deleted entities have none.
+ * one entry `[collection, field, tag, key?, id]`: tag 'n' with the number, 's' with the string in sortable
+ * form, 'z' for null or missing, 'x' for anything else (booleans, arrays, JSON, NaN). The id last orders
+ * equal values by ascending id, the evaluator's tie-break. Deleted entities have none.
  */
 export type IndexTag = 'n' | 's' | 'z' | 'x';
 
@@ -33,7 +34,7 @@ export function keyOf(value: unknown): [IndexTag] | [IndexTag, number | string] 
 /** The `ix` entries of a state for the indexed fields of its collection. */
 export function indexEntries(state: EntityState, indexed: readonly string[]): unknown[] {
   if (state.deleted || indexed.length === 0) return [];
-  return indexed.map((f) => [state.collection, f, ...keyOf(state.values[f])]);
+  return indexed.map((f) => [state.collection, f, ...keyOf(state.values[f]), state.id]);
 }
 
 /** Every entry of one field with one tag. */
@@ -51,10 +52,12 @@ function key(value: Scalar): number | string {
   return typeof value === 'string' ? sortableString(value) : (value as number);
 }
 
-/** The entries equal to a number or string literal. */
+/** The entries equal to a number or string literal (every id: arrays sort after the string ids). */
 export function equalRange(collection: string, field: string, value: Scalar): IDBKeyRange | undefined {
   const tag = tagOf(value);
-  return tag && IDBKeyRange.only([collection, field, tag, key(value)]);
+  if (!tag) return undefined;
+  const k = [collection, field, tag, key(value)];
+  return IDBKeyRange.bound(k, [...k, []]);
 }
 
 /** The entries between two bounds of one type (either may be missing). */
@@ -66,11 +69,16 @@ export function boundRange(
 ): IDBKeyRange | undefined {
   const tag = tagOf((low ?? high)?.value ?? null);
   if (!tag || (low && high && tagOf(low.value) !== tagOf(high.value))) return undefined;
-  const lower = low ? [collection, field, tag, key(low.value)] : [collection, field, tag];
-  const upper = high ? [collection, field, tag, key(high.value)] : [collection, field, `${tag}\u0000`];
-  if (low && high) {
-    const c = indexedDB.cmp(lower, upper);
-    if (c > 0 || (c === 0 && !(low.inclusive && high.inclusive))) return undefined;
-  }
-  return IDBKeyRange.bound(lower, upper, low ? !low.inclusive : false, high ? !high.inclusive : true);
+  // An entry is [..., key, id]: [..., key] sorts before all of a key's entries, [..., key, []] after them.
+  const base = [collection, field, tag];
+  const lower = low ? (low.inclusive ? [...base, key(low.value)] : [...base, key(low.value), []]) : base;
+  const upper = !high
+    ? [collection, field, `${tag}\u0000`]
+    : high.inclusive
+      ? [...base, key(high.value), []]
+      : [...base, key(high.value)];
+  const upperOpen = !high || !high.inclusive;
+  const c = indexedDB.cmp(lower, upper);
+  if (c > 0 || (c === 0 && upperOpen)) return undefined;
+  return IDBKeyRange.bound(lower, upper, false, upperOpen);
 }

@@ -83,9 +83,12 @@ async function orderedCandidates(
 ): Promise<StateRecord[]> {
   const { match } = compiledSelection(sel);
   const desc = sel.orderBy[0]?.direction === 'desc';
+  // Ascending by one key, equal values come in id order (the evaluator's tie-break): stop at the limit.
+  // Otherwise the whole group of values equal to the last match is read, for the exact sort to order.
+  const exact = !desc && sel.orderBy.length === 1;
   const out: StateRecord[] = [];
   let found = 0;
-  let lastKey: IDBValidKey | undefined;
+  let lastValue: IDBValidKey | undefined;
   await new Promise<void>((resolve, reject) => {
     const walked = plan.within ?? tagRange(collection, plan.field, plan.tag);
     const req = index.openCursor(walked, desc ? 'prev' : 'next');
@@ -93,12 +96,15 @@ async function orderedCandidates(
     req.onsuccess = () => {
       const cursor = req.result;
       if (!cursor) return resolve();
-      if (found >= plan.limit && indexedDB.cmp(cursor.key, lastKey as IDBValidKey) !== 0) return resolve();
+      const value = (cursor.key as IDBValidKey[])[3] as IDBValidKey;
+      if (found >= plan.limit && (exact || indexedDB.cmp(value, lastValue as IDBValidKey) !== 0)) {
+        return resolve();
+      }
       const rec = cursor.value as StateRecord;
       if (match(queryRow(rec.s))) {
         out.push(rec);
         found++;
-        lastKey = cursor.key;
+        lastValue = value;
       }
       cursor.continue();
     };

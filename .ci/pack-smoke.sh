@@ -26,7 +26,7 @@ if (missing.length) { console.error('missing exports: ' + missing.join(', ')); p
 (async () => {
   const node = await root.Node.durable(new root.MemoryStorage());
   await node.close();
-  console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
+  console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/indexeddb (' + Object.keys(indexeddb).length + ' exports), ankurah/server (' +
     Object.keys(server).length + ' exports) load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS

@@ -2,10 +2,9 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import { UnavailableError } from '../../errors/errors';
 import { newId } from '../../event/ids';
 import { type Node } from '../../node/node';
-import { type PeerLink } from '../../node/peer';
 import { SocketClient, type SocketClientOptions } from '../socket-client';
 import { LeaderRelay } from './leader-relay';
-import { RelayPeer } from './relay-peer';
+import { Follower } from './follower';
 import { type TabChannel, type TabMessage } from './tab-messages';
 
 /** Options of connectShared: SocketClient's, plus the name tabs of one app share. */
@@ -75,42 +74,17 @@ export async function connectShared(
   const abort = new AbortController();
   let closed = false;
   let relay: LeaderRelay | undefined;
-  let follow: { peer: RelayPeer; link: PeerLink } | undefined;
-
-  const unfollow = (reason: string): void => {
-    if (!follow) return;
-    follow.peer.fail(reason);
-    follow.link.detach();
-    follow = undefined;
-  };
-
+  const follower = new Follower(node, channel, tab);
   const onMessage = (ev: MessageEvent<TabMessage>): void => {
-    const msg = ev.data;
     if (closed) return;
-    if (relay) {
-      if (msg.t === 'who') relay.announce();
-      else if (msg.t === 'call' && msg.to === tab) void relay.serve(msg);
-      else if (msg.t === 'bye') relay.forget(msg.from);
-      return;
-    }
-    if (msg.t === 'state') {
-      if (follow && (follow.peer.leader !== msg.leader || !msg.online))
-        unfollow('the leader tab went offline');
-      if (msg.online && msg.server && !follow) {
-        const peer = new RelayPeer(channel, tab, msg.leader, msg.server);
-        follow = { peer, link: node.peers.attach(peer) };
-      }
-    } else if (msg.t === 'answer' && msg.to === tab) {
-      follow?.peer.answer(msg);
-    } else if (msg.t === 'push' && msg.except !== tab) {
-      follow?.link.receive(msg.update);
-    }
+    if (relay) relay.handle(ev.data);
+    else follower.handle(ev.data);
   };
   channel.addEventListener('message', onMessage);
 
   const lead = async (): Promise<void> => {
     if (closed) return;
-    unfollow('this tab became the leader');
+    follower.stop('this tab became the leader');
     relay = new LeaderRelay(channel, tab);
     role$.next('leader');
     relay.announce();
@@ -133,7 +107,7 @@ export async function connectShared(
     client?.close();
   };
   locks.request(`ankurah-leader:${name}`, { signal: abort.signal }, lead).catch(() => undefined);
-  channel.postMessage({ t: 'who', from: tab });
+  follower.ask();
 
   return {
     get role() {
@@ -143,12 +117,8 @@ export async function connectShared(
     close: () => {
       if (closed) return;
       closed = true;
-      if (relay) {
-        relay.closed();
-      } else {
-        channel.postMessage({ t: 'bye', from: tab });
-        unfollow('the shared connection was closed');
-      }
+      if (relay) relay.closed();
+      else follower.leave();
       abort.abort();
       channel.removeEventListener('message', onMessage);
       channel.close();

@@ -79,6 +79,13 @@ export class LeaderRelay implements ConnectionShare {
     return `${tab.slice(-10)}_${sub}`;
   }
 
+  /** Handles one message of the channel (a leader answers calls, announcements and goodbyes). */
+  handle(msg: TabMessage): void {
+    if (msg.t === 'who') this.announce();
+    else if (msg.t === 'call' && msg.to === this.#tab) void this.serve(msg);
+    else if (msg.t === 'bye') this.forget(msg.from);
+  }
+
   /** Makes one follower call on the session and answers it. */
   async serve(call: Call): Promise<void> {
     const session = this.#session;

@@ -4,6 +4,7 @@ import { type Selection } from '../../query/ast';
 import { compiledSelection, queryRow } from '../memory-storage';
 import { done } from './idb-request';
 import { boundRange, equalRange, tagOf, tagRange, type IndexTag } from './index-keys';
+import { walkIndex } from './index-walk';
 import { IX, STORES } from './open-db';
 
 /** A kept state record: the key parts, the state, and its index entries. */
@@ -89,25 +90,16 @@ async function orderedCandidates(
   const out: StateRecord[] = [];
   let found = 0;
   let lastValue: IDBValidKey | undefined;
-  await new Promise<void>((resolve, reject) => {
-    const walked = plan.within ?? tagRange(collection, plan.field, plan.tag);
-    const req = index.openCursor(walked, desc ? 'prev' : 'next');
-    req.onerror = () => reject(req.error ?? new Error('cursor failed'));
-    req.onsuccess = () => {
-      const cursor = req.result;
-      if (!cursor) return resolve();
-      const value = (cursor.key as IDBValidKey[])[3] as IDBValidKey;
-      if (found >= plan.limit && (exact || indexedDB.cmp(value, lastValue as IDBValidKey) !== 0)) {
-        return resolve();
-      }
-      const rec = cursor.value as StateRecord;
-      if (match(queryRow(rec.s))) {
-        out.push(rec);
-        found++;
-        lastValue = value;
-      }
-      cursor.continue();
-    };
+  const walked = plan.within ?? tagRange(collection, plan.field, plan.tag);
+  await walkIndex<StateRecord>(index, walked, plan.field, desc, plan.limit + 1, (key, rec) => {
+    const value = key[3] as IDBValidKey;
+    if (found >= plan.limit && (exact || indexedDB.cmp(value, lastValue as IDBValidKey) !== 0)) return false;
+    if (match(queryRow(rec.s))) {
+      out.push(rec);
+      found++;
+      lastValue = value;
+    }
+    return true;
   });
   // Inside a conjunct's range only arrays and JSON ('x') can match besides the walked type.
   const others: IndexTag[] = plan.within ? ['x'] : [plan.tag === 'n' ? 's' : 'n', 'x'];

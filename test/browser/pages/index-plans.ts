@@ -1,3 +1,4 @@
+import { newId } from '../../../src/event/ids';
 import { parseSelection } from '../../../src/query/parser';
 import { type CollectionSpec } from '../../../src/storage/engine';
 import { IndexedDbStorage } from '../../../src/storage/indexeddb/indexeddb-storage';
@@ -69,6 +70,28 @@ export function indexPlans(): void {
       const sel = entry && typeof entry !== 'string' ? parseSelection(q, entry.slice(1)) : parseSelection(q);
       const got = (await engine.fetchStates(ALL_INDEXED.name, sel)).map((s) => s.id);
       expect(got).toEqual(oracle(data.states, sel));
+    });
+
+    test('ordered walks that need several batches agree with the evaluator', async () => {
+      const many = { name: 'many', columns: [{ name: 'n', type: 'integer', index: true }] } as const;
+      await engine.ensureCollection(many);
+      const states = Array.from({ length: 300 }, (_, i) => {
+        const id = newId();
+        const values = { n: i % 150, tenth: i % 10 === 0 };
+        return { id, collection: 'many', head: [id], deleted: false, lww: {}, text: {}, values };
+      });
+      await engine.commit({ events: [], states });
+      for (const q of [
+        'tenth = true ORDER BY n LIMIT 7',
+        'tenth = true AND n > 20 ORDER BY n LIMIT 9',
+        'tenth = true ORDER BY n DESC LIMIT 7',
+        'n >= 140 ORDER BY n LIMIT 40',
+        'true ORDER BY n LIMIT 250',
+      ]) {
+        const sel = parseSelection(q);
+        const got = (await engine.fetchStates('many', sel)).map((x) => x.id);
+        expect({ q, got }).toEqual({ q, got: oracle(states, sel) });
+      }
     });
 
     test('the planner walks an index for ordered LIMIT queries and reads ranges for conjuncts', () => {

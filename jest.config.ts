@@ -10,7 +10,7 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^ankurah$': '<rootDir>/src/index.ts',
-    '^ankurah/(typeorm|server|spi|react)$': '<rootDir>/src/$1.ts',
+    '^ankurah/(typeorm|server|spi|react|indexeddb)$': '<rootDir>/src/$1.ts',
   },
   testTimeout: 30000,
   maxWorkers: 2,

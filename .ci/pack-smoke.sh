@@ -13,12 +13,15 @@ npm install --no-audit --no-fund --ignore-scripts "$work/$tarball" \
   "$root/node_modules/yjs" "$root/node_modules/typeorm" "$root/node_modules/react" >/dev/null
 cat > smoke.cjs <<'JS'
 require('reflect-metadata');
+const missing = [];
 const root = require('ankurah');
 const typeorm = require('ankurah/typeorm');
 const server = require('ankurah/server');
 const react = require('ankurah/react');
 const spi = require('ankurah/spi');
+const indexeddb = require('ankurah/indexeddb');
 const missing = [];
+if (!indexeddb.IndexedDbStorage) missing.push('ankurah/indexeddb.IndexedDbStorage');
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);
 }
@@ -32,7 +35,7 @@ if (missing.length) { console.error('missing exports: ' + missing.join(', ')); p
   await node.close();
   console.log('pack smoke: ankurah, ankurah/typeorm (' + Object.keys(typeorm).length + ' exports), ankurah/server (' +
     Object.keys(server).length + ' exports), ankurah/react (' + Object.keys(react).length +
-    ' exports), ankurah/spi load from the installed tarball');
+    ' exports), ankurah/indexeddb (' + Object.keys(indexeddb).length + ' exports), ankurah/spi load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 node smoke.cjs

@@ -1,7 +1,7 @@
 /* Runs one benchmark by name: `npm run bench -- core` (or several: `npm run bench -- core query`). */
 import 'reflect-metadata';
 
-const known = ['core', 'query', 'storage', 'live', 'dag', 'sync', 'peers-like'] as const;
+const known = ['core', 'query', 'storage', 'live', 'dag', 'sync', 'peers-like', 'indexeddb'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -4,7 +4,7 @@ import { AccessDeniedError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
 import { replicaOf, type Node } from '../node/node';
 import { type ReplicaPort } from '../node/ports';
-import { type PeerLink } from '../node/peers/peer';
+import { type DurablePeer, type PeerLink, type RemoteStates } from '../node/peers/peer';
 import { InFlight } from '../protocol/channel';
 import { ClientSession, parsePush, parseServerHello } from './client-session';
 import { fromErrorData, toErrorData } from '../protocol/error-data';
@@ -29,6 +29,20 @@ export interface SocketClientOptions {
   readonly transports?: ('websocket' | 'polling')[];
   /** The Socket.IO path (default "/socket.io"). */
   readonly path?: string;
+  /** Shares this connection with other nodes (connectShared in ankurah/indexeddb relays it to other tabs). */
+  readonly share?: ConnectionShare;
+}
+
+/** What a shared connection's relay sees: each session, the node's link to it, every push, the disconnect. */
+export interface ConnectionShare {
+  /** A connection said hello: returns the peer the node attaches (the relay may wrap the session). */
+  opened(session: DurablePeer): DurablePeer;
+  /** The node's link for the session just opened. */
+  linked(link: PeerLink): void;
+  /** An update the durable node pushed on this connection (the node has been handed it). */
+  pushed(update: RemoteStates): void;
+  /** The connection is gone. */
+  closed(): void;
 }
 
 /** Nesting allowed on the paths of a received attachment (states are shallow). */
@@ -61,10 +75,13 @@ export class SocketClient {
   /** Whether the client is connected to the durable node now; emits the current state, then each change. */
   readonly connected$: Observable<boolean> = this.#connected.asObservable();
 
-  private constructor(node: ReplicaPort, socket: Socket, retryDelay: number) {
+  readonly #share: ConnectionShare | undefined;
+
+  private constructor(node: ReplicaPort, socket: Socket, retryDelay: number, share?: ConnectionShare) {
     this.#node = node;
     this.#socket = socket;
     this.#retryDelay = retryDelay;
+    this.#share = share;
   }
 
   /** Connects; resolves once the durable node said hello (the node is then ready). */
@@ -79,7 +96,12 @@ export class SocketClient {
       autoConnect: false,
       ...(options.path ? { path: options.path } : {}),
     });
-    const client = new SocketClient(replicaOf(node), socket, options.reconnectionDelayMax ?? 5_000);
+    const client = new SocketClient(
+      replicaOf(node),
+      socket,
+      options.reconnectionDelayMax ?? 5_000,
+      options.share,
+    );
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -142,7 +164,9 @@ export class SocketClient {
           request: (frame: unknown) =>
             budget ? budget.run(requestCost(frame), () => send(frame)) : send(frame),
         };
-        this.#link = this.#node.peers.attach(new ClientSession(channel, hello));
+        const session = new ClientSession(channel, hello);
+        this.#link = this.#node.peers.attach(this.#share ? this.#share.opened(session) : session);
+        this.#share?.linked(this.#link);
         this.#wasConnected = true;
         this.#connected.next(true);
         connected();
@@ -154,7 +178,9 @@ export class SocketClient {
     socket.on(EVENTS.push, (raw: unknown, attachment?: unknown) => {
       try {
         const frame = attachment === undefined ? raw : unpackFrame(raw, attachment, MAX_DEPTH);
-        this.#link?.receive(parsePush(frame));
+        const update = parsePush(frame);
+        this.#link?.receive(update);
+        if (this.#link) this.#share?.pushed(update);
       } catch (e) {
         this.#node.report(e);
       }
@@ -189,6 +215,9 @@ export class SocketClient {
     const link = this.#link;
     this.#link = undefined;
     link?.detach();
-    if (link) this.#connected.next(false);
+    if (link) {
+      this.#connected.next(false);
+      this.#share?.closed();
+    }
   }
 }

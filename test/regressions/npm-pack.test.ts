@@ -27,7 +27,7 @@ test('npm pack without a prior build builds and packs every entry point', () => 
     });
     const report = JSON.parse(out.slice(out.indexOf('['))) as { files: { path: string }[] }[];
     const files = report[0]?.files.map((f) => f.path) ?? [];
-    for (const entry of ['index', 'typeorm', 'server', 'spi']) {
+    for (const entry of ['index', 'typeorm', 'server', 'spi', 'indexeddb']) {
       expect(files).toContain(`dist/${entry}.js`);
       expect(files).toContain(`dist/${entry}.d.ts`);
     }

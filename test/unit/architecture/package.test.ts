@@ -20,7 +20,9 @@ describe('package surface', () => {
       const src = dist.replace('./dist/', 'src/').replace(/\.js$/, '.ts');
       expect(existsSync(resolve(ROOT, src))).toBe(true);
     }
-    expect(keys).toEqual(expect.arrayContaining(['.', './typeorm', './server', './spi', './react']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['.', './typeorm', './server', './spi', './react', './indexeddb']),
+    );
     expect(pkg.files).toContain('dist');
   });
 

@@ -1,0 +1,52 @@
+import { done } from './idb-request';
+
+/** A state record as the walk sees it: its index entries, one per indexed field. */
+interface Indexed {
+  readonly ix: unknown[];
+}
+
+/**
+ * Visits the records of an index range in key order until `visit` returns false. Ascending walks read in
+ * batches with getAll (one round trip per batch instead of one per record, much cheaper in Chromium),
+ * resuming after the last entry of `field`; descending walks use a cursor (getAll has no direction).
+ */
+export async function walkIndex<T extends Indexed>(
+  index: IDBIndex,
+  range: IDBKeyRange,
+  field: string,
+  desc: boolean,
+  firstBatch: number,
+  visit: (key: IDBValidKey[], record: T) => boolean,
+): Promise<void> {
+  if (desc) return walkCursor(index, range, visit);
+  let current = range;
+  let size = Math.max(16, firstBatch);
+  for (;;) {
+    const batch = (await done(index.getAll(current, size))) as T[];
+    let last: IDBValidKey[] | undefined;
+    for (const rec of batch) {
+      last = rec.ix.find((e) => (e as unknown[])[1] === field) as IDBValidKey[];
+      if (!visit(last, rec)) return;
+    }
+    if (batch.length < size || !last) return;
+    current = IDBKeyRange.bound(last, range.upper, true, range.upperOpen);
+    size = Math.min(size * 2, 2048);
+  }
+}
+
+function walkCursor<T>(
+  index: IDBIndex,
+  range: IDBKeyRange,
+  visit: (key: IDBValidKey[], record: T) => boolean,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = index.openCursor(range, 'prev');
+    req.onerror = () => reject(req.error ?? new Error('cursor failed'));
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) return resolve();
+      if (!visit(cursor.key as IDBValidKey[], cursor.value as T)) return resolve();
+      cursor.continue();
+    };
+  });
+}

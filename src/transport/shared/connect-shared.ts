@@ -1,0 +1,128 @@
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { UnavailableError } from '../../errors/errors';
+import { newId } from '../../event/ids';
+import { replicaOf, type Node } from '../../node/node';
+import { SocketClient, type SocketClientOptions } from '../socket-client';
+import { LeaderRelay } from './leader-relay';
+import { Follower } from './follower';
+import { type TabChannel, type TabMessage } from './tab-messages';
+
+/** Options of connectShared: SocketClient's, plus the name tabs of one app share. */
+export interface SharedConnectionOptions extends Omit<SocketClientOptions, 'share'> {
+  /** Names the BroadcastChannel and the Web Lock (default 'ankurah'); tabs with the same name share. */
+  readonly name?: string;
+  /** Longest wait between the leader's attempts to reach the server (ms; default 5 000). */
+  readonly retryMax?: number;
+}
+
+/** One tab's part in a connection shared by the tabs of an origin. */
+export interface SharedConnection {
+  /** 'leader' while this tab holds the Socket.IO connection, else 'follower'. */
+  readonly role: 'leader' | 'follower';
+  /** Emits the role now and on every change (a follower becomes leader when the leader tab closes). */
+  readonly role$: Observable<'leader' | 'follower'>;
+  /** Leaves: a leader closes its socket and hands the lock to another tab; queued commits stay queued. */
+  close(): void;
+}
+
+/** A channel whose posts after close are dropped (a closing socket still reports its end). */
+function safe(channel: TabChannel): TabChannel {
+  let open = true;
+  return {
+    postMessage: (m) => {
+      if (open) channel.postMessage(m);
+    },
+    addEventListener: (t, l) => channel.addEventListener(t, l),
+    removeEventListener: (t, l) => channel.removeEventListener(t, l),
+    close: () => {
+      open = false;
+      channel.close();
+    },
+  };
+}
+
+interface LockManagerLike {
+  request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
+}
+
+/**
+ * Connects an ephemeral node the way SocketClient.connect does, but shares one connection among the tabs
+ * of an origin: the tab holding the Web Lock `ankurah-leader:<name>` is the leader and holds the socket;
+ * the others reach the durable node through it over a BroadcastChannel. Every tab adopts every push and
+ * every acknowledged commit, so tabs see each other's edits as soon as the leader has them. When the
+ * leader tab closes, the lock passes to another tab, which connects and takes over. Resolves at once (the
+ * node is ready, as usual, once a durable peer is attached: `await node.ready()`).
+ */
+export async function connectShared(
+  node: Node,
+  url: string,
+  options: SharedConnectionOptions = {},
+): Promise<SharedConnection> {
+  if (node.durable)
+    throw UnavailableError.create('connectShared connects an ephemeral node to a durable one');
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (!locks || typeof BroadcastChannel === 'undefined') {
+    throw UnavailableError.create(
+      'connectShared needs Web Locks and BroadcastChannel (a browser page on https or localhost). ' +
+        'Fix: use SocketClient.connect where they are missing',
+    );
+  }
+  const name = options.name ?? 'ankurah';
+  const tab = newId();
+  const channel = safe(new BroadcastChannel(`ankurah:${name}`) as unknown as TabChannel);
+  const role$ = new BehaviorSubject<'leader' | 'follower'>('follower');
+  const abort = new AbortController();
+  let closed = false;
+  let relay: LeaderRelay | undefined;
+  const follower = new Follower(node, channel, tab);
+  const onMessage = (ev: MessageEvent<TabMessage>): void => {
+    if (closed) return;
+    if (relay) relay.handle(ev.data);
+    else follower.handle(ev.data);
+  };
+  channel.addEventListener('message', onMessage);
+
+  const lead = async (): Promise<void> => {
+    if (closed) return;
+    follower.stop('this tab became the leader');
+    relay = new LeaderRelay(channel, tab);
+    role$.next('leader');
+    relay.announce();
+    let delay = options.reconnectionDelay ?? 250;
+    let client: SocketClient | undefined;
+    while (!closed && !client) {
+      try {
+        client = await SocketClient.connect(node, url, { ...options, share: relay });
+      } catch (e) {
+        replicaOf(node).report(e);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, options.retryMax ?? 5_000);
+      }
+    }
+    // Held until close(): releasing the lock lets the next tab lead.
+    await new Promise<void>((release) => {
+      if (closed) release();
+      else abort.signal.addEventListener('abort', () => release());
+    });
+    client?.close();
+  };
+  locks.request(`ankurah-leader:${name}`, { signal: abort.signal }, lead).catch(() => undefined);
+  follower.ask();
+
+  return {
+    get role() {
+      return role$.value;
+    },
+    role$: role$.asObservable(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      if (relay) relay.closed();
+      else follower.leave();
+      abort.abort();
+      channel.removeEventListener('message', onMessage);
+      channel.close();
+      role$.complete();
+    },
+  };
+}

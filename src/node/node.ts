@@ -23,6 +23,7 @@ import { type EntityRef, type RemoteStates } from './peer';
 import { PeerHub } from './peers';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from './policy';
 import { Schema, collectionSpec } from './schema';
+import { catchUpRefs, refreshEntities, type ChangedRef, type RefreshHost } from './storage-refresh';
 import { TextClients } from './text-clients';
 
 /** Options of Node.durable and Node.ephemeral. */
@@ -58,6 +59,8 @@ export interface EntityChange {
 /** A set of entity changes applied together: one commit, or one batch of remote events. */
 export interface ChangeBatch {
   readonly changes: readonly EntityChange[];
+  /** Read back from shared storage (another node's commit, see refreshFromStorage): not to be fanned out again. */
+  readonly refreshed?: boolean;
 }
 
 /**
@@ -568,6 +571,31 @@ export class Node implements NodeCore {
         throw AccessDeniedError.create(`the change to ${c}/${next.id} was refused by the policy agent`);
       }
     }
+  }
+
+  /**
+   * Shared storage (several durable nodes on one database, kept in step by a fan-out): re-reads entities another
+   * node changed and emits their changes as one `refreshed` batch. `catchUp` re-reads everything held live or
+   * matched by a live query (after missed notices). Resolves to the number of changed entities.
+   */
+  async refreshFromStorage(refs: readonly ChangedRef[] | 'catchUp'): Promise<number> {
+    this.#checkOpen();
+    const host: RefreshHost = {
+      storage: this.storage,
+      cache: this.#cache,
+      walkBudget: this.walkBudget,
+      retriever: () => this.retriever(),
+      ensure: (c) => this.ensureCollection(this.metaOf(c)),
+      watches: (c) => this.reactor.watches(c),
+    };
+    const list =
+      refs === 'catchUp' ? await catchUpRefs(host, this.#cache.live(), this.reactor.watched()) : refs;
+    return this.#lock.run(async () => {
+      if (this.#closed) return 0;
+      const changes = await refreshEntities(host, list);
+      if (changes.length > 0) this.changes$.next({ changes, refreshed: true });
+      return changes.length;
+    });
   }
 
   /** Closes the node: completes every observable and closes storage. */

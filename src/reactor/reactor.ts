@@ -48,6 +48,19 @@ export class Reactor {
     return this.#closed;
   }
 
+  /** The collection and predicate of every open watch. */
+  watched(): { readonly collection: string; readonly predicate: Predicate }[] {
+    return [...this.#watches]
+      .filter((w) => !w.closed)
+      .map((w) => ({ collection: w.collection, predicate: w.predicate }));
+  }
+
+  /** True when some open watch is on this collection. */
+  watches(collection: string): boolean {
+    for (const w of this.#watches) if (w.collection === collection && !w.closed) return true;
+    return false;
+  }
+
   /** Registers a low-level watch: the handler receives every candidate change and decides what it means. */
   watch(collection: string, predicate: Predicate, handler: WatchHandler): Watch {
     const w = new Watch(this.#host, collection, predicate, handler);

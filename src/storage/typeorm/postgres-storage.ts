@@ -18,10 +18,12 @@ export class PostgresStorage extends SqlStorage {
    * Connects to a database by URL (`postgres://user@host:5432/db`) or options. With `{ schema }` the
    * tables live in that schema, which is created if missing. One writer per schema: refused with
    * StorageError while another node holds it (`lockTimeout`: milliseconds to wait for it, default 0).
+   * `shared: true` opts out of the writer lock so that several durable nodes share the schema (scale-out with
+   * a fan-out between them, docs/deployment.md); create the tables before starting nodes together.
    */
   static async open(
     target: string | PostgresOptions,
-    extra: { readonly schema?: string; readonly lockTimeout?: number } = {},
+    extra: { readonly schema?: string; readonly lockTimeout?: number; readonly shared?: boolean } = {},
   ): Promise<PostgresStorage> {
     const base: PostgresOptions = typeof target === 'string' ? { url: target } : target;
     const schema = extra.schema ?? base.schema;
@@ -30,13 +32,15 @@ export class PostgresStorage extends SqlStorage {
       { ...base, type: 'postgres', installExtensions: false, ...(schema ? { schema } : {}) },
       where,
       // The lock comes first, so only the writer creates the schema and tables (no DDL race).
-      (ds) =>
-        postgresWriterLock(
-          ds,
-          schema,
-          `${where}, ${schema ? `schema '${schema}'` : 'default schema'}`,
-          extra.lockTimeout ?? 0,
-        ),
+      async (ds) =>
+        extra.shared
+          ? undefined
+          : postgresWriterLock(
+              ds,
+              schema,
+              `${where}, ${schema ? `schema '${schema}'` : 'default schema'}`,
+              extra.lockTimeout ?? 0,
+            ),
       async (ds, lock) => {
         if (schema) await ds.query(`CREATE SCHEMA IF NOT EXISTS ${postgresDialect.quote(schema)}`);
         const storage = new PostgresStorage(ds, schema, lock);

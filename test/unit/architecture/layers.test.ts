@@ -14,6 +14,7 @@ const LAYERS = [
   'node',
   'protocol',
   'transport',
+  'fanout',
   'bindings',
 ] as const;
 

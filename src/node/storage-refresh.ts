@@ -1,0 +1,85 @@
+import { Entity } from '../entity/entity';
+import { clockEquals, type Clock } from '../event/clock';
+import { type EventRetriever } from '../event/lineage';
+import { type Predicate } from '../query/ast';
+import { type StorageEngine } from '../storage/engine';
+import { EntityCache, FreshChange } from './entity-cache';
+import { type EntityChange } from './node';
+
+/** An entity another node changed in shared storage; `head` (when known) lets an up-to-date copy skip the read. */
+export interface ChangedRef {
+  readonly collection: string;
+  readonly id: string;
+  readonly head?: Clock;
+}
+
+/** What a refresh needs from its node. */
+export interface RefreshHost {
+  readonly storage: StorageEngine;
+  readonly cache: EntityCache;
+  readonly walkBudget: number | undefined;
+  retriever(): EventRetriever;
+  ensure(collection: string): Promise<void>;
+  /** True when some live query or subscription of this node watches the collection. */
+  watches(collection: string): boolean;
+}
+
+/**
+ * Re-reads entities that another durable node changed in the storage both share, and returns the changes
+ * for the reactor. The stored state is the source of truth: a held entity adopts it when it descends from
+ * (or diverged from) the held one; an entity not held here is reported only when something watches its
+ * collection (a live query may gain it). Run under the node's apply lock.
+ */
+export async function refreshEntities(
+  host: RefreshHost,
+  refs: readonly ChangedRef[],
+): Promise<EntityChange[]> {
+  const seen = new Set<string>();
+  const changes: EntityChange[] = [];
+  for (const ref of refs) {
+    const key = EntityCache.key(ref.collection, ref.id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const held = host.cache.get(ref.collection, ref.id);
+    if (!held && !host.watches(ref.collection)) continue;
+    if (held && ref.head && clockEquals(held.head, ref.head)) continue;
+    await host.ensure(ref.collection);
+    const state = await host.storage.getState(ref.collection, ref.id);
+    if (!state) continue;
+    if (!held) {
+      changes.push(new FreshChange(undefined, state, host.cache));
+      continue;
+    }
+    if (held.exists && clockEquals(held.head, state.head) && held.deleted === state.deleted) continue;
+    const before = held.exists && !held.deleted ? held.values() : null;
+    const next = held.clone();
+    const result = await next.applyState(state, host.retriever(), host.walkBudget);
+    if (result.outcome === 'equal' || result.outcome === 'kept') continue;
+    // Diverged: storage holds what every node committed, so it wins over this node's copy.
+    const adopted = result.outcome === 'adopted' ? next : new Entity(state);
+    held.adopt(adopted);
+    changes.push({ entity: held, before });
+  }
+  return changes;
+}
+
+/** The refs a catch-up re-reads: every entity held live, and every stored entity some watch's predicate matches. */
+export async function catchUpRefs(
+  host: RefreshHost,
+  held: Iterable<Entity>,
+  watched: readonly { readonly collection: string; readonly predicate: Predicate }[],
+): Promise<ChangedRef[]> {
+  const refs: ChangedRef[] = [];
+  for (const e of held) refs.push({ collection: e.collection, id: e.id });
+  const done = new Set<string>();
+  for (const w of watched) {
+    const key = `${w.collection}\u0000${JSON.stringify(w.predicate)}`;
+    if (done.has(key)) continue;
+    done.add(key);
+    await host.ensure(w.collection);
+    for (const s of await host.storage.fetchStates(w.collection, { predicate: w.predicate, orderBy: [] })) {
+      refs.push({ collection: s.collection, id: s.id, head: s.head });
+    }
+  }
+  return refs;
+}

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+
+const ROOT = join(__dirname, '..', '..', '..');
 
 /** The Redis of the fan-out tests. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,7 +36,10 @@ let script: string | undefined;
 /** The server script, bundled once per process by esbuild (packages stay external). */
 export function serverScript(): string {
   if (script) return script;
-  script = join(mkdtempSync(join(tmpdir(), 'ankurah-fanout-')), 'fanout-server.js');
+  // Inside the project's node_modules, so that the bundle's dynamic imports (ioredis, pg) resolve from there.
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  script = join(mkdtempSync(join(cache, 'ankurah-fanout-')), 'fanout-server.js');
   buildSync({
     entryPoints: [join(__dirname, '..', '..', 'fixtures', 'fanout-server.ts')],
     outfile: script,
@@ -51,7 +55,7 @@ export function serverScript(): string {
 /** Starts one server process on the shared schema; resolves once it listens. */
 export function spawnServer(
   args: readonly string[],
-  root = join(__dirname, '..', '..', '..'),
+  root = ROOT,
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [serverScript(), ...args], {
     cwd: root,

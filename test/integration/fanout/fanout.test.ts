@@ -66,7 +66,10 @@ const pg = postgresAvailable();
 const buses = [...(pg && redisAvailable() ? [redisBus] : []), ...(pg ? [postgresBus] : [])];
 
 /** Resolves once the live query's items satisfy `pred` (rejects after 5 s). */
-function until<T extends object>(q: LiveQuery<T>, pred: (items: readonly T[]) => boolean): Promise<readonly T[]> {
+function until<T extends object>(
+  q: LiveQuery<T>,
+  pred: (items: readonly T[]) => boolean,
+): Promise<readonly T[]> {
   return firstValueFrom(q.items$.pipe(filter(pred), timeout(5_000)));
 }
 const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort();

@@ -92,15 +92,24 @@ async function once(mode: Mode, servers: number): Promise<Result> {
       return done;
     }),
   );
-  // Emissions still in flight when the writers stop are let through before the samples are read.
-  await new Promise((r) => setTimeout(r, 1_500));
-  const reports = await Promise.all(
-    clients.map((c) => {
-      const r = reply<{ samples: number[]; seen: number }>(c, 'report');
-      c.send({ kind: 'report' });
-      return r;
-    }),
-  );
+  // Emissions still in flight when the writers stop are let through (until the count settles, at most 20 s).
+  const report = (): Promise<{ samples: number[]; seen: number }[]> =>
+    Promise.all(
+      clients.map((c) => {
+        const r = reply<{ samples: number[]; seen: number }>(c, 'report');
+        c.send({ kind: 'report' });
+        return r;
+      }),
+    );
+  let reports = await report();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const next = await report();
+    const total = (rs: { seen: number }[]): number => rs.reduce((a, r) => a + r.seen, 0);
+    const settled = total(next) === total(reports);
+    reports = next;
+    if (settled) break;
+  }
   for (const c of [...clients, ...procs]) {
     c.removeAllListeners('exit');
     c.send(clients.includes(c) ? { kind: 'close' } : 'close');

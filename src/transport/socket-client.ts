@@ -112,7 +112,11 @@ export class SocketClient {
         reject(e);
       };
       client.#wire(socket, connected, refused);
-      if (failover) failover.onSwitch = (next) => client.#wire(next, connected, refused);
+      // Once connected, a refusal by another server is reported, not fatal (as with reconnects).
+      if (failover) {
+        failover.onSwitch = (next) =>
+          client.#wire(next, connected, client.#wasConnected ? (e) => node.errors$.next(e) : refused);
+      }
     });
     socket.connect();
     await first;

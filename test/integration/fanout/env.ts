@@ -53,10 +53,7 @@ export function serverScript(): string {
 }
 
 /** Starts one server process on the shared schema; resolves once it listens. */
-export function spawnServer(
-  args: readonly string[],
-  root = ROOT,
-): Promise<ServerProcess> {
+export function spawnServer(args: readonly string[], root = ROOT): Promise<ServerProcess> {
   const child = spawn(process.execPath, [serverScript(), ...args], {
     cwd: root,
     env: { ...process.env, NODE_PATH: join(root, 'node_modules') },

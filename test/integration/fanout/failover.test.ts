@@ -106,6 +106,13 @@ const bodies = (items: readonly Msg[]): string[] => items.map((m) => m.body).sor
       expect(bodies(qy.items)).toEqual(all);
       expect(bodies(qx2.items)).toEqual(all);
       expect(await s1.exited).toBeNull();
+
+      // A client given a dead server first moves on to the live one at connect time.
+      const late = await client([s1.url, s2.url]);
+      expect(late.conn.url).toBe(s2.url);
+      const ql = late.node.context().query(Msg, "room = 'r'");
+      await ql.loaded;
+      expect(bodies(ql.items)).toEqual(all);
     });
   },
 );

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { LocalConnector, MemoryStorage, Node, type LiveQuery } from 'ankurah';
+import { LocalConnector, MemoryStorage, Node, SocketClient, UnavailableError, type LiveQuery } from 'ankurah';
 import { PostgresFanout, RedisFanout, type Fanout } from 'ankurah/server';
 import { PostgresStorage } from 'ankurah/typeorm';
 import { Msg } from '../../fixtures/fanout-model';
@@ -211,8 +211,14 @@ const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort
   });
 });
 
-test('a fan-out refuses an ephemeral node', async () => {
+test('bad input: a fan-out of an ephemeral node, a bad channel, an empty server list', async () => {
   const node = await Node.ephemeral(new MemoryStorage(), { models: [Msg] });
   await expect(PostgresFanout.start(node, { url: DATABASE_URL })).rejects.toThrow(/durable nodes/);
+  const durable = await Node.durable(new MemoryStorage(), { models: [Msg] });
+  const bad = PostgresFanout.start(durable, { url: DATABASE_URL, channel: 'no; drop' });
+  await expect(bad).rejects.toBeInstanceOf(UnavailableError);
+  await expect(bad).rejects.toThrow(/lower-case Postgres identifier/);
+  await expect(SocketClient.connect(node, [])).rejects.toThrow(/non-empty list/);
+  await durable.close();
   await node.close();
 });

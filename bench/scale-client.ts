@@ -48,7 +48,10 @@ async function ankurahClient(g: number, s: ClientSetup): Promise<void> {
     for (const c of cs.changes) if (c.view.body !== String(server)) record(t - c.view.t);
   });
   await q.loaded;
-  closers.push(() => conn.close(), () => node.close());
+  closers.push(
+    () => conn.close(),
+    () => node.close(),
+  );
 }
 
 async function rawClient(g: number, s: ClientSetup): Promise<void> {

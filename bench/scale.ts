@@ -57,7 +57,9 @@ async function once(mode: Mode, servers: number): Promise<Result> {
   const schema = `ankurah_scale_${randomBytes(5).toString('hex')}`;
   const channel = `ankurah_scale_${randomBytes(5).toString('hex')}`;
   if (mode === 'ankurah') {
-    const setup = await Node.durable(await PostgresStorage.open(DB, { schema, shared: true }), { models: [Msg] });
+    const setup = await Node.durable(await PostgresStorage.open(DB, { schema, shared: true }), {
+      models: [Msg],
+    });
     await setup.close();
   }
   const procs = Array.from({ length: servers }, () => spawnChild('scale-server.ts'));

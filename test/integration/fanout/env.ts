@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -50,6 +50,12 @@ export function serverScript(): string {
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
   });
   return script;
+}
+
+/** Removes the bundled server script (after the suite). */
+export function removeServerScript(): void {
+  if (script) rmSync(dirname(script), { recursive: true, force: true });
+  script = undefined;
 }
 
 /** Starts one server process on the shared schema; resolves once it listens. */

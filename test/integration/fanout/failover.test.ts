@@ -4,7 +4,7 @@ import { MemoryStorage, Node, SocketClient, type LiveQuery } from 'ankurah';
 import { PostgresStorage } from 'ankurah/typeorm';
 import { Msg } from '../../fixtures/fanout-model';
 import { DATABASE_URL, dropSchema, postgresAvailable, testSchema } from '../storage/postgres-env';
-import { redisAvailable, spawnServer, type ServerProcess } from './env';
+import { redisAvailable, removeServerScript, spawnServer, type ServerProcess } from './env';
 
 const pg = postgresAvailable();
 const buses = [...(pg && redisAvailable() ? ['redis'] : []), ...(pg ? ['postgres'] : [])];
@@ -45,6 +45,7 @@ const bodies = (items: readonly Msg[]): string[] => items.map((m) => m.body).sor
         await s.exited;
       }
       await dropSchema(schema);
+      removeServerScript();
     });
 
     const client = async (urls: string | string[]): Promise<{ node: Node; conn: SocketClient }> => {

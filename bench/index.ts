@@ -1,10 +1,22 @@
 /* Runs one benchmark by name: `npm run bench -- core` (or several: `npm run bench -- core query`). */
 import 'reflect-metadata';
 
-const known = ['core', 'query', 'storage', 'live', 'dag', 'sync', 'peers-like', 'indexeddb'] as const;
+const known = [
+  'core',
+  'query',
+  'storage',
+  'live',
+  'dag',
+  'sync',
+  'peers-like',
+  'scale',
+  'indexeddb',
+] as const;
 
 async function main(): Promise<void> {
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  // Names, without options and their values (`--clients 100`).
+  const args = process.argv.slice(2);
+  const asked = args.filter((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('--'));
   const names = asked.length > 0 ? asked : [...known];
   for (const name of names) {
     if (!(known as readonly string[]).includes(name)) {

@@ -24,6 +24,18 @@ export class UnavailableError extends AnkurahError {
     return UnavailableError.#of('SocketClient connects an ephemeral node to a durable one');
   }
 
+  /** A fan-out was started on an ephemeral node. */
+  static fanoutNotDurable(): UnavailableError {
+    return UnavailableError.#of(
+      'a fan-out connects durable nodes that share one database; this node is ephemeral',
+    );
+  }
+
+  /** SocketClient.connect was given no server URL. */
+  static noServerUrl(): UnavailableError {
+    return UnavailableError.#of('SocketClient.connect needs a server URL or a non-empty list of them');
+  }
+
   /** The server could not be reached in time. */
   static unreachable(url: string, ms: number): UnavailableError {
     return UnavailableError.#of(`could not reach ${url} within ${ms} ms`);

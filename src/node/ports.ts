@@ -37,6 +37,15 @@ export interface EntityChange {
 /** A set of entity changes applied together: one commit, or one batch of remote events. */
 export interface ChangeBatch {
   readonly changes: readonly EntityChange[];
+  /** Read back from shared storage (another node's commit, see refreshFromStorage): not to be fanned out again. */
+  readonly refreshed?: boolean;
+}
+
+/** An entity another node changed in shared storage; `head` (when known) lets an up-to-date copy skip the read. */
+export interface ChangedRef {
+  readonly collection: string;
+  readonly id: string;
+  readonly head?: readonly string[];
 }
 
 /** What Context, Transaction, LiveQuery, SharedQuery and Collection need from their node. */
@@ -122,6 +131,12 @@ export interface ReplicaPort {
    * are left alone. Resolves to the live entities of `states`.
    */
   adoptStates(update: RemoteStates, keep: (ref: EntityRef) => boolean): Promise<Entity[]>;
+  /**
+   * Shared storage (several durable nodes on one database, kept in step by a fan-out): re-reads entities another
+   * node changed and emits their changes as one `refreshed` batch; `'catchUp'` re-reads everything held live or
+   * matched by a live query (after missed notices). Resolves to the number of changed entities.
+   */
+  refreshFromStorage(refs: readonly ChangedRef[] | 'catchUp'): Promise<number>;
   /** Reports an error that has no caller to reject (on the node's errors$). */
   report(error: unknown): void;
 }

@@ -21,6 +21,7 @@ export class Reactor {
   readonly #members = new Map<string, Set<Watch>>();
   readonly #loading = new Map<string, Set<Watch>>();
   readonly #watches = new Set<Watch>();
+  readonly #perCollection = new Map<string, number>();
   readonly #report: (error: Error) => void;
   readonly #input: Subscription | undefined;
   readonly #host: WatchHost;
@@ -35,7 +36,7 @@ export class Reactor {
       release: (w) => {
         this.#index.remove(w);
         setMember(this.#loading, w.collection, w, false);
-        this.#watches.delete(w);
+        if (this.#watches.delete(w)) this.#count(w.collection, -1);
       },
     };
     this.#input = changes.subscribe({ next: (b) => this.apply(b), complete: () => this.close() });
@@ -50,14 +51,35 @@ export class Reactor {
     return this.#closed;
   }
 
+  /** The collection and predicate of every open watch. */
+  watched(): { readonly collection: string; readonly predicate: Predicate }[] {
+    return [...this.#watches]
+      .filter((w) => !w.closed)
+      .map((w) => ({ collection: w.collection, predicate: w.predicate }));
+  }
+
+  /** True when some open watch is on this collection. */
+  watches(collection: string): boolean {
+    return (this.#perCollection.get(collection) ?? 0) > 0;
+  }
+
   /** Registers a low-level watch: the handler receives every candidate change and decides what it means. */
   watch(collection: string, predicate: Predicate, handler: WatchHandler): Watch {
     const w = new Watch(this.#host, collection, predicate, handler);
     if (this.#closed) {
       w.close();
       queueMicrotask(() => handler.closed());
-    } else this.#watches.add(w);
+    } else {
+      this.#watches.add(w);
+      this.#count(w.collection, 1);
+    }
     return w;
+  }
+
+  #count(collection: string, by: number): void {
+    const n = (this.#perCollection.get(collection) ?? 0) + by;
+    if (n > 0) this.#perCollection.set(collection, n);
+    else this.#perCollection.delete(collection);
   }
 
   /**

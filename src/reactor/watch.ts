@@ -28,6 +28,7 @@ export class Watch {
   readonly collection: string;
   readonly handler: WatchHandler;
   readonly #host: WatchHost;
+  #predicate: Predicate;
   readonly #tracked = new Set<string>();
   #match: CompiledPredicate;
   #loading = false;
@@ -37,6 +38,7 @@ export class Watch {
     this.#host = host;
     this.collection = collection;
     this.handler = handler;
+    this.#predicate = predicate;
     this.#match = compilePredicate(predicate);
     host.reindex(this, analyzePredicate(predicate));
   }
@@ -50,6 +52,11 @@ export class Watch {
     return this.#tracked;
   }
 
+  /** The current predicate (what a catch-up re-reads from shared storage). */
+  get predicate(): Predicate {
+    return this.#predicate;
+  }
+
   /** True when the row (undefined for a deleted entity) satisfies the predicate. */
   matches(row: Row | undefined): boolean {
     return row !== undefined && this.#match(row);
@@ -57,6 +64,7 @@ export class Watch {
 
   /** Replaces the predicate and re-indexes the watch. */
   setPredicate(predicate: Predicate): void {
+    this.#predicate = predicate;
     this.#match = compilePredicate(predicate);
     if (!this.#closed) this.#host.reindex(this, analyzePredicate(predicate));
   }

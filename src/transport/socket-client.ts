@@ -13,6 +13,7 @@ import { requestCost } from '../protocol/limits';
 import { RequestBudget } from './request-budget';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { EVENTS } from './events';
+import { Failover } from './failover';
 import { oversize, packFrame, transportLimitsOf, unpackFrame } from './frame-codec';
 
 /** Options of SocketClient.connect. */
@@ -64,7 +65,7 @@ function unpackOrError(reply: unknown, attachment: unknown): unknown {
  */
 export class SocketClient {
   readonly #node: ReplicaPort;
-  readonly #socket: Socket;
+  #socket: Socket;
   readonly #inFlight = new InFlight();
   #link: PeerLink | undefined;
   #closed = false;
@@ -76,52 +77,81 @@ export class SocketClient {
   readonly connected$: Observable<boolean> = this.#connected.asObservable();
 
   readonly #share: ConnectionShare | undefined;
+  readonly #failover: Failover | undefined;
+  readonly #url: string;
 
-  private constructor(node: ReplicaPort, socket: Socket, retryDelay: number, share?: ConnectionShare) {
+  private constructor(
+    node: ReplicaPort,
+    url: string,
+    socket: Socket,
+    retryDelay: number,
+    share?: ConnectionShare,
+    failover?: Failover,
+  ) {
     this.#node = node;
+    this.#url = url;
     this.#socket = socket;
     this.#retryDelay = retryDelay;
     this.#share = share;
+    this.#failover = failover;
   }
 
-  /** Connects; resolves once the durable node said hello (the node is then ready). */
-  static async connect(node: Node, url: string, options: SocketClientOptions = {}): Promise<SocketClient> {
+  /**
+   * Connects; resolves once the durable node said hello (the node is then ready). With a list of URLs (servers
+   * sharing one database through a fan-out) a lost or unreachable server makes the client move to the next
+   * one, round robin; the node then re-subscribes and sends its queued commits there.
+   */
+  static async connect(
+    node: Node,
+    url: string | readonly string[],
+    options: SocketClientOptions = {},
+  ): Promise<SocketClient> {
     if (node.durable) throw UnavailableError.clientNotEphemeral();
-    const socket = io(url, {
-      auth: { hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: false }, auth: options.auth },
-      transports: options.transports ?? ['websocket'],
-      reconnectionDelay: options.reconnectionDelay ?? 250,
-      reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
-      randomizationFactor: 0.5,
-      autoConnect: false,
-      ...(options.path ? { path: options.path } : {}),
-    });
+    const urls = typeof url === 'string' ? [url] : [...url];
+    if (urls.length === 0 || urls.some((u) => typeof u !== 'string' || u.length === 0)) {
+      throw UnavailableError.noServerUrl();
+    }
+    const failover = urls.length > 1 ? new Failover(urls, options) : undefined;
+    const socket = openSocket(node, urls[0] as string, options, failover !== undefined);
+    if (failover) failover.opener = (u) => openSocket(node, u, options, true);
+    const replica = replicaOf(node);
     const client = new SocketClient(
-      replicaOf(node),
+      replica,
+      urls[0] as string,
       socket,
       options.reconnectionDelayMax ?? 5_000,
       options.share,
+      failover,
     );
     const first = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
-        reject(UnavailableError.unreachable(url, options.timeout ?? 10_000));
+        reject(UnavailableError.unreachable(urls.join(', '), options.timeout ?? 10_000));
       }, options.timeout ?? 10_000);
-      client.#wire(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (e) => {
-          clearTimeout(timer);
-          client.close();
-          reject(e);
-        },
-      );
+      const connected = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const refused = (e: Error): void => {
+        clearTimeout(timer);
+        client.close();
+        reject(e);
+      };
+      client.#wire(socket, connected, refused);
+      // Once connected, a refusal by another server is reported, not fatal (as with reconnects).
+      if (failover) {
+        failover.onSwitch = (next) =>
+          client.#wire(next, connected, client.#wasConnected ? (e) => replica.report(e) : refused);
+      }
     });
     socket.connect();
     await first;
     return client;
+  }
+
+  /** The URL of the server this client talks to (or tries to reach). */
+  get url(): string {
+    return this.#failover?.current ?? this.#url;
   }
 
   /** True while connected to the durable node. */
@@ -134,14 +164,15 @@ export class SocketClient {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retry);
+    this.#failover?.close();
     this.#drop('the client was closed');
     this.#connected.complete();
     this.#socket.removeAllListeners();
     this.#socket.close();
   }
 
-  #wire(connected: () => void, refused: (e: Error) => void): void {
-    const socket = this.#socket;
+  #wire(socket: Socket, connected: () => void, refused: (e: Error) => void): void {
+    this.#socket = socket;
     socket.on(EVENTS.hello, (raw: unknown) => {
       try {
         const hello = parseServerHello(raw);
@@ -168,6 +199,7 @@ export class SocketClient {
         this.#link = this.#node.peers.attach(this.#share ? this.#share.opened(session) : session);
         this.#share?.linked(this.#link);
         this.#wasConnected = true;
+        this.#failover?.reached();
         this.#connected.next(true);
         connected();
         refused = (e) => this.#node.report(e);
@@ -189,16 +221,24 @@ export class SocketClient {
       const data = errorDataSchema.safeParse(raw);
       if (data.success) this.#node.report(fromErrorData(data.data));
     });
-    socket.on('disconnect', () => this.#drop('the connection to the durable node was lost'));
+    socket.on('disconnect', () => {
+      this.#drop('the connection to the durable node was lost');
+      if (!this.#closed) this.#failover?.next(socket);
+    });
     socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      // A refusal by the server (version, authentication) is final; network errors are retried by Socket.IO.
+      // A refusal by the server (version, authentication) is final; network errors are retried by Socket.IO
+      // (or, with several URLs, by moving to the next server).
       const data = errorDataSchema.safeParse(err.data);
-      if (!data.success) return;
+      if (!data.success) {
+        if (!this.#closed) this.#failover?.next(socket);
+        return;
+      }
       const error = fromErrorData(data.data);
       if (socket.active) return;
       refused(error instanceof AnkurahError ? error : AccessDeniedError.connectionRefused(err.message));
       // A full server (maxConnections) is not a refusal of this client: once connected before, try again.
-      if (error.code === 'UNAVAILABLE' && this.#wasConnected && !this.#closed) {
+      if (error.code === 'UNAVAILABLE' && this.#failover && !this.#closed) this.#failover.next(socket);
+      else if (error.code === 'UNAVAILABLE' && this.#wasConnected && !this.#closed) {
         clearTimeout(this.#retry);
         this.#retry = setTimeout(
           () => {
@@ -220,4 +260,18 @@ export class SocketClient {
       this.#share?.closed();
     }
   }
+}
+
+/** A Socket.IO socket to one server, not yet connected. With a failover list, Socket.IO does not reconnect itself. */
+function openSocket(node: Node, url: string, options: SocketClientOptions, failover: boolean): Socket {
+  return io(url, {
+    auth: { hello: { v: PROTOCOL_VERSION, nodeId: node.id, durable: false }, auth: options.auth },
+    transports: options.transports ?? ['websocket'],
+    reconnectionDelay: options.reconnectionDelay ?? 250,
+    reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
+    randomizationFactor: 0.5,
+    autoConnect: false,
+    ...(failover ? { reconnection: false, forceNew: true } : {}),
+    ...(options.path ? { path: options.path } : {}),
+  });
 }

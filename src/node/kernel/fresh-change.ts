@@ -33,6 +33,11 @@ export class FreshChange {
     return this.#claimed;
   }
 
+  /** The new head (read without sharing the entity). */
+  get head(): readonly string[] {
+    return this.#state.head;
+  }
+
   /** What the reactor matches on without sharing the entity. */
   get unshared(): { readonly collection: string; readonly id: string; readonly row: Row | undefined } {
     const s = this.#state;

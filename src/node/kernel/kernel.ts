@@ -18,6 +18,7 @@ import { PeerHub } from '../peers/hub';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from '../policy';
 import {
   type ChangeBatch,
+  type ChangedRef,
   type EntityChange,
   type LocalBases,
   type NodeServices,
@@ -31,6 +32,7 @@ import { applyLocal as applyLocalBatch } from './apply-local';
 import { applyRemote as applyRemoteBatch, reportDropped } from './apply-remote';
 import { EntityCache } from './entity-cache';
 import { reloadStored, retryConflicts } from './shared-writes';
+import { catchUpRefs, refreshEntities, type RefreshHost } from './storage-refresh';
 
 /**
  * The local kernel of a node: the entity cache, loading, the apply pipeline and adoption of peer states, and
@@ -251,6 +253,24 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     return retryConflicts(apply, async (refs) => {
       const changes = await reloadStored(refs, this.storage, this.cache);
       if (changes.length > 0) this.changes$.next({ changes });
+    });
+  }
+
+  async refreshFromStorage(refs: readonly ChangedRef[] | 'catchUp'): Promise<number> {
+    this.checkOpen();
+    const host: RefreshHost = {
+      storage: this.storage,
+      cache: this.cache,
+      ensure: (c) => this.ensureCollection(this.metaOf(c)),
+      watches: (c) => this.reactor.watches(c),
+    };
+    const list =
+      refs === 'catchUp' ? await catchUpRefs(host, this.cache.live(), this.reactor.watched()) : refs;
+    return this.#lock.run(async () => {
+      if (this.#closed) return 0;
+      const changes = await refreshEntities(host, list);
+      if (changes.length > 0) this.changes$.next({ changes, refreshed: true });
+      return changes.length;
     });
   }
 

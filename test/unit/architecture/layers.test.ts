@@ -15,6 +15,7 @@ const LAYERS = [
   'protocol',
   'serve',
   'transport',
+  'fanout',
   'bindings',
 ] as const;
 

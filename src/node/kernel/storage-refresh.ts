@@ -1,0 +1,73 @@
+import { Entity } from '../../entity/entity';
+import { clockEquals } from '../../event/clock';
+import { entityKey } from '../../event/entity-key';
+import { type Predicate } from '../../query/ast';
+import { type StorageEngine } from '../../storage/engine';
+import { type EntityCache } from './entity-cache';
+import { FreshChange } from './fresh-change';
+import { type ChangedRef, type EntityChange } from '../ports';
+
+/** What a refresh needs from its node. */
+export interface RefreshHost {
+  readonly storage: StorageEngine;
+  readonly cache: EntityCache;
+  ensure(collection: string): Promise<void>;
+  /** True when some live query or subscription of this node watches the collection. */
+  watches(collection: string): boolean;
+}
+
+/**
+ * Re-reads entities that another durable node changed in the storage both share, and returns the changes
+ * for the reactor. The stored state is the source of truth: every commit of this node reaches storage (with a
+ * compare-and-set on the head) before its entities change here, so a stored state that differs from the held
+ * one is newer and the held entity adopts it; an entity not held here is reported only when something watches
+ * its collection (a live query may gain it). Run under the node's apply lock.
+ */
+export async function refreshEntities(
+  host: RefreshHost,
+  refs: readonly ChangedRef[],
+): Promise<EntityChange[]> {
+  const seen = new Set<string>();
+  const changes: EntityChange[] = [];
+  for (const ref of refs) {
+    const key = entityKey(ref.collection, ref.id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const held = host.cache.get(ref.collection, ref.id);
+    if (!held && !host.watches(ref.collection)) continue;
+    if (held && ref.head && clockEquals(held.head, ref.head)) continue;
+    await host.ensure(ref.collection);
+    const state = await host.storage.getState(ref.collection, ref.id);
+    if (!state) continue;
+    if (!held) {
+      changes.push(new FreshChange(undefined, state, host.cache));
+      continue;
+    }
+    if (held.exists && clockEquals(held.head, state.head) && held.deleted === state.deleted) continue;
+    const before = held.exists && !held.deleted ? held.values() : null;
+    held.adopt(new Entity(state));
+    changes.push({ entity: held, before });
+  }
+  return changes;
+}
+
+/** The refs a catch-up re-reads: every entity held live, and every stored entity some watch's predicate matches. */
+export async function catchUpRefs(
+  host: RefreshHost,
+  held: Iterable<Entity>,
+  watched: readonly { readonly collection: string; readonly predicate: Predicate }[],
+): Promise<ChangedRef[]> {
+  const refs: ChangedRef[] = [];
+  for (const e of held) refs.push({ collection: e.collection, id: e.id });
+  const done = new Set<string>();
+  for (const w of watched) {
+    const key = entityKey(w.collection, JSON.stringify(w.predicate));
+    if (done.has(key)) continue;
+    done.add(key);
+    await host.ensure(w.collection);
+    for (const s of await host.storage.fetchStates(w.collection, { predicate: w.predicate, orderBy: [] })) {
+      refs.push({ collection: s.collection, id: s.id, head: s.head });
+    }
+  }
+  return refs;
+}

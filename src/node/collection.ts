@@ -1,3 +1,4 @@
+import { Observable } from 'rxjs';
 import { type ModelClass } from '../model/model-meta';
 import { type View } from '../model/view';
 import { type Context } from './context';
@@ -29,6 +30,20 @@ export class Collection<M extends object> {
     return this.#ctx.fetch(this.model, selection, ...params);
   }
 
+  /** The views matching an AnkQL selection (as `fetch`: the repository spelling). */
+  find(selection: string, ...params: unknown[]): Promise<View<M>[]> {
+    return this.#ctx.fetch(this.model, selection, ...params);
+  }
+
+  /**
+   * The selection's items, kept up to date: a cold Observable that opens a live query for each subscriber,
+   * emits the current items after every change and releases the query on unsubscribe.
+   */
+  live(selection: string, ...params: unknown[]): Observable<readonly View<M>[]> {
+    const shared = this.#ctx.sharedQuery(this.model, selection, ...params);
+    return new Observable<readonly View<M>[]>((s) => shared.items$.subscribe(s));
+  }
+
   /** A live query on this model (see Context.query). */
   query(selection: string, ...params: unknown[]): LiveQuery<M> {
     return this.#ctx.query(this.model, selection, ...params);
@@ -58,6 +73,13 @@ export class Collection<M extends object> {
       throw e;
     }
     return this.#ctx.get(this.model, id);
+  }
+
+  /** Sets the fields in `patch` (a `@Text` field is replaced) in one transaction; resolves to the updated view. */
+  update(id: string, patch: CreateData<M>): Promise<View<M>> {
+    return this.edit(id, (m) => {
+      for (const k of Object.keys(patch)) m.set(k, (patch as Record<string, unknown>)[k]);
+    });
   }
 
   /** Deletes one entity in its own transaction. */

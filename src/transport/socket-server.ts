@@ -27,6 +27,7 @@ export type SocketServerOptions = (
 
 /** A listening server. */
 export interface SocketServerHandle {
+  /** The HTTP server's port (0 while an attached server is not listening yet). */
   readonly port: number;
   readonly url: string;
   /** Connections currently accepted. */
@@ -121,11 +122,16 @@ export class SocketServer {
         });
       });
     }
-    const port = (http.address() as AddressInfo).port;
+    // An attached HTTP server may start listening later (NestJS attaches before app.listen): read it lazily.
+    const port = (): number => (http.address() as AddressInfo | null)?.port ?? 0;
     const host = own && options.host ? options.host : 'localhost';
     return {
-      port,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      get port() {
+        return port();
+      },
+      get url() {
+        return `http://${host.includes(':') ? `[${host}]` : host}:${port()}`;
+      },
       get connections() {
         return connections;
       },

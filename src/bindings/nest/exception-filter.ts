@@ -1,4 +1,4 @@
-import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpStatus, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AnkurahError } from '../../errors/ankurah-error';
 import { ERROR_CODES, type ErrorCode } from '../../errors/codes';
@@ -63,7 +63,8 @@ export function errorBody(e: AnkurahError): AnkurahErrorBody {
  */
 @Catch(AnkurahError)
 export class AnkurahExceptionFilter implements ExceptionFilter<AnkurahError> {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  // Explicit tokens: the ESM build (esbuild) emits no decorator metadata.
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
 
   catch(error: AnkurahError, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;

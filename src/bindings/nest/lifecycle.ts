@@ -26,7 +26,7 @@ export class AnkurahLifecycle
   constructor(
     @Inject(ANKURAH_NODE) private readonly node: Node,
     @Inject(ANKURAH_OPTIONS) private readonly options: AnkurahModuleOptions,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   /** The Socket.IO server, once the application is bootstrapped (undefined when none is served). */

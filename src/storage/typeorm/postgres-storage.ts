@@ -1,5 +1,5 @@
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { type PostgresDataSourceOptions } from './driver-options';
 import { postgresDialect } from './dialect';
 import { openDataSource } from './open-storage';
 import { SqlStorage } from './sql-storage';

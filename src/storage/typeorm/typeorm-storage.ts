@@ -1,5 +1,5 @@
-import { type BetterSqlite3DataSourceOptions } from 'typeorm/driver/better-sqlite3/BetterSqlite3DataSourceOptions';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { type BetterSqlite3DataSourceOptions } from './driver-options';
+import { type PostgresDataSourceOptions } from './driver-options';
 import { PostgresStorage } from './postgres-storage';
 import { type SqlStorage } from './sql-storage';
 import { SqliteStorage } from './sqlite-storage';

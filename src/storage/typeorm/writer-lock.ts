@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Pool, type PoolClient } from 'pg';
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { type PostgresDataSourceOptions } from './driver-options';
 import { StorageError } from '../../errors/errors';
 
 /**

@@ -44,8 +44,10 @@ describe('read-only public surface', () => {
     const shared = node.context().sharedQuery(SurfaceAlbum, 'true');
     expect('next' in shared.items$).toBe(false);
     const items: readonly View<SurfaceAlbum>[] = q.items;
-    // @ts-expect-error -- items is a readonly array (tsc --noEmit checks this line), frozen at run time too
-    expect(() => items.push(items[0]!)).toThrow(TypeError);
+    expect(() => {
+      // @ts-expect-error -- items is a readonly array (tsc --noEmit checks this line), frozen at run time too
+      items.push(items[0]!);
+    }).toThrow(TypeError);
     const grown = firstValueFrom(q.items$.pipe(filter((i) => i.length === 1)));
     await node.context().collection(SurfaceAlbum).create({ name: 'Drones', year: 2015 });
     expect((await grown).map((a) => a.name)).toEqual(['Drones']);

@@ -123,7 +123,9 @@ export class SocketServer {
       });
     }
     // An attached HTTP server may start listening later (NestJS attaches before app.listen): read it lazily.
-    const port = (): number => (http.address() as AddressInfo | null)?.port ?? 0;
+    // Kept once known, so it still reads after close (a restart on the same port uses it).
+    let known = 0;
+    const port = (): number => (known ||= (http.address() as AddressInfo | null)?.port ?? 0);
     const host = own && options.host ? options.host : 'localhost';
     return {
       get port() {

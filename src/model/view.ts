@@ -101,7 +101,7 @@ function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
     observe: {
       value: function (this: object, field: string) {
         let byField = fieldStreams.get(this);
-        if (!byField) fieldStreams.set(this, (byField = new Map()));
+        if (!byField) fieldStreams.set(this, (byField = new Map<string, Observable<unknown>>()));
         let o = byField.get(field);
         if (!o) {
           const s = src(this);

@@ -122,8 +122,7 @@ export class SocketServer {
         });
       });
     }
-    // An attached HTTP server may start listening later (NestJS attaches before app.listen): read it lazily.
-    // Kept once known, so it still reads after close (a restart on the same port uses it).
+    // Read lazily (NestJS attaches before app.listen), then kept (a restart after close reuses the port).
     let known = 0;
     const port = (): number => (known ||= (http.address() as AddressInfo | null)?.port ?? 0);
     const host = own && options.host ? options.host : 'localhost';

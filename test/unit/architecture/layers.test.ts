@@ -102,7 +102,8 @@ describe('architecture', () => {
       for (const spec of imports(f)) {
         if (spec === 'typeorm' && !rel.startsWith('storage/typeorm/')) offenders.push(`${rel}: ${spec}`);
         if (spec.startsWith('socket.io') && !rel.startsWith('transport/')) offenders.push(`${rel}: ${spec}`);
-        if (spec.startsWith('@nestjs/') && !rel.startsWith('bindings/nest/')) offenders.push(`${rel}: ${spec}`);
+        if (spec.startsWith('@nestjs/') && !rel.startsWith('bindings/nest/'))
+          offenders.push(`${rel}: ${spec}`);
       }
     }
     expect(offenders).toEqual([]);

@@ -10,7 +10,8 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^ankurah$': '<rootDir>/src/index.ts',
-    '^ankurah/(typeorm|server|spi|react|indexeddb)$': '<rootDir>/src/$1.ts',
+    // Every entry point `ankurah/<name>` is src/<name>.ts (package.json's exports map lists them).
+    '^ankurah/([a-z-]+)$': '<rootDir>/src/$1.ts',
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packs the package, installs the tarball into a fresh project and imports every public entry.
+# Packs the package, installs the tarball into a fresh project and loads the entries with require and import
+# (ankurah/nest needs NestJS installed: test/regressions/npm-pack.test.ts covers it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -38,4 +39,15 @@ if (missing.length) { console.error('missing exports: ' + missing.join(', ')); p
     ' exports), ankurah/indexeddb (' + Object.keys(indexeddb).length + ' exports), ankurah/spi load from the installed tarball');
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
+cat > smoke.mjs <<'JS'
+import 'reflect-metadata';
+import { Node, MemoryStorage } from 'ankurah';
+import { SqliteStorage } from 'ankurah/typeorm';
+import { SocketServer } from 'ankurah/server';
+const node = await Node.durable(new MemoryStorage());
+await node.close();
+if (typeof SqliteStorage.open !== 'function' || typeof SocketServer.listen !== 'function') process.exit(1);
+console.log('pack smoke: the ESM build (import condition) loads from the installed tarball');
+JS
 node smoke.cjs
+node smoke.mjs

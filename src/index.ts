@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-
+/** The root entry (Node and browsers). Apps import 'reflect-metadata' once themselves: this package has no side effects. */
 export { Model, Field, Text, Json, Ref, type FieldOptions } from './model/decorators';
 export { type FieldType } from './model/field-type';
 export { type ModelClass, type ModelMeta, type FieldMeta } from './model/model-meta';

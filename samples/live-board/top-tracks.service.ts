@@ -10,7 +10,7 @@ import { Track } from './models';
 export class TopTracksService {
   readonly #query: LiveQuery<Track>;
   /** The most played tracks, most played first; a new array on every change. */
-  readonly tracks$: Observable<View<Track>[]>;
+  readonly tracks$: Observable<readonly View<Track>[]>;
   /** One line per track, ready for a template or a console. */
   readonly lines$: Observable<string[]>;
 

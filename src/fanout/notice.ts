@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtocolError } from '../errors/errors';
 import { type ChangedRef } from '../node/ports';
 

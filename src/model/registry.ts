@@ -56,9 +56,11 @@ function resolveType(model: string, f: PendingField, problems: MetadataProblem[]
     field: f.name,
     problem: `cannot infer the field type from its TypeScript type (${seen})`,
     fix:
-      seen === 'Array' || seen === 'Object'
-        ? `use @Json() for structured values, or @Field({ type: 'string' | 'number' | 'integer' | 'boolean' | 'date' })`
-        : `pass it explicitly: @Field({ type: 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'json' })`,
+      f.designType === undefined
+        ? `import 'reflect-metadata' once at the program's entry (before any model) with emitDecoratorMetadata on, or pass the type: @Field({ type: 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'json' })`
+        : seen === 'Array' || seen === 'Object'
+          ? `use @Json() for structured values, or @Field({ type: 'string' | 'number' | 'integer' | 'boolean' | 'date' })`
+          : `pass it explicitly: @Field({ type: 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'json' })`,
   });
   return undefined;
 }

@@ -55,6 +55,14 @@ function fieldProperty(meta: ModelMeta, f: FieldMeta): PropertyDescriptor {
   };
 }
 
+/*
+ * A view's `changes$` and `observe(field)` are memoised (the same Observable on every read): Angular's change
+ * detection re-reads bindings like `view.observe('name') | async`, and a new Observable each time would make
+ * the async pipe resubscribe on every check. Views are frozen, so the streams live beside them.
+ */
+const changeStreams = new WeakMap<object, Observable<unknown>>();
+const fieldStreams = new WeakMap<object, Map<string, Observable<unknown>>>();
+
 function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
   const src = (v: unknown): ViewSource => (v as ViewInternals)[VIEW_SOURCE];
   const texts = [...meta.fields.values()].filter((f) => f.type === 'text').map((f) => f.name);
@@ -83,20 +91,29 @@ function memberProperties(meta: ModelMeta): PropertyDescriptorMap {
       },
     },
     changes$: {
-      get: function (this: unknown) {
-        return src(this).changed$.pipe(map(() => this));
+      get: function (this: object) {
+        let o = changeStreams.get(this);
+        if (!o) changeStreams.set(this, (o = src(this).changed$.pipe(map(() => this))));
+        return o;
       },
     },
     observe: {
-      value: function (this: unknown, field: string) {
-        const s = src(this);
-        const f = meta.fields.get(field);
-        return s.changed$.pipe(
-          startWith(undefined),
-          map(() => s.value(field)),
-          distinctUntilChanged(),
-          map((v) => fromStoredValue(f, v)),
-        );
+      value: function (this: object, field: string) {
+        let byField = fieldStreams.get(this);
+        if (!byField) fieldStreams.set(this, (byField = new Map<string, Observable<unknown>>()));
+        let o = byField.get(field);
+        if (!o) {
+          const s = src(this);
+          const f = meta.fields.get(field);
+          o = s.changed$.pipe(
+            startWith(undefined),
+            map(() => s.value(field)),
+            distinctUntilChanged(),
+            map((v) => fromStoredValue(f, v)),
+          );
+          byField.set(field, o);
+        }
+        return o;
       },
     },
     get: {

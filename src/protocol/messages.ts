@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Limits } from './limits';
 import { collectionSchema, eventSchema, heldSchema, remoteStatesSchema, ulidSchema } from './wire-schemas';
 

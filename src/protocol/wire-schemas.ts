@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clockOf } from '../event/clock';
 import { fromBase64 } from '../event/codec';
 import { COLLECTION_NAME, COLLECTION_NAME_RULE, FIELD_NAME } from '../model/names';

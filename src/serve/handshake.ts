@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnkurahError } from '../errors/ankurah-error';
 import { AccessDeniedError, ProtocolError, UnavailableError } from '../errors/errors';
 import { type ReplicaPort } from '../node/ports';

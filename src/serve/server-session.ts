@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InternalError, NotFoundError, ProtocolError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
 import { type Entity } from '../entity/entity';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtocolError } from '../errors/errors';
 import { type Event } from '../event/event';
 import { type DurablePeer, type HeldEntity, type RemoteStates } from '../node/peers/peer';

@@ -29,6 +29,7 @@ export type SocketServerOptions = (
 
 /** A listening server. */
 export interface SocketServerHandle {
+  /** The HTTP server's port (0 while an attached server is not listening yet). */
   readonly port: number;
   readonly url: string;
   /** Connections currently accepted. */
@@ -124,11 +125,17 @@ export class SocketServer {
         });
       });
     }
-    const port = (http.address() as AddressInfo).port;
+    // Read lazily (NestJS attaches before app.listen), then kept (a restart after close reuses the port).
+    let known = 0;
+    const port = (): number => (known ||= (http.address() as AddressInfo | null)?.port ?? 0);
     const host = own && options.host ? options.host : 'localhost';
     return {
-      port,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      get port() {
+        return port();
+      },
+      get url() {
+        return `http://${host.includes(':') ? `[${host}]` : host}:${port()}`;
+      },
       get connections() {
         return connections;
       },

@@ -18,10 +18,10 @@ const SYMBOLS: Record<ChangeKind, string> = { initial: '=', add: '+', update: '~
  */
 export class ChangeSet<M> {
   readonly initial: boolean;
-  readonly items: View<M>[];
+  readonly items: readonly View<M>[];
   readonly changes: readonly Change<M>[];
 
-  constructor(initial: boolean, items: View<M>[], changes: readonly Change<M>[]) {
+  constructor(initial: boolean, items: readonly View<M>[], changes: readonly Change<M>[]) {
     this.initial = initial;
     this.items = items;
     this.changes = changes;

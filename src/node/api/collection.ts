@@ -1,3 +1,4 @@
+import { Observable } from 'rxjs';
 import { type ModelClass } from '../../model/model-meta';
 import { type View } from '../../model/view';
 import { type LiveQuery } from './live-query';
@@ -19,7 +20,7 @@ export interface CollectionScope {
     ...params: unknown[]
   ): SharedQuery<M>;
 }
-import { type CreateArgs } from '../../model/field-keys';
+import { type CreateArgs, type FieldKeys } from '../../model/field-keys';
 
 /** A repository for one model bound to a context: the shape NestJS services inject. */
 export class Collection<M extends object> {
@@ -42,6 +43,20 @@ export class Collection<M extends object> {
 
   fetch(selection: string, ...params: unknown[]): Promise<View<M>[]> {
     return this.#ctx.fetch(this.model, selection, ...params);
+  }
+
+  /** The views matching an AnkQL selection (as `fetch`: the repository spelling). */
+  find(selection: string, ...params: unknown[]): Promise<View<M>[]> {
+    return this.#ctx.fetch(this.model, selection, ...params);
+  }
+
+  /**
+   * The selection's items, kept up to date: a cold Observable that opens a live query for each subscriber,
+   * emits the current items after every change and releases the query on unsubscribe.
+   */
+  live(selection: string, ...params: unknown[]): Observable<readonly View<M>[]> {
+    const shared = this.#ctx.sharedQuery(this.model, selection, ...params);
+    return new Observable<readonly View<M>[]>((s) => shared.items$.subscribe(s));
   }
 
   /** A live query on this model (see Context.query). */
@@ -73,6 +88,13 @@ export class Collection<M extends object> {
       throw e;
     }
     return this.#ctx.get(this.model, id);
+  }
+
+  /** Sets the fields in `patch` (a `@Text` field is replaced) in one transaction; resolves to the updated view. */
+  update(id: string, patch: Partial<CreateData<M>>): Promise<View<M>> {
+    return this.edit(id, (m) => {
+      for (const k of Object.keys(patch) as FieldKeys<M>[]) m.set(k, (patch as Partial<M>)[k] as M[typeof k]);
+    });
   }
 
   /** Deletes one entity in its own transaction. */

@@ -50,7 +50,7 @@ export class LiveQuery<M extends object> {
    */
   readonly loaded: Promise<void>;
   /** The current items, re-emitted after every change (hot; replays the latest to a late subscriber). */
-  readonly items$: Observable<View<M>[]>;
+  readonly items$: Observable<readonly View<M>[]>;
   /** The ChangeSets: the initial one first (immediately when already loaded), then one per change. */
   readonly changes$: Observable<ChangeSet<M>>;
   /** Applies RxJS operators to the ChangeSets (as `changes$.pipe`). */
@@ -60,9 +60,9 @@ export class LiveQuery<M extends object> {
   readonly #scope: QueryScope;
   readonly #meta: ModelMeta;
   readonly #view: ViewFactory<M>;
-  readonly #items$ = new ReplaySubject<View<M>[]>(1);
+  readonly #items$ = new ReplaySubject<readonly View<M>[]>(1);
   readonly #changes$ = new Subject<ChangeSet<M>>();
-  #items: View<M>[] = [];
+  #items: readonly View<M>[] = [];
   #isLoaded = false;
   /** Settles with the local initial result (before the durable peer answered, on an ephemeral node). */
   readonly #initial: Promise<void>;
@@ -96,7 +96,7 @@ export class LiveQuery<M extends object> {
     this.loaded.catch(() => undefined);
     this.#initial = new Promise<void>((resolve) => (this.#resolveInitial = resolve));
     this.items$ = new GuardedObservable(
-      new Observable<View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
+      new Observable<readonly View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
       report,
     );
     this.changes$ = new GuardedObservable(
@@ -113,7 +113,7 @@ export class LiveQuery<M extends object> {
   }
 
   /** The current items in query order (empty until loaded). */
-  get items(): View<M>[] {
+  get items(): readonly View<M>[] {
     return this.#items;
   }
 
@@ -201,8 +201,9 @@ export class LiveQuery<M extends object> {
 
   #next(d: ResultDiff<View<M>>): void {
     if (this.closed) return;
-    // A fresh array per emission, so consumers comparing by reference (Angular, React) see the change.
-    const items = d.items as View<M>[];
+    // A fresh array per emission, so consumers comparing by reference (Angular, React) see the change; frozen,
+    // because every subscriber and ChangeSet shares it.
+    const items = Object.freeze(d.items);
     const changes = d.changes.map((c) => ({ kind: c.kind, view: c.item }));
     this.#items = items;
     if (d.initial) {
@@ -245,7 +246,7 @@ export class LiveQuery<M extends object> {
 
 defineInterop(LiveQuery.prototype, (q: LiveQuery<object>) => q.changes$);
 
-function initialSet<M>(items: View<M>[]): ChangeSet<M> {
+function initialSet<M>(items: readonly View<M>[]): ChangeSet<M> {
   return new ChangeSet(
     true,
     items,

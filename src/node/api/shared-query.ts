@@ -23,7 +23,7 @@ interface Held<M extends object> {
 export class SharedQuery<M extends object> {
   readonly model: ModelClass<M>;
   /** The current items, re-emitted after every change; replays the latest to a subscriber joining an open query. */
-  readonly items$: Observable<View<M>[]>;
+  readonly items$: Observable<readonly View<M>[]>;
   /** The ChangeSets: the initial one first (at once when the query is already loaded), then one per change. */
   readonly changes$: Observable<ChangeSet<M>>;
   /** Applies RxJS operators to the ChangeSets (as `changes$.pipe`). */
@@ -65,7 +65,7 @@ export class SharedQuery<M extends object> {
   }
 
   /** The current items in query order (empty while nobody subscribes, or until loaded). */
-  get items(): View<M>[] {
+  get items(): readonly View<M>[] {
     return this.#held?.query.items ?? [];
   }
 

@@ -1,5 +1,5 @@
 import { type DataSource } from 'typeorm';
-import { type MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
+import { type MysqlDataSourceOptions } from './driver-options';
 import { mysqlDialect } from './dialects/mysql';
 import { mysqlDdlLock, mysqlWriterLock } from './mysql-locks';
 import { openDataSource } from './open-storage';

@@ -1,5 +1,5 @@
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { type PostgresDataSourceOptions } from './driver-options';
 import { postgresDialect } from './dialects/postgres';
 import { openDataSource } from './open-storage';
 import { type DdlLock, SqlStorage, type SqlStorageMode } from './sql-storage';

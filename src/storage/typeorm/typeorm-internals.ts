@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type Pool } from 'pg';
 import { type DataSource } from 'typeorm';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { type PostgresDataSourceOptions } from './driver-options';
 
 /**
  * The one place that reaches into TypeORM members outside its public API (checked against the installed

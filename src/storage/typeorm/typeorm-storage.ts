@@ -1,6 +1,8 @@
-import { type BetterSqlite3DataSourceOptions } from 'typeorm/driver/better-sqlite3/BetterSqlite3DataSourceOptions';
-import { type MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
-import { type PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import {
+  type BetterSqlite3DataSourceOptions,
+  type MysqlDataSourceOptions,
+  type PostgresDataSourceOptions,
+} from './driver-options';
 import { MysqlStorage } from './mysql-storage';
 import { PostgresStorage } from './postgres-storage';
 import { type SqlStorage } from './sql-storage';

@@ -119,13 +119,15 @@ describe('architecture', () => {
     expect(cyclesIn(graph)).toEqual(['a -> b -> a']);
   });
 
-  it('confines typeorm, socket.io and Node built-ins to their layers', () => {
+  it('confines typeorm, socket.io, NestJS and Node built-ins to their layers', () => {
     const offenders: string[] = [];
     for (const f of all) {
       const rel = relative(SRC, f);
       for (const spec of imports(f)) {
         if (spec === 'typeorm' && !rel.startsWith('storage/typeorm/')) offenders.push(`${rel}: ${spec}`);
         if (spec.startsWith('socket.io') && !rel.startsWith('transport/')) offenders.push(`${rel}: ${spec}`);
+        if (spec.startsWith('@nestjs/') && !rel.startsWith('bindings/nest/'))
+          offenders.push(`${rel}: ${spec}`);
       }
     }
     expect(offenders).toEqual([]);

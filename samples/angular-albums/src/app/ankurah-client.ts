@@ -32,7 +32,7 @@ export class AnkurahClient implements OnDestroy {
 
   /** How many local commits wait for the server (they are kept and sent on reconnect). */
   get pending$(): Observable<number> {
-    return this.node.pending$.asObservable();
+    return this.node.pending$;
   }
 
   /** Whether the server is reachable now. */

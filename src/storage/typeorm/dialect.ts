@@ -48,6 +48,8 @@ export interface JsonDialect {
 export interface CommitSession {
   readonly ds: DataSource;
   readonly qr: QueryRunner;
+  /** What the commit does, for error messages ("committing 2 events and 2 states"). */
+  readonly what: string;
 }
 
 /**

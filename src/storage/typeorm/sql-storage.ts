@@ -144,7 +144,7 @@ export class SqlStorage implements StorageEngine {
     const conflicts = await this.#runner(
       (qr) =>
         this.#d.commit(
-          { ds: this.dataSource, qr },
+          { ds: this.dataSource, qr, what },
           collectWork(batch, (c) => this.#writer(c)),
           this.shared,
         ),

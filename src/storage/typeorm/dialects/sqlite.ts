@@ -56,7 +56,7 @@ export function onConflictInsert(
  */
 async function commit(session: CommitSession, work: readonly CollectionWork[]): Promise<ConflictRef[]> {
   const db = sqliteConnection(session.ds);
-  if (!db?.open) throw StorageError.connectionNotOpen('committing');
+  if (!db?.open) throw StorageError.connectionNotOpen(session.what);
   db.transaction(() => {
     // Events before states: a state never refers to an event that is not kept. Each row is bound as soon as
     // it is built, so one array per collection serves every row.

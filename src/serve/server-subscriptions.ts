@@ -1,5 +1,5 @@
 import { type Entity } from '../entity/entity';
-import { ProtocolError, asError } from '../errors/errors';
+import { ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { type Candidate, rowOf } from '../reactor/change';
 import { type Watch } from '../reactor/watch';

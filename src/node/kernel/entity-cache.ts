@@ -1,7 +1,5 @@
 import { Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
-import { type Row } from '../../reactor/change';
-import { entityRow } from '../../entity/row';
 import { entityKey } from '../../event/entity-key';
 
 /** Entries are swept once the map has grown this much past its size after the last sweep (and at least MIN). */

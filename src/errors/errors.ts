@@ -68,6 +68,14 @@ export class NotFoundError extends AnkurahError {
       `${name} is not a registered model. Fix: decorate it with @Model() and list it in the node's { models: [...] }`,
     );
   }
+
+  /** A peer named a collection the durable node does not serve. */
+  static collectionNotServed(collection: string): NotFoundError {
+    return new NotFoundError(
+      'NOT_FOUND',
+      `collection '${collection}' is not served by this node. Fix: list its model in the durable node's { models }`,
+    );
+  }
 }
 
 /** A transaction, or a mutable from it, was used after commit() or rollback(). */
@@ -87,8 +95,8 @@ export class AccessDeniedError extends AnkurahError {
   }
 
   /**
-   * @deprecated A free-text message: kept only for the node and server files being restructured. Use a named
-   * factory.
+   * A refusal with the caller's own reason: what a policy agent throws (docs/policy-and-auth.md). Ankurah's
+   * own code uses the named factories below.
    */
   static create(reason: string): AccessDeniedError {
     return AccessDeniedError.#of(reason);
@@ -97,6 +105,21 @@ export class AccessDeniedError extends AnkurahError {
   /** The policy agent refused reading a collection. */
   static collectionRead(collection: string): AccessDeniedError {
     return AccessDeniedError.#of(`reading collection '${collection}' is not allowed`);
+  }
+
+  /** The policy agent refused writing to a collection. */
+  static collectionWrite(collection: string): AccessDeniedError {
+    return AccessDeniedError.#of(`writing to collection '${collection}' is not allowed`);
+  }
+
+  /** The policy agent refused one change of an entity. */
+  static changeRefused(collection: string, id: string): AccessDeniedError {
+    return AccessDeniedError.#of(`the change to ${collection}/${id} was refused by the policy agent`);
+  }
+
+  /** The policy agent's authenticate threw (`message` is its error's). */
+  static authenticationFailed(message: string): AccessDeniedError {
+    return AccessDeniedError.#of(message);
   }
 
   /** The server refused the connection (`message` is the server's). */

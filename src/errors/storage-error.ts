@@ -73,4 +73,50 @@ export class StorageError extends AnkurahError {
       cause,
     );
   }
+
+  /** IndexedDB is missing (not a browser page). */
+  static idbUnavailable(): StorageError {
+    return StorageError.#of('IndexedDB is not available here. Fix: use IndexedDbStorage in a browser page');
+  }
+
+  /** An IndexedDB database used after close(). */
+  static idbClosed(database: string): StorageError {
+    return StorageError.#of(`IndexedDB database '${database}' is closed`);
+  }
+
+  /** The origin's storage quota is used up: nothing of the write was kept. */
+  static idbQuotaExceeded(database: string, cause: unknown): StorageError {
+    return StorageError.#of(
+      `IndexedDB database '${database}' is out of quota: the browser refused the write and nothing of it was kept. ` +
+        'Fix: free space (delete old data or other databases of this origin), or ask for persistent storage with ' +
+        'navigator.storage.persist() so the browser grants a larger quota',
+      cause,
+    );
+  }
+
+  /** Another tab holds a connection at an older schema version and did not close it. */
+  static idbUpgradeBlocked(database: string, version: number): StorageError {
+    return StorageError.#of(
+      `IndexedDB database '${database}' cannot be upgraded to version ${version}: another tab of this site still ` +
+        'has it open with an older version of the app. Fix: close or reload the other tabs of this site, then reload',
+    );
+  }
+
+  /** The stored database was created by a newer version of the app. */
+  static idbNewerVersion(database: string, version: number, cause: unknown): StorageError {
+    return StorageError.#of(
+      `IndexedDB database '${database}' was written by a newer version of the app than this one (schema ${version}). ` +
+        'Fix: reload the page to load the newer app',
+      cause,
+    );
+  }
+
+  /** Another node (in this tab or another) has this database open. */
+  static idbOtherWriter(database: string): StorageError {
+    return StorageError.#of(
+      `IndexedDB database '${database}' is held by another Ankurah node (in this tab or another tab of this site): ` +
+        'two writers would lose acknowledged writes. Fix: give each tab its own database name ' +
+        "(IndexedDbStorage.open(name, { slot: 'first-free' })) or close the other node first",
+    );
+  }
 }

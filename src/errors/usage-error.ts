@@ -24,4 +24,9 @@ export class UsageError extends AnkurahError {
   static textPosition(n: number): UsageError {
     return UsageError.#of(`text position ${n} is not a non-negative integer`);
   }
+
+  /** A text editor used after a later transaction took over its field. */
+  static textSuperseded(): UsageError {
+    return UsageError.#of('this text editor was superseded by a later transaction');
+  }
 }

@@ -36,10 +36,10 @@ export function parseNotice(payload: string): Notice {
   try {
     raw = JSON.parse(payload);
   } catch (e) {
-    throw ProtocolError.create(`a fan-out notice is not JSON (${(e as Error).message})`);
+    throw ProtocolError.noticeNotJson((e as Error).message);
   }
   const parsed = noticeSchema.safeParse(raw);
-  if (!parsed.success) throw ProtocolError.create(`a fan-out notice is malformed: ${parsed.error.message}`);
+  if (!parsed.success) throw ProtocolError.noticeMalformed(parsed.error.message);
   return parsed.data;
 }
 

@@ -23,9 +23,7 @@ export class PostgresFanout {
     const url = options.url ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const channel = options.channel ?? 'ankurah';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
-      throw UnavailableError.create(
-        `the fan-out channel '${channel}' must be a lower-case Postgres identifier`,
-      );
+      throw UnavailableError.fanoutChannel(channel);
     }
     return Fanout.start(node, postgresBus(url, channel, options.reconnectDelay ?? 100), options);
   }
@@ -48,7 +46,7 @@ function postgresBus(url: string, channel: string, firstDelay: number): FanoutBu
       await c.query(`LISTEN ${channel}`);
     } catch (e) {
       await c.end().catch(() => undefined);
-      throw new UnavailableError('UNAVAILABLE', 'could not listen on Postgres for the fan-out', { cause: e });
+      throw UnavailableError.fanoutListenFailed(e);
     }
     return c;
   };
@@ -76,11 +74,11 @@ function postgresBus(url: string, channel: string, firstDelay: number): FanoutBu
   };
   return {
     publish: async (payload) => {
-      if (!client) throw UnavailableError.create('the fan-out connection to Postgres is being re-opened');
+      if (!client) throw UnavailableError.fanoutReopening();
       try {
         await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
       } catch (e) {
-        throw new UnavailableError('UNAVAILABLE', 'notifying on Postgres failed', { cause: e });
+        throw UnavailableError.fanoutNotifyFailed(e);
       }
     },
     listen: async (receive, resumed) => {

@@ -42,18 +42,14 @@ async function redisBus(url: string, channel: string): Promise<FanoutBus> {
   } catch (e) {
     pub.disconnect();
     sub.disconnect();
-    throw new UnavailableError('UNAVAILABLE', `could not reach Redis at ${describe(url)} for the fan-out`, {
-      cause: e,
-    });
+    throw UnavailableError.redisUnreachable(describe(url), e);
   }
   return {
     publish: async (payload) => {
       try {
         await pub.publish(channel, payload);
       } catch (e) {
-        throw new UnavailableError('UNAVAILABLE', `publishing to Redis at ${describe(url)} failed`, {
-          cause: e,
-        });
+        throw UnavailableError.redisPublishFailed(describe(url), e);
       }
     },
     listen: async (receive, resumed) => {

@@ -196,7 +196,7 @@ export class TextEditor {
   }
 
   get #text(): Y.Text {
-    if (this.#gone) throw new RangeError('this text editor was superseded by a later transaction');
+    if (this.#gone) throw UsageError.textSuperseded();
     return this.#doc.getText(TEXT_KEY);
   }
 

@@ -22,22 +22,17 @@ export interface Accepted {
 
 /** Checks a hello (protocol version first) and asks the policy agent to authenticate the peer. */
 export async function acceptPeer(node: ReplicaPort, opening: Opening): Promise<Accepted> {
-  if (node.closed) throw UnavailableError.create(`node ${node.id} is closed`);
-  if (!node.durable) throw ProtocolError.create('this node is ephemeral; connect to a durable node');
+  if (node.closed) throw UnavailableError.nodeClosed(node.id);
+  if (!node.durable) throw ProtocolError.serverNotDurable();
   const v: unknown =
     typeof opening.hello === 'object' ? (opening.hello as { v?: unknown } | null)?.v : undefined;
   if (v !== PROTOCOL_VERSION) {
-    throw ProtocolError.create(
-      `protocol version mismatch: this node speaks version ${PROTOCOL_VERSION}, the peer speaks ` +
-        `${typeof v === 'number' ? `version ${v}` : 'no known version'}. Fix: use the same ankurah release on both sides`,
-    );
+    throw ProtocolError.versionMismatch(PROTOCOL_VERSION, v, 'peer');
   }
   const parsed = clientHelloSchema.safeParse(opening.hello);
-  if (!parsed.success) throw ProtocolError.create(`malformed hello: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw ProtocolError.malformedHello(z.prettifyError(parsed.error));
   if (parsed.data.durable) {
-    throw ProtocolError.create(
-      'a durable node cannot connect as a client; durable nodes share storage instead',
-    );
+    throw ProtocolError.durableClient();
   }
   let ctx: ContextData;
   try {
@@ -46,7 +41,7 @@ export async function acceptPeer(node: ReplicaPort, opening: Opening): Promise<A
       ...(opening.address !== undefined ? { address: opening.address } : {}),
     });
   } catch (e) {
-    throw e instanceof AnkurahError ? e : AccessDeniedError.create((e as Error).message);
+    throw e instanceof AnkurahError ? e : AccessDeniedError.authenticationFailed((e as Error).message);
   }
   const collections = node.schema.all().map((m) => m.collection);
   return {

@@ -84,32 +84,22 @@ export class ServerSession {
     const rawId = (raw as { id?: unknown } | null)?.id;
     const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : -1;
     if (this.#inFlight >= this.#limits.maxInFlight) {
-      return fail(
-        id,
-        ProtocolError.create(`too many requests in flight (limit ${this.#limits.maxInFlight})`),
-      );
+      return fail(id, ProtocolError.tooManyInFlight(this.#limits.maxInFlight));
     }
     const cost = requestCost(raw);
     if (this.#cost + cost > this.#limits.maxCostInFlight) {
-      return fail(
-        id,
-        ProtocolError.create(
-          `the connection's requests in flight would cost ${this.#cost + cost} (1 per request plus its ids, ` +
-            `held entities and events; limit maxCostInFlight ${this.#limits.maxCostInFlight}). ` +
-            'Fix: send it once earlier requests are answered, or split it',
-        ),
-      );
+      return fail(id, ProtocolError.costInFlight(this.#cost + cost, this.#limits.maxCostInFlight));
     }
     this.#inFlight++;
     this.#cost += cost;
     try {
-      if (this.#closed || this.#node.closed) throw UnavailableError.create('the connection is closed');
+      if (this.#closed || this.#node.closed) throw UnavailableError.connectionClosed();
       const size = measureFrame(raw, this.#limits.maxFrameBytes, this.#limits.maxDepth);
-      if (!size.ok) throw ProtocolError.create(size.reason);
+      if (!size.ok) throw ProtocolError.frameRefused(size.reason);
       const fast = fastRequest(raw, this.#limits);
       if (fast) return { id, ok: true, result: await this.#dispatch(fast) };
       const parsed = this.#schema.safeParse(raw);
-      if (!parsed.success) throw ProtocolError.create(`malformed request: ${z.prettifyError(parsed.error)}`);
+      if (!parsed.success) throw ProtocolError.malformedRequest(z.prettifyError(parsed.error));
       return { id, ok: true, result: await this.#dispatch(parsed.data) };
     } catch (e) {
       if (!(e instanceof AnkurahError) || e instanceof InternalError) this.#internal(raw, e);

@@ -60,12 +60,10 @@ export class ServerSubscriptions {
     held: readonly HeldEntity[],
   ): Promise<WireStates> {
     if (this.#subs.has(id) || this.#opening.has(id)) {
-      throw ProtocolError.create(`subscription '${id}' already exists on this connection`);
+      throw ProtocolError.subscriptionExists(id);
     }
     if (this.#subs.size + this.#opening.size >= this.#limits.maxSubscriptions) {
-      throw ProtocolError.create(
-        `a connection may hold at most ${this.#limits.maxSubscriptions} subscriptions`,
-      );
+      throw ProtocolError.tooManySubscriptions(this.#limits.maxSubscriptions);
     }
     this.#opening.add(id);
     let selection: Selection;
@@ -77,9 +75,9 @@ export class ServerSubscriptions {
       this.#opening.delete(id);
       cancelled = this.#cancelled.delete(id);
     }
-    if (this.#closed) throw ProtocolError.create('the connection is closed');
+    if (this.#closed) throw ProtocolError.connectionClosed();
     // An unsubscribe that arrived meanwhile (frames are handled concurrently) ends it before it starts.
-    if (cancelled) throw ProtocolError.create(`subscription '${id}' was closed`);
+    if (cancelled) throw ProtocolError.subscriptionClosed(id);
     // Registered before the initial read: a change meanwhile is pushed (the client drops repeats by head).
     const watch = this.#vis.node.reactor.watch(collection, selection.predicate, {
       changes: (candidates) => {
@@ -103,9 +101,9 @@ export class ServerSubscriptions {
 
   async update(id: string, text: string, held: readonly HeldEntity[]): Promise<WireStates> {
     const sub = this.#subs.get(id);
-    if (!sub) throw ProtocolError.create(`no subscription '${id}' on this connection`);
+    if (!sub) throw ProtocolError.noSubscription(id);
     const selection = await this.#vis.selection(sub.collection, text);
-    if (sub.watch.closed) throw ProtocolError.create(`no subscription '${id}' on this connection`);
+    if (sub.watch.closed) throw ProtocolError.noSubscription(id);
     sub.selection = selection;
     sub.window = windowOf(selection);
     for (const t of [...sub.watch.tracked]) sub.watch.untrack(t);
@@ -160,7 +158,7 @@ export class ServerSubscriptions {
     } finally {
       sub.watch.loading = false;
     }
-    if (sub.watch.closed) throw ProtocolError.create(`subscription '${sub.id}' was closed`);
+    if (sub.watch.closed) throw ProtocolError.subscriptionClosed(sub.id);
     // From here on a member's changes reach the watch even when its new row no longer matches.
     for (const e of read) if (sub.watch.matches(rowOf(e))) sub.watch.track(e.id);
     this.#checkTracked();
@@ -215,10 +213,7 @@ export class ServerSubscriptions {
     let tracked = 0;
     for (const sub of this.#subs.values()) tracked += sub.watch.tracked.size;
     if (tracked <= this.#limits.maxTrackedRows) return;
-    throw ProtocolError.create(
-      `the connection's live queries would track ${tracked} rows (limit maxTrackedRows ` +
-        `${this.#limits.maxTrackedRows}). Fix: narrow the queries, add LIMIT, or unsubscribe from others`,
-    );
+    throw ProtocolError.tooManyTrackedRows(tracked, this.#limits.maxTrackedRows);
   }
 
   /** The candidates of one batch for one subscription (only those its index entry or members let through). */

@@ -43,10 +43,7 @@ export class Visibility {
   /** Refuses collections this node does not serve (so a peer cannot make it create tables at will). */
   served(collection: string): void {
     if (this.#acceptUnknown || this.node.schema.get(collection)) return;
-    throw new NotFoundError(
-      'NOT_FOUND',
-      `collection '${collection}' is not served by this node. Fix: list its model in the durable node's { models }`,
-    );
+    throw NotFoundError.collectionNotServed(collection);
   }
 
   async canRead(collection: string): Promise<void> {
@@ -92,9 +89,7 @@ export class Visibility {
     const capped = sel.limit !== undefined && sel.limit <= cap ? sel : { ...sel, limit: cap };
     const entities = await this.node.fetchLocal(collection, capped);
     if (entities.length > this.#limits.maxResultRows) {
-      throw ProtocolError.create(
-        `the result has more than ${this.#limits.maxResultRows} rows. Fix: add a LIMIT or a narrower condition`,
-      );
+      throw ProtocolError.tooManyRows(this.#limits.maxResultRows);
     }
     return entities;
   }

@@ -47,7 +47,7 @@ export class SocketServer {
   /** Starts serving; `{ port: 0 }` picks a free port. Resolves once listening. */
   static async listen(served: Node, options: SocketServerOptions): Promise<SocketServerHandle> {
     const node = replicaOf(served);
-    if (!node.durable) throw ProtocolError.create('only a durable node can serve clients');
+    if (!node.durable) throw ProtocolError.servesOnlyDurable();
     const limits = resolveLimits(options.limits);
     const own = 'port' in options;
     const http = own ? createServer() : options.httpServer;
@@ -79,14 +79,11 @@ export class SocketServer {
       const conn = socket.conn;
       // One session per underlying connection: repeated handshakes on it must not take more slots.
       if (holding.has(conn)) {
-        refuse(next, ProtocolError.create('this connection already opened a session'));
+        refuse(next, ProtocolError.sessionAlreadyOpen());
         return;
       }
       if (slots >= limits.maxConnections) {
-        const reason =
-          `the server accepts at most ${limits.maxConnections} connections at once (limit maxConnections); ` +
-          'try again later';
-        refuse(next, UnavailableError.create(reason));
+        refuse(next, UnavailableError.tooManyConnections(limits.maxConnections));
         return;
       }
       slots++;
@@ -173,12 +170,7 @@ function serve(
     if (unread <= max) return true;
     cut = true;
     if (!node.closed) {
-      node.report(
-        ProtocolError.create(
-          `disconnected client ${accepted.peer.nodeId} (${socket.handshake.address}): ${unread} bytes written ` +
-            `to it were still unread (limit maxPendingBytes ${max}); it resyncs when it reconnects`,
-        ),
-      );
+      node.report(ProtocolError.clientCut(accepted.peer.nodeId, socket.handshake.address, unread, max));
     }
     terminate(socket.conn);
     return false;
@@ -214,10 +206,7 @@ function serve(
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(e) });
         }
         if (read && packed.bytes > options.limits.maxAnswerBytes) {
-          const error = ProtocolError.create(
-            `the answer has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
-              `${options.limits.maxAnswerBytes}. Fix: ask for fewer rows (LIMIT) or split the request`,
-          );
+          const error = ProtocolError.answerTooLarge(packed.bytes, options.limits.maxAnswerBytes);
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(error) });
         }
         (ack as (...a: unknown[]) => void)(...packed.args);
@@ -236,9 +225,7 @@ function serve(
       return;
     }
     const error = toErrorData(
-      event === EVENTS.request
-        ? ProtocolError.create('a request is one frame with an acknowledgement callback')
-        : ProtocolError.create(`unknown message '${String(event).slice(0, 64)}'`),
+      event === EVENTS.request ? ProtocolError.requestShape() : ProtocolError.unknownMessage(event),
     );
     if (typeof ack === 'function') (ack as (a: unknown) => void)({ id: -1, ok: false, error });
     else socket.emit(EVENTS.error, error);
@@ -268,12 +255,7 @@ function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
   if (frame.gone.length > 0) return split([], frame.states, frame.gone);
   const s = frame.states[0] as WireStates['states'][number];
   if (!node.closed) {
-    node.report(
-      ProtocolError.create(
-        `the update of ${s.collection}/${s.id} has about ${packed.bytes} bytes, over the limit maxAnswerBytes ` +
-          `${max}; it was not pushed`,
-      ),
-    );
+    node.report(ProtocolError.pushTooLarge(s.collection, s.id, packed.bytes, max));
   }
   return [];
 }

@@ -29,8 +29,5 @@ export function useOptionalAnkurahContext(): Context | undefined {
 }
 
 export function noProvider(): UnavailableError {
-  return UnavailableError.create(
-    'No AnkurahProvider above this component. Fix: wrap the tree in <AnkurahProvider context={node.context()}>, ' +
-      'or pass the Context to the hook explicitly',
-  );
+  return UnavailableError.noProvider();
 }

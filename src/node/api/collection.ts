@@ -4,7 +4,7 @@ import { type View } from '../../model/view';
 import { type LiveQuery } from './live-query';
 import { type Mutable } from './mutable';
 import { type SharedQuery } from './shared-query';
-import { type CreateData, type Transaction } from './transaction';
+import { type Transaction } from './transaction';
 
 /** The context operations a collection forwards to (Context implements them). */
 export interface CollectionScope {

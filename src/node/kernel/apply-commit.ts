@@ -109,12 +109,12 @@ async function checkPolicy(
     if (meta && !next.deleted) await checkValues(meta, next.values);
     if (permissive) continue;
     if (!(await host.policy.canAccessCollection(ctx, c, 'write'))) {
-      throw AccessDeniedError.create(`writing to collection '${c}' is not allowed`);
+      throw AccessDeniedError.collectionWrite(c);
     }
     const after = next.deleted ? null : { id: next.id, ...next.values };
     const before = w.before ? { id: next.id, ...w.before } : null;
     if (!(await host.policy.checkEvent(ctx, c, before, after))) {
-      throw AccessDeniedError.create(`the change to ${c}/${next.id} was refused by the policy agent`);
+      throw AccessDeniedError.changeRefused(c, next.id);
     }
   }
 }

@@ -99,7 +99,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   }
 
   checkOpen(): void {
-    if (this.#closed) throw UnavailableError.create(`node ${this.id} is closed`);
+    if (this.#closed) throw UnavailableError.nodeClosed(this.id);
   }
 
   report(e: unknown): void {

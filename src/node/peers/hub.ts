@@ -96,7 +96,7 @@ export class PeerHub implements PeerAttach {
 
   /** Called by a transport once a durable peer said hello; the returned link carries pushes and the disconnect. */
   attach(peer: DurablePeer): PeerLink {
-    if (this.#closed) throw UnavailableError.create('the node is closed');
+    if (this.#closed) throw UnavailableError.closed();
     this.#peer = peer;
     this.#adoption.reset();
     this.#backoff.reset();
@@ -160,9 +160,7 @@ export class PeerHub implements PeerAttach {
       } catch (e) {
         // Not kept here (the node closed meanwhile, its storage failed): never resolve a commit nothing keeps.
         if (!this.#node.closed) throw e;
-        throw UnavailableError.create(
-          'the node closed before the commit was kept for a resend; the durable peer holds it only if it stored it and its answer was lost (read it back to know)',
-        );
+        throw UnavailableError.closedBeforeKept();
       }
       this.#queue.push({ events, seq });
       this.#sender.kick();

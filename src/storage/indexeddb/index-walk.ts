@@ -41,7 +41,7 @@ function walkCursor<T>(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const req = index.openCursor(range, 'prev');
-    req.onerror = () => reject(req.error ?? new Error('cursor failed'));
+    req.onerror = () => reject(req.error ?? new DOMException('cursor failed', 'UnknownError'));
     req.onsuccess = () => {
       const cursor = req.result;
       if (!cursor) return resolve();

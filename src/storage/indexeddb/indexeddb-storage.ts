@@ -3,7 +3,7 @@ import { StorageError } from '../../errors/errors';
 import { type Event } from '../../event/event';
 import { type Selection } from '../../query/ast';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from '../engine';
-import { idbFailure, otherWriter } from './idb-errors';
+import { idbFailure } from './idb-errors';
 import { addIfAbsent, committed, done } from './idb-request';
 import { indexEntries } from './index-keys';
 import { BY_ENTITY, STORES, openDatabase, takeFreeSlot, takeWriterLock } from './open-db';
@@ -67,7 +67,7 @@ export class IndexedDbStorage implements StorageEngine {
       slot = await takeFreeSlot(name);
     } else {
       const release = await takeWriterLock(name);
-      if (!release) throw otherWriter(name);
+      if (!release) throw StorageError.idbOtherWriter(name);
       slot = { name, release };
     }
     try {
@@ -87,7 +87,7 @@ export class IndexedDbStorage implements StorageEngine {
   }
 
   #check(): void {
-    if (this.#closed) throw new StorageError('STORAGE', `IndexedDB database '${this.name}' is closed`);
+    if (this.#closed) throw StorageError.idbClosed(this.name);
   }
 
   async #tx<T>(

@@ -1,5 +1,5 @@
 import { StorageError } from '../../errors/errors';
-import { idbFailure, newerVersion, otherWriter, upgradeBlocked } from './idb-errors';
+import { idbFailure } from './idb-errors';
 
 /** The schema version this code writes; bump it with a new step in `upgrade`. */
 export const SCHEMA_VERSION = 1;
@@ -28,12 +28,7 @@ function upgrade(db: IDBDatabase, from: number): void {
  */
 export function openDatabase(name: string, version = SCHEMA_VERSION): Promise<IDBDatabase> {
   if (typeof indexedDB === 'undefined') {
-    return Promise.reject(
-      new StorageError(
-        'STORAGE',
-        'IndexedDB is not available here. Fix: use IndexedDbStorage in a browser page',
-      ),
-    );
+    return Promise.reject(StorageError.idbUnavailable());
   }
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -42,7 +37,7 @@ export function openDatabase(name: string, version = SCHEMA_VERSION): Promise<ID
     req.onblocked = () => {
       if (settled) return;
       settled = true;
-      reject(upgradeBlocked(name, version));
+      reject(StorageError.idbUpgradeBlocked(name, version));
       // Once the other tab closes the open still completes: close it so it does not hold the database.
       req.onsuccess = () => req.result.close();
     };
@@ -57,7 +52,11 @@ export function openDatabase(name: string, version = SCHEMA_VERSION): Promise<ID
       if (settled) return;
       settled = true;
       const e = req.error;
-      reject(e?.name === 'VersionError' ? newerVersion(name, version, e) : idbFailure(name, 'opening', e));
+      reject(
+        e?.name === 'VersionError'
+          ? StorageError.idbNewerVersion(name, version, e)
+          : idbFailure(name, 'opening', e),
+      );
     };
   });
 }
@@ -100,5 +99,5 @@ export async function takeFreeSlot(name: string, max = 32): Promise<{ name: stri
     const release = await takeWriterLock(slot);
     if (release) return { name: slot, release };
   }
-  throw otherWriter(`${name}~1..${max}`);
+  throw StorageError.idbOtherWriter(`${name}~1..${max}`);
 }

@@ -58,14 +58,10 @@ export async function connectShared(
   url: string,
   options: SharedConnectionOptions = {},
 ): Promise<SharedConnection> {
-  if (node.durable)
-    throw UnavailableError.create('connectShared connects an ephemeral node to a durable one');
+  if (node.durable) throw UnavailableError.sharedNotEphemeral();
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (!locks || typeof BroadcastChannel === 'undefined') {
-    throw UnavailableError.create(
-      'connectShared needs Web Locks and BroadcastChannel (a browser page on https or localhost). ' +
-        'Fix: use SocketClient.connect where they are missing',
-    );
+    throw UnavailableError.sharedUnsupported();
   }
   const name = options.name ?? 'ankurah';
   const tab = newId();

@@ -90,7 +90,7 @@ export class LeaderRelay implements ConnectionShare {
   async serve(call: Call): Promise<void> {
     const session = this.#session;
     try {
-      if (!session) throw UnavailableError.create('the leader tab is not connected to the durable node');
+      if (!session) throw UnavailableError.leaderNotConnected();
       const args = [...call.args];
       if (call.method === 'subscribe' || call.method === 'update' || call.method === 'unsubscribe') {
         const sub = this.#subId(call.from, args[0] as string);

@@ -45,11 +45,11 @@ export class RelayPeer implements DurablePeer {
     this.#gone = reason;
     const waiting = [...this.#waiting.values()];
     this.#waiting.clear();
-    for (const w of waiting) w.reject(UnavailableError.create(reason));
+    for (const w of waiting) w.reject(UnavailableError.leaderGone(reason));
   }
 
   #call<T>(method: PeerMethod, args: readonly unknown[]): Promise<T> {
-    if (this.#gone) return Promise.reject(UnavailableError.create(this.#gone));
+    if (this.#gone) return Promise.reject(UnavailableError.leaderGone(this.#gone));
     const n = ++this.#n;
     return new Promise<T>((resolve, reject) => {
       this.#waiting.set(n, { resolve: resolve as (v: unknown) => void, reject });

@@ -3,19 +3,6 @@ import { join, relative, resolve } from 'node:path';
 
 const SRC = resolve(__dirname, '../../../src');
 
-/** Files that still build free-text messages; each belongs to the node/server restructuring under way. */
-const PENDING_FACTORIES = new Set([
-  'node/kernel/apply-commit.ts',
-  'node/kernel/kernel.ts',
-  'node/peers/hub.ts',
-  'serve/handshake.ts',
-  'serve/server-session.ts',
-  'serve/server-subscriptions.ts',
-  'serve/visibility.ts',
-  'transport/socket-server.ts',
-  'bindings/react/context.ts',
-]);
-
 /** Plain errors that never escape: socket.io's middleware takes an Error whose `data` reaches the client. */
 const ALLOWED_PLAIN: readonly (readonly [string, string])[] = [
   ['transport/socket-server.ts', 'next(Object.assign(new Error(data.message), { data }))'],
@@ -54,16 +41,13 @@ describe('errors raised from src', () => {
   test('error classes are built only by their named factories in src/errors', () => {
     const found = hits(
       /new (Causal|Protocol|Storage|Unavailable|Usage|AccessDenied|NotFound|TransactionClosed|Internal)Error\(/,
-      (file) => file.startsWith('errors/') || PENDING_FACTORIES.has(file),
+      (file) => file.startsWith('errors/'),
     );
     expect(found).toEqual([]);
   });
 
-  test('no free-text create(reason) outside the files under restructuring', () => {
-    const found = hits(
-      /Error\.create\(/,
-      (file) => file.startsWith('errors/') || PENDING_FACTORIES.has(file),
-    );
+  test('no free-text create(reason) in src outside src/errors', () => {
+    const found = hits(/Error\.create\(/, (file) => file.startsWith('errors/'));
     expect(found).toEqual([]);
   });
 

@@ -1,10 +1,11 @@
 import { Observable } from 'rxjs';
+import { type CreateArgs, type FieldKeys } from '../../model/field-keys';
 import { type ModelClass } from '../../model/model-meta';
 import { type View } from '../../model/view';
 import { type LiveQuery } from './live-query';
 import { type Mutable } from './mutable';
 import { type SharedQuery } from './shared-query';
-import { type Transaction } from './transaction';
+import { type CreateData, type Transaction } from './transaction';
 
 /** The context operations a collection forwards to (Context implements them). */
 export interface CollectionScope {
@@ -20,7 +21,6 @@ export interface CollectionScope {
     ...params: unknown[]
   ): SharedQuery<M>;
 }
-import { type CreateArgs, type FieldKeys } from '../../model/field-keys';
 
 /** A repository for one model bound to a context: the shape NestJS services inject. */
 export class Collection<M extends object> {

@@ -1,27 +1,5 @@
-import 'reflect-metadata';
-import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
-import { Field, Model, Text } from 'ankurah';
-
 /**
- * The album of the Angular sample, shared by the browser app and the server. Field types are explicit so the
- * model does not depend on `emitDecoratorMetadata` being honoured by whichever compiler builds it.
+ * The album of the Angular sample: the Nest sample's model (samples/nest-albums/album.model.ts), shared by the
+ * browser app and the server that serves it, so both sides validate with the same rules and messages.
  */
-@Model('album')
-export class Album {
-  @Field({ type: 'string' }) @Length(1, 200, { message: 'name must be 1 to 200 characters' }) name!: string;
-  @Field({ type: 'string' })
-  @Length(1, 200, { message: 'artist must be 1 to 200 characters' })
-  artist!: string;
-  @Field({ type: 'integer', index: true })
-  @IsInt({ message: 'year must be a whole number' })
-  @Min(1900, { message: 'year must be 1900 or later' })
-  @Max(2100, { message: 'year must be 2100 or earlier' })
-  year!: number;
-  @Field({ type: 'integer', optional: true })
-  @IsOptional()
-  @IsInt({ message: 'rating must be a whole number' })
-  @Min(1, { message: 'rating must be 1 to 5' })
-  @Max(5, { message: 'rating must be 1 to 5' })
-  rating?: number;
-  @Text() notes!: string;
-}
+export { Album } from '../nest-albums/album.model';

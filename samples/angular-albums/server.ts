@@ -1,29 +1,18 @@
 /*
- * The Angular sample's server: a durable node on SQLite, the Socket.IO endpoint and the built app, all on one
- * HTTP server on 127.0.0.1. The browser app only talks to it through ankurah's SocketClient (same origin).
+ * The Angular sample's server is the NestJS sample (samples/nest-albums): a durable node on SQLite, REST under
+ * /api/albums, the Socket.IO endpoint and the built app, all on one HTTP server on 127.0.0.1. The browser app talks
+ * to it through ankurah's SocketClient (same origin), with the editor token `alice-token` of the Nest sample.
  * `npm run sample:angular` (repo root) installs and builds the app if needed, then runs this file.
- * (The NestJS sample can take this role later: it serves the same Socket.IO endpoint on its own HTTP server.)
  */
 import 'reflect-metadata';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
-import { Node, PermissiveAgent } from 'ankurah';
-import { SocketServer, type SocketServerHandle } from 'ankurah/server';
+import { join } from 'node:path';
+import { type Node } from 'ankurah';
+import { ANKURAH_NODE } from 'ankurah/nest';
 import { SqliteStorage } from 'ankurah/typeorm';
-import { Album } from './models';
+import { startNestAlbums, type NestAlbums } from '../nest-albums/main';
 
 /** Where `ng build` puts the browser bundle. */
 export const APP_DIR = join(__dirname, 'dist', 'angular-albums', 'browser');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.ico': 'image/x-icon',
-  '.svg': 'image/svg+xml',
-};
 
 /** Options of startAlbumsServer. */
 export interface AlbumsServerOptions {
@@ -34,70 +23,42 @@ export interface AlbumsServerOptions {
   readonly host?: string;
   /** The built app to serve (default APP_DIR). */
   readonly appDir?: string;
+  /** Adds three sample albums when the store is empty (default false). */
+  readonly seed?: boolean;
 }
 
 /** A running sample server. */
 export interface AlbumsServer {
   readonly url: string;
   readonly port: number;
+  /** The durable node (its policy is the Nest sample's TokenPolicy: pass claims to `node.context(...)`). */
   readonly node: Node;
+  /** The Nest application. */
+  readonly app: NestAlbums['app'];
   /** Stops serving and closes the node; the SQLite file stays. */
   close(): Promise<void>;
 }
 
-/** Serves the single-page app: files under `root`, and index.html for every other path. */
-function staticApp(root: string): (req: IncomingMessage, res: ServerResponse) => void {
-  const base = resolve(root);
-  return (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(base, path));
-    if (!file.startsWith(base)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(base, 'index.html');
-    if (!existsSync(file)) {
-      res
-        .writeHead(404, { 'content-type': 'text/plain' })
-        .end('The app is not built: npm run sample:angular');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  };
-}
-
-/** Starts the durable node, the Socket.IO endpoint and the static app on one port. */
+/** Starts the Nest albums sample on SQLite at `database`, serving the built Angular app on the same port. */
 export async function startAlbumsServer(options: AlbumsServerOptions): Promise<AlbumsServer> {
-  const node = await Node.durable(await SqliteStorage.open(options.database), {
-    models: [Album],
-    policy: new PermissiveAgent(),
+  const nest = await startNestAlbums({
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    storage: () => SqliteStorage.open(options.database),
+    staticDir: options.appDir ?? APP_DIR,
+    seed: options.seed ?? false,
   });
-  const http: Server = createServer(staticApp(options.appDir ?? APP_DIR));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((ok, fail) => {
-    http.once('error', fail);
-    http.listen(options.port ?? 0, host, ok);
-  });
-  const sockets: SocketServerHandle = await SocketServer.listen(node, { httpServer: http });
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    node,
-    close: async () => {
-      await sockets.close();
-      http.closeAllConnections();
-      await new Promise<void>((ok) => http.close(() => ok()));
-      await node.close();
-    },
-  };
+  const node = nest.app.get<Node>(ANKURAH_NODE);
+  return { url: nest.url, port: nest.port, node, app: nest.app, close: () => nest.close() };
 }
 
 async function main(): Promise<void> {
   const database = process.env.ALBUMS_DB ?? join(__dirname, 'albums.db');
-  const server = await startAlbumsServer({ database, port: Number(process.env.PORT ?? 4300) });
-  console.log(`Angular albums sample on ${server.url} (SQLite: ${database}); Ctrl+C to stop.`);
+  const server = await startAlbumsServer({ database, port: Number(process.env.PORT ?? 4300), seed: true });
+  console.log(
+    `Angular albums sample (served by the Nest sample) on ${server.url}, REST ${server.url}/api/albums ` +
+      `(SQLite: ${database}); Ctrl+C to stop.`,
+  );
   process.once('SIGINT', () => void server.close().then(() => process.exit(0)));
 }
 

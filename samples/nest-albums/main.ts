@@ -1,7 +1,11 @@
 /* The NestJS albums server: `PORT=3000 npm run nest-albums` (REST under /api/albums, Socket.IO on the same port). */
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { MemoryStorage } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { type StorageSource } from 'ankurah/nest';
@@ -23,6 +27,11 @@ export interface NestAlbumsOptions {
   readonly seed?: boolean;
   /** Nest's logger (default off). */
   readonly logger?: boolean;
+  /**
+   * A built single-page app (e.g. the Angular sample's `ng build` output) served on the same port: its files, and
+   * its index.html for any other GET outside /api and /socket.io (client-side routes). Default: none.
+   */
+  readonly staticDir?: string;
 }
 
 /** A running albums server. */
@@ -38,19 +47,44 @@ export interface NestAlbums {
 /** Starts the albums server; resolves once it listens. */
 export async function startNestAlbums(options: NestAlbumsOptions = {}): Promise<NestAlbums> {
   const host = options.host ?? '127.0.0.1';
-  const app = await NestFactory.create(AppModule.register(options.storage ?? new MemoryStorage()), {
-    ...(options.logger ? {} : { logger: false }),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(options.storage ?? new MemoryStorage()),
+    { ...(options.logger ? {} : { logger: false }) },
+  );
   app.enableCors();
+  if (options.staticDir !== undefined) serveApp(app, options.staticDir);
   if (options.seed) await app.get(AlbumsService).seed();
   await app.listen(options.port ?? 3000, host);
   const address = app.getHttpServer().address() as { port: number };
   return { app, port: address.port, url: `http://${host}:${address.port}`, close: () => app.close() };
 }
 
+/** Serves `dir` (static files, then index.html as the fallback of every other page path) before Nest's routes. */
+function serveApp(app: NestExpressApplication, dir: string): void {
+  const root = resolve(dir);
+  app.useStaticAssets(root);
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const api = path === '/api' || path.startsWith('/api/') || path.startsWith('/socket.io/');
+    if (api || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    readFile(join(root, 'index.html')).then(
+      (html) => {
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(req.method === 'HEAD' ? '' : html);
+      },
+      () => {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`The app is not built (${root}/index.html)`);
+      },
+    );
+  });
+}
+
 if (require.main === module) {
   const db = process.env.ALBUMS_DB;
+  const app = process.env.APP_DIR;
   startNestAlbums({
+    ...(app ? { staticDir: app } : {}),
     port: Number(process.env.PORT ?? 3000),
     host: process.env.HOST ?? '127.0.0.1',
     storage: db ? () => SqliteStorage.open(db) : new MemoryStorage(),

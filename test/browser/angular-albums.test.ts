@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { APP_DIR, startAlbumsServer, type AlbumsServer } from '../../samples/angular-albums/server';
-import { Album } from '../../samples/angular-albums/models';
 import { chromiumAvailable, launchChromium } from './harness';
 
 /** The sample's `ng build` output must exist; CI builds it before `npm test`. */
@@ -54,6 +53,16 @@ describeApp('Angular albums sample in Chromium', () => {
   }
 
   const row = (page: Page, name: string) => page.getByTestId(`album-${name}`);
+
+  /** What the server stores, read over its REST API with the editor token the app also uses. */
+  async function rest<T>(path: string): Promise<T> {
+    const res = await fetch(`${server!.url}/api/albums${path}`, {
+      headers: { authorization: 'Bearer alice-token' },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as T;
+  }
+  type Stored = { id: string; year: number; rating?: number; notes: string };
 
   it('syncs two pages live, shows validation errors per field, and delivers an offline edit after a restart', async () => {
     const database = join(dir, 'albums.db');
@@ -115,7 +124,7 @@ describeApp('Angular albums sample in Chromium', () => {
     mkdirSync(IMAGES, { recursive: true });
     await a.screenshot({ path: join(IMAGES, 'angular-albums-live.png') });
 
-    const id = (await server.node.context().fetch(Album, "name = 'Origin of Symmetry'"))[0]!.id;
+    const id = (await rest<Stored[]>(`?q=${encodeURIComponent("name = 'Origin of Symmetry'")}`))[0]!.id;
     await server.close();
     server = undefined;
     await a.getByTestId('offline-banner').waitFor(WAIT);
@@ -140,7 +149,7 @@ describeApp('Angular albums sample in Chromium', () => {
       WAIT,
     );
     await a.getByTestId('online-banner').waitFor(WAIT);
-    const kept = await server.node.context().get(Album, id);
+    const kept = await rest<Stored>(`/${id}`);
     expect([kept.year, kept.rating, kept.notes]).toEqual([2003, 5, 'remastered in 2021']);
     lap('after a restart on the same port and SQLite file the offline edit reaches the server and page B');
 

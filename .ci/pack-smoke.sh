@@ -21,7 +21,6 @@ const server = require('ankurah/server');
 const react = require('ankurah/react');
 const spi = require('ankurah/spi');
 const indexeddb = require('ankurah/indexeddb');
-const missing = [];
 if (!indexeddb.IndexedDbStorage) missing.push('ankurah/indexeddb.IndexedDbStorage');
 for (const name of ['Node', 'MemoryStorage', 'Model', 'Field', 'PermissiveAgent', 'parseSelection', 'AnkurahError']) {
   if (!root[name]) missing.push('ankurah.' + name);

@@ -1,30 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import ts from 'typescript';
 import { typeErrors } from '../support/typecheck';
-
-const DOCS = resolve(__dirname, '../../docs');
-const README = resolve(__dirname, '../../README.md');
-
-interface Block {
-  readonly file: string;
-  readonly line: number;
-  readonly code: string;
-}
-
-function blocks(file: string): Block[] {
-  const out: Block[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]?.trim() !== '```ts example') continue;
-    const start = i + 1;
-    let end = start;
-    while (end < lines.length && lines[end]?.trim() !== '```') end++;
-    out.push({ file, line: start + 1, code: lines.slice(start, end).join('\n') });
-    i = end;
-  }
-  return out;
-}
+import { docExamples, type Example } from './doc-examples';
 
 /**
  * The module a block type-checks as: its imports at the top, the rest inside an async function (examples use
@@ -46,15 +23,13 @@ function asModule(code: string): string {
   return `export {};\n${head}\nexport async function example(): Promise<void> {\n${body}\n}\n`;
 }
 
-const all = [README, ...readdirSync(DOCS).map((f) => join(DOCS, f))]
-  .filter((f) => f.endsWith('.md'))
-  .flatMap(blocks);
+const all = docExamples();
 
 describe('documentation examples type-check', () => {
   test('every `ts example` block of README.md and docs/*.md compiles against the project', () => {
     expect(all.length).toBeGreaterThan(3);
     const virtual = new Map<string, string>();
-    const origin = new Map<string, Block>();
+    const origin = new Map<string, Example>();
     all.forEach((b, i) => {
       const path = resolve(__dirname, `__example_${i}__.ts`);
       virtual.set(path, asModule(b.code));

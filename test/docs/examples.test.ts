@@ -1,34 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ts from 'typescript';
+import { docExamples } from './doc-examples';
 
-const DOCS = resolve(__dirname, '../../docs');
-const README = resolve(__dirname, '../../README.md');
-
-interface Example {
-  readonly file: string;
-  readonly line: number;
-  readonly code: string;
-}
-
-function examples(file: string): Example[] {
-  const out: Example[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]?.trim() !== '```ts example') continue;
-    const start = i + 1;
-    let end = start;
-    while (end < lines.length && lines[end]?.trim() !== '```') end++;
-    out.push({ file, line: start + 1, code: lines.slice(start, end).join('\n') });
-    i = end;
-  }
-  return out;
-}
-
-const all = [README, ...readdirSync(DOCS).map((f) => join(DOCS, f))]
-  .filter((f) => f.endsWith('.md'))
-  .flatMap(examples);
+const all = docExamples();
 
 function compile(code: string): string {
   return ts.transpileModule(code, {

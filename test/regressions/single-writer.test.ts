@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { childScript } from '../fixtures/child-script';
 import { Client } from 'pg';
 import { StorageError } from 'ankurah';
 import { PostgresStorage, type SqlStorage, SqliteStorage } from 'ankurah/typeorm';
@@ -31,20 +31,7 @@ interface Writer {
 }
 
 // The writer process runs helpers/hold-writer.ts bundled once by esbuild (packages stay external).
-let script: string | undefined;
-function writerScript(): string {
-  if (script) return script;
-  script = join(dir, 'hold-writer.js');
-  buildSync({
-    entryPoints: [join(__dirname, 'helpers', 'hold-writer.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return script;
-}
+const writerScript = (): string => childScript(join(__dirname, 'helpers', 'hold-writer.ts'), dir);
 
 function spawnWriter(args: string[]): Writer {
   const root = join(__dirname, '..', '..');

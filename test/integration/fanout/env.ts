@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { childScript, forgetChildScript } from '../../fixtures/child-script';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -32,30 +32,24 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
-let script: string | undefined;
+const SERVER = join(__dirname, '..', '..', 'fixtures', 'fanout-server.ts');
+let scriptDir: string | undefined;
 /** The server script, bundled once per process by esbuild (packages stay external). */
 export function serverScript(): string {
-  if (script) return script;
   // Inside the project's node_modules, so that the bundle's dynamic imports (ioredis, pg) resolve from there.
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  script = join(mkdtempSync(join(cache, 'ankurah-fanout-')), 'fanout-server.js');
-  buildSync({
-    entryPoints: [join(__dirname, '..', '..', 'fixtures', 'fanout-server.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'error',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
-  });
-  return script;
+  if (!scriptDir) {
+    const cache = join(ROOT, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    scriptDir = mkdtempSync(join(cache, 'ankurah-fanout-'));
+  }
+  return childScript(SERVER, scriptDir);
 }
 
 /** Removes the bundled server script (after the suite). */
 export function removeServerScript(): void {
-  if (script) rmSync(dirname(script), { recursive: true, force: true });
-  script = undefined;
+  if (scriptDir) rmSync(scriptDir, { recursive: true, force: true });
+  scriptDir = undefined;
+  forgetChildScript(SERVER);
 }
 
 /** Starts one server process on the shared schema; resolves once it listens. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildSync } from 'esbuild';
+import { childScript } from '../../fixtures/child-script';
 import 'reflect-metadata';
 import { Node } from 'ankurah';
 import { MysqlStorage, PostgresStorage, type SqlStorage } from 'ankurah/typeorm';
@@ -22,20 +22,7 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-let script: string | undefined;
-function writerScript(): string {
-  if (script) return script;
-  script = join(dir, 'shared-writer.js');
-  buildSync({
-    entryPoints: [join(__dirname, 'helpers', 'shared-writer.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return script;
-}
+const writerScript = (): string => childScript(join(__dirname, 'helpers', 'shared-writer.ts'), dir);
 
 /** A writer process and the lines it prints, in order. */
 interface Writer {

@@ -31,8 +31,8 @@ import { type ApplyHost } from './apply-host';
 import { applyLocal as applyLocalBatch } from './apply-local';
 import { applyRemote as applyRemoteBatch, reportDropped } from './apply-remote';
 import { EntityCache } from './entity-cache';
-import { reloadStored, retryConflicts } from './shared-writes';
-import { catchUpRefs, refreshEntities, type RefreshHost } from './storage-refresh';
+import { retryConflicts } from './shared-writes';
+import { catchUpRefs, refreshEntities } from './storage-refresh';
 
 /**
  * The local kernel of a node: the entity cache, loading, the apply pipeline and adoption of peer states, and
@@ -250,28 +250,25 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   /** On a shared storage another node may have changed the entities: reload them and apply again. */
   #retryConflicts(apply: () => Promise<EntityChange[]>): Promise<EntityChange[]> {
     if (!this.storage.shared) return apply();
-    return retryConflicts(apply, async (refs) => {
-      const changes = await reloadStored(refs, this.storage, this.cache);
-      if (changes.length > 0) this.changes$.next({ changes });
-    });
+    // Already under the apply lock: the reload must not take it again.
+    return retryConflicts(apply, (refs) => this.#refresh(refs));
   }
 
   async refreshFromStorage(refs: readonly ChangedRef[] | 'catchUp'): Promise<number> {
     this.checkOpen();
-    const host: RefreshHost = {
-      storage: this.storage,
-      cache: this.cache,
-      ensure: (c) => this.ensureCollection(this.metaOf(c)),
-      watches: (c) => this.reactor.watches(c),
-    };
     const list =
-      refs === 'catchUp' ? await catchUpRefs(host, this.cache.live(), this.reactor.watched()) : refs;
-    return this.#lock.run(async () => {
-      if (this.#closed) return 0;
-      const changes = await refreshEntities(host, list);
-      if (changes.length > 0) this.changes$.next({ changes, refreshed: true });
-      return changes.length;
-    });
+      refs === 'catchUp' ? await catchUpRefs(this, this.cache.live(), this.reactor.watched()) : refs;
+    return this.#lock.run(async () => (this.#closed ? 0 : this.#refresh(list)));
+  }
+
+  /**
+   * Makes the entities of `refs` adopt the states another node stored, and emits the changes as one `refreshed`
+   * batch (that node publishes them itself); resolves to their number. The caller holds the apply lock.
+   */
+  async #refresh(refs: readonly ChangedRef[]): Promise<number> {
+    const changes = await refreshEntities(this, refs);
+    if (changes.length > 0) this.changes$.next({ changes, refreshed: true });
+    return changes.length;
   }
 
   #expireStaged(): void {

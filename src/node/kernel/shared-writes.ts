@@ -1,10 +1,7 @@
-import { Entity } from '../../entity/entity';
 import { StorageError } from '../../errors/errors';
 import { type Clock } from '../../event/clock';
 import { type ConflictRef, StorageConflict } from '../../storage/conflict';
-import { type StorageEngine } from '../../storage/engine';
 import { type Work } from './apply-work';
-import { type EntityCache } from './entity-cache';
 
 /** How many times a batch is applied again after a shared storage reported a conflict. */
 export const CONFLICT_ATTEMPTS = 50;
@@ -24,7 +21,7 @@ export function storedHeads(touched: readonly Work[]): (Clock | null)[] {
  */
 export async function retryConflicts<T>(
   apply: () => Promise<T>,
-  reload: (refs: readonly ConflictRef[]) => Promise<void>,
+  reload: (refs: readonly ConflictRef[]) => Promise<unknown>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -43,26 +40,4 @@ export async function retryConflicts<T>(
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Makes the live entities of `refs` adopt their stored states (written by another node); resolves to the
- * changes to emit.
- */
-export async function reloadStored(
-  refs: readonly ConflictRef[],
-  storage: StorageEngine,
-  cache: EntityCache,
-): Promise<{ entity: Entity; before: Record<string, unknown> | null }[]> {
-  const changes: { entity: Entity; before: Record<string, unknown> | null }[] = [];
-  for (const r of refs) {
-    const held = cache.get(r.collection, r.id);
-    if (!held) continue;
-    const state = await storage.getState(r.collection, r.id);
-    if (!state) continue;
-    const before = held.exists && !held.deleted ? held.values() : null;
-    held.adopt(new Entity(state));
-    changes.push({ entity: held, before });
-  }
-  return changes;
 }

@@ -1,7 +1,9 @@
 import { Entity } from '../../entity/entity';
 import { clockEquals } from '../../event/clock';
 import { entityKey } from '../../event/entity-key';
+import { type ModelMeta } from '../../model/model-meta';
 import { type Predicate } from '../../query/ast';
+import { type Reactor } from '../../reactor/reactor';
 import { type StorageEngine } from '../../storage/engine';
 import { type EntityCache } from './entity-cache';
 import { FreshChange } from './fresh-change';
@@ -11,9 +13,10 @@ import { type ChangedRef, type EntityChange } from '../ports';
 export interface RefreshHost {
   readonly storage: StorageEngine;
   readonly cache: EntityCache;
-  ensure(collection: string): Promise<void>;
-  /** True when some live query or subscription of this node watches the collection. */
-  watches(collection: string): boolean;
+  /** Which collections some live query or subscription of this node watches. */
+  readonly reactor: Pick<Reactor, 'watches'>;
+  metaOf(collection: string): ModelMeta;
+  ensureCollection(meta: ModelMeta): Promise<void>;
 }
 
 /**
@@ -34,9 +37,9 @@ export async function refreshEntities(
     if (seen.has(key)) continue;
     seen.add(key);
     const held = host.cache.get(ref.collection, ref.id);
-    if (!held && !host.watches(ref.collection)) continue;
+    if (!held && !host.reactor.watches(ref.collection)) continue;
     if (held && ref.head && clockEquals(held.head, ref.head)) continue;
-    await host.ensure(ref.collection);
+    await host.ensureCollection(host.metaOf(ref.collection));
     const state = await host.storage.getState(ref.collection, ref.id);
     if (!state) continue;
     if (!held) {
@@ -64,7 +67,7 @@ export async function catchUpRefs(
     const key = entityKey(w.collection, JSON.stringify(w.predicate));
     if (done.has(key)) continue;
     done.add(key);
-    await host.ensure(w.collection);
+    await host.ensureCollection(host.metaOf(w.collection));
     for (const s of await host.storage.fetchStates(w.collection, { predicate: w.predicate, orderBy: [] })) {
       refs.push({ collection: s.collection, id: s.id, head: s.head });
     }

@@ -40,10 +40,4 @@ export function renders(page: Page): Promise<Record<string, number>> {
 }
 
 /** Polls `condition` until true (a condition to wait on, not a timed sleep); fails after `ms`. */
-export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new TypeError(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitUntil as until } from '../fixtures/poll';

@@ -7,15 +7,7 @@ import { SocketServer, type SocketServerHandle } from 'ankurah/server';
 import { bundlePage } from './bundle';
 import { chromiumAvailable, launchChromium, serveStatic, type StaticServer } from './harness';
 import { Todo } from './pages/todo-model';
-
-/** Resolves once `ok()` holds, polling every 5 ms; fails after 10 s naming `what`. */
-async function settled(ok: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { waitUntil } from '../fixtures/poll';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 const IMAGES = resolve(__dirname, '../../docs/images');
@@ -119,7 +111,7 @@ describeBrowser('browser e2e: IndexedDB, offline, shared tabs', () => {
 
   it('shares one connection among tabs, relays edits between them, and fails over when the leader closes', async () => {
     // `connections` counts open connections: the pages of the tests before must have gone first.
-    await settled(() => srv.connections === 0, 'the earlier pages to disconnect');
+    await waitUntil(() => srv.connections === 0, 'the earlier pages to disconnect');
     const ctx = await browser.newContext();
     const before = srv.connections;
     const t1 = await openApp(ctx, 'Tab 1');

@@ -10,6 +10,7 @@ import { LeaderRelay } from '../../../src/transport/shared/leader-relay';
 import { type TabChannel, type TabMessage } from '../../../src/transport/shared/tab-messages';
 import { Album, Artist } from '../../fixtures/models';
 import { internals } from '../../fixtures/internals';
+import { waitUntil } from '../../fixtures/poll';
 import { addAlbum, names, Rig, until } from './harness';
 
 function channel(rig: Rig, name: string): TabChannel {
@@ -18,15 +19,6 @@ function channel(rig: Rig, name: string): TabChannel {
 
 function listen(c: TabChannel, handler: { handle(m: TabMessage): void }): void {
   c.addEventListener('message', (ev) => handler.handle(ev.data));
-}
-
-/** Resolves once `cond` holds, checking after each turn of the event loop (fails after `ms`). */
-async function condition(cond: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('tab relay (one connection shared by tabs)', () => {
@@ -84,7 +76,10 @@ describe('tab relay (one connection shared by tabs)', () => {
     const fromFollower = await addAlbum(f.node, 'Follower edit');
     const fromLeader = await addAlbum(lead.node, 'Leader edit');
     const held = async (storage: MemoryStorage, id: string) => {
-      await condition(async () => (await storage.getState('album', id)) !== undefined);
+      await waitUntil(
+        async () => (await storage.getState('album', id)) !== undefined,
+        'the commit to be stored',
+      );
       return (await storage.getState('album', id))?.values.name;
     };
     expect(await held(lead.storage, fromFollower)).toBe('Follower edit');
@@ -97,7 +92,7 @@ describe('tab relay (one connection shared by tabs)', () => {
     const f = followers[0] as (typeof followers)[0];
     const port = srv.port;
     await srv.close();
-    await condition(() => !internals(f.node).peers.connected);
+    await waitUntil(() => !internals(f.node).peers.connected, 'the follower to go offline');
     await addAlbum(f.node, 'Queued in a follower');
     expect(internals(f.node).pending$.value).toBe(1);
     const again = rig.track(

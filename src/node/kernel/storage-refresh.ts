@@ -30,18 +30,27 @@ export async function refreshEntities(
   host: RefreshHost,
   refs: readonly ChangedRef[],
 ): Promise<EntityChange[]> {
-  const seen = new Set<string>();
-  const changes: EntityChange[] = [];
+  // Which refs need a read: each once, held at another head or new to a watched collection.
+  const wanted = new Map<string, ChangedRef>();
   for (const ref of refs) {
     const key = entityKey(ref.collection, ref.id);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (wanted.has(key)) continue;
     const held = host.cache.get(ref.collection, ref.id);
     if (!held && !host.reactor.watches(ref.collection)) continue;
     if (held && ref.head && clockEquals(held.head, ref.head)) continue;
-    await host.ensureCollection(host.metaOf(ref.collection));
-    const state = await host.storage.getState(ref.collection, ref.id);
+    wanted.set(key, ref);
+  }
+  for (const c of new Set([...wanted.values()].map((r) => r.collection))) {
+    await host.ensureCollection(host.metaOf(c));
+  }
+  // The reads go out together (a pooled database answers them in parallel), then apply in order.
+  const states = await Promise.all(
+    [...wanted.values()].map((r) => host.storage.getState(r.collection, r.id)),
+  );
+  const changes: EntityChange[] = [];
+  for (const state of states) {
     if (!state) continue;
+    const held = host.cache.get(state.collection, state.id);
     if (!held) {
       changes.push(new FreshChange(undefined, state, host.cache));
       continue;

@@ -60,7 +60,8 @@ export class TextEditor implements CellOwner {
     const at = clamp(index, text.length);
     text.insert(at, content);
     const s = this.#string;
-    if (s !== undefined) this.#string = splitsPair(s, at) ? undefined : s.slice(0, at) + content + s.slice(at);
+    if (s !== undefined)
+      this.#string = splitsPair(s, at) ? undefined : s.slice(0, at) + content + s.slice(at);
   }
 
   delete(index: number, length: number): void {
@@ -70,7 +71,8 @@ export class TextEditor implements CellOwner {
     text.delete(at, n);
     const s = this.#string;
     if (s !== undefined)
-      this.#string = splitsPair(s, at) || splitsPair(s, at + n) ? undefined : s.slice(0, at) + s.slice(at + n);
+      this.#string =
+        splitsPair(s, at) || splitsPair(s, at + n) ? undefined : s.slice(0, at) + s.slice(at + n);
   }
 
   replace(content: string): void {

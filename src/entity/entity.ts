@@ -7,6 +7,7 @@ import { checkParentOrder, reachableTargets, type EventRetriever } from '../even
 import { type ViewSource } from '../model/view';
 import { LwwBackend } from '../property/lww';
 import { TextBackend } from '../property/text';
+import { type TextSnap } from '../property/text-snapshot';
 import { APPLIED_CHANGED, APPLIED_SAME, NOOP, type ApplyOutcome, type ApplyResult } from './apply-result';
 import { classify, trackedIds, type MergeTarget } from './classify';
 import { Covers } from './covers';
@@ -114,9 +115,9 @@ export class Entity implements ViewSource {
     return this.#values;
   }
 
-  /** The encoded Yjs document behind a text field, which a transaction copies to edit it. */
-  textDoc(field: string): Uint8Array | undefined {
-    return this.#text.encoded(field);
+  /** The snapshot of a text field's Yjs document, which a transaction's editor starts from. */
+  textDoc(field: string): TextSnap | undefined {
+    return this.#text.snapshot(field);
   }
 
   /** The persistable state. */

@@ -1,5 +1,7 @@
 import { newId } from '../event/ids';
-import { TextEditor, clientIdFor } from '../property/text';
+import { clientIdFor } from '../property/text';
+import { TextEditor } from '../property/text-editor';
+import { type TextSnap } from '../property/text-snapshot';
 
 const MAX_DOCUMENTS = 10_000;
 
@@ -30,7 +32,7 @@ export class TextClients {
   }
 
   /** An editor over `base` for the document `doc` (collection, entity and field). */
-  lease(doc: string, base: Uint8Array | undefined): TextLease {
+  lease(doc: string, base: TextSnap | undefined): TextLease {
     if (!this.#held.has(doc)) {
       const editor = new TextEditor(base, this.#own);
       if (editor.startClock === (this.#clocks.get(doc) ?? 0)) {

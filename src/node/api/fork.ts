@@ -5,7 +5,7 @@ import { type Operations } from '../../event/event';
 import { type ModelMeta } from '../../model/model-meta';
 import { checkFieldValue, type StoredValue } from '../../model/value-check';
 import { sameValue } from '../../property/lww';
-import { type TextEditor } from '../../property/text';
+import { type TextEditor } from '../../property/text-editor';
 import { type MutableSource, type TextHandle } from './mutable';
 import { type TextClients, type TextLease } from '../text-clients';
 

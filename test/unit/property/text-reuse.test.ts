@@ -1,12 +1,18 @@
 import * as Y from 'yjs';
 import { UsageError } from '../../../src/errors/usage-error';
-import { TextBackend, TextEditor } from '../../../src/property/text';
+import { TextBackend } from '../../../src/property/text';
+import { TextEditor } from '../../../src/property/text-editor';
 
 function encode(s: string): Uint8Array {
   const d = new Y.Doc();
   d.clientID = 1;
   d.getText('t').insert(0, s);
   return Y.encodeStateAsUpdate(d);
+}
+
+/** A copy as an entity makes one: from the persistable state. */
+function clone(backend: TextBackend): TextBackend {
+  return new TextBackend(backend.state());
 }
 
 function decoded(bytes: Uint8Array): string {
@@ -21,7 +27,7 @@ describe('text: documents handed from one transaction to the next', () => {
     let expected = 'hello';
     let previous: TextEditor | undefined;
     for (let i = 0; i < 20; i++) {
-      const editor = new TextEditor(primary.clone().encoded('f'), 7);
+      const editor = new TextEditor(clone(primary).snapshot('f'), 7);
       if (previous) {
         // The superseded editor reports what it had and refuses edits.
         expect(previous.toString()).toBe(expected);
@@ -40,22 +46,22 @@ describe('text: documents handed from one transaction to the next', () => {
 
   it('does not reuse an editor edited after its update was taken', () => {
     const primary = new TextBackend({ f: encode('abc') });
-    const editor = new TextEditor(primary.clone().encoded('f'), 7);
+    const editor = new TextEditor(clone(primary).snapshot('f'), 7);
     editor.insert(0, 'x');
     const update = editor.update() as Uint8Array;
     editor.insert(0, 'y'); // not part of the committed update
     primary.apply({ f: update });
     expect(primary.value('f')).toBe('xabc');
-    const next = new TextEditor(primary.clone().encoded('f'), 7);
+    const next = new TextEditor(clone(primary).snapshot('f'), 7);
     expect(next.toString()).toBe('xabc');
     expect(editor.toString()).toBe('yxabc');
   });
 
   it('a clone keeps its text while the original changes', () => {
     const primary = new TextBackend({ f: encode('abc') });
-    const editor = new TextEditor(primary.clone().encoded('f'), 7);
+    const editor = new TextEditor(clone(primary).snapshot('f'), 7);
     editor.insert(3, 'd');
-    const before = primary.clone();
+    const before = clone(primary);
     primary.apply({ f: editor.update() as Uint8Array });
     expect(before.value('f')).toBe('abc');
     expect(primary.value('f')).toBe('abcd');

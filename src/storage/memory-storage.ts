@@ -4,7 +4,9 @@ import { type Event } from '../event/event';
 import { type Selection } from '../query/ast';
 import { compilePredicate } from '../query/evaluate';
 import { compareRecords } from '../query/order';
-import { selectStates } from './memory/select';
+import { selectTable } from './memory/select';
+import { PackedRows } from './memory/packed-rows';
+import { packing } from './memory/pack';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
 import { StorageError } from '../errors/storage-error';
 import { COLLECTION_NAME_RULE, isCollectionName } from '../model/names';
@@ -20,8 +22,13 @@ interface Held {
 }
 
 interface Table {
+  readonly name: string;
+  /** Entities that are not packed, with their full record. */
   readonly entities: Map<string, Held>;
-  /** Every event except creation events, which live in their entity's record. */
+  /** Entities that are exactly their creation event (most, after a bulk create): their row in `packed`. */
+  readonly rows: Map<string, number>;
+  readonly packed: PackedRows;
+  /** Every event except creation events, which live in their entity's record or row. */
   readonly events: Map<string, Event>;
 }
 
@@ -56,7 +63,13 @@ export class MemoryStorage implements StorageEngine {
   #table(collection: string): Table {
     let t = this.#tables.get(collection);
     if (!t) {
-      t = { entities: new Map(), events: new Map() };
+      t = {
+        name: collection,
+        entities: new Map(),
+        rows: new Map(),
+        packed: new PackedRows(collection),
+        events: new Map(),
+      };
       this.#tables.set(collection, t);
     }
     return t;
@@ -75,27 +88,31 @@ export class MemoryStorage implements StorageEngine {
     if (this.#closed) throw StorageError.closed('memory');
     for (const e of batch.events) {
       const t = this.#table(e.collection);
-      const h = held(t, e.entityId);
       if (e.id === e.entityId) {
-        h.genesis ??= frozenEvent(e);
+        if (!t.rows.has(e.id)) held(t, e.entityId).genesis ??= frozenEvent(e);
       } else if (!t.events.has(e.id)) {
         t.events.set(e.id, frozenEvent(e));
-        (h.later ??= []).push(e.id);
+        (held(t, e.entityId).later ??= []).push(e.id);
       }
     }
     for (const s of batch.states) {
-      held(this.#table(s.collection), s.id).state = Object.isFrozen(s) ? s : Object.freeze({ ...s });
+      const t = this.#table(s.collection);
+      const h = held(t, s.id);
+      h.state = Object.isFrozen(s) ? s : Object.freeze({ ...s });
+      if (h.genesis && !h.later) pack(t, h.state, h.genesis);
     }
   }
 
   async getState(collection: string, id: string): Promise<EntityState | undefined> {
-    return this.#tables.get(collection)?.entities.get(id)?.state;
+    const t = this.#tables.get(collection);
+    const row = t?.rows.get(id);
+    return row === undefined ? t?.entities.get(id)?.state : t?.packed.state(row);
   }
 
   async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
     const t = this.#tables.get(collection);
     if (!t) return [];
-    return selectStates(t.entities.values(), selection);
+    return selectTable(t.entities.values(), t.packed, selection);
   }
 
   async getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {
@@ -103,7 +120,8 @@ export class MemoryStorage implements StorageEngine {
     if (!t) return [];
     const out: Event[] = [];
     for (const id of ids) {
-      const e = t.events.get(id) ?? t.entities.get(id)?.genesis;
+      const row = t.rows.get(id);
+      const e = row === undefined ? (t.events.get(id) ?? t.entities.get(id)?.genesis) : t.packed.genesis(row);
       if (e) out.push(e);
     }
     return out;
@@ -111,6 +129,8 @@ export class MemoryStorage implements StorageEngine {
 
   async entityEvents(collection: string, entityId: string): Promise<Event[]> {
     const t = this.#tables.get(collection);
+    const row = t?.rows.get(entityId);
+    if (t && row !== undefined) return [t.packed.genesis(row)];
     const h = t?.entities.get(entityId);
     if (!t || !h) return [];
     const out = (h.later ?? []).map((id) => t.events.get(id) as Event);
@@ -123,13 +143,30 @@ export class MemoryStorage implements StorageEngine {
   }
 }
 
+/** The full record of an entity, unpacking its row if it has one. */
 function held(t: Table, id: string): Held {
   let h = t.entities.get(id);
   if (!h) {
-    h = { state: undefined, genesis: undefined, later: undefined };
+    const row = t.rows.get(id);
+    h =
+      row === undefined
+        ? { state: undefined, genesis: undefined, later: undefined }
+        : { state: t.packed.state(row), genesis: t.packed.genesis(row), later: undefined };
+    if (row !== undefined) {
+      t.packed.remove(row);
+      t.rows.delete(id);
+    }
     t.entities.set(id, h);
   }
   return h;
+}
+
+/** Moves an entity to a packed row when its state is exactly what its creation event gives. */
+function pack(t: Table, state: EntityState, genesis: Event): void {
+  const p = packing(state, genesis, t.name);
+  if (!p) return;
+  t.entities.delete(state.id);
+  t.rows.set(state.id, t.packed.add(state.id, t.packed.layout(p.fields, p.writes), p.values));
 }
 
 function frozenEvent(e: Event): Event {

@@ -8,7 +8,13 @@ export class Serial {
   /** Runs fn after every operation queued before it has settled. */
   run<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.#tail.then(fn, fn);
-    this.#tail = next.catch(() => undefined);
+    // The tail settles to nothing: holding the last result would keep it alive until the next operation
+    // (after a bulk create, every state and change of the last commit).
+    this.#tail = next.then(settled, settled);
     return next;
   }
+}
+
+function settled(): undefined {
+  return undefined;
 }

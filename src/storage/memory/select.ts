@@ -3,7 +3,8 @@ import { selectionPaths } from '../../query/analyze';
 import { type Selection } from '../../query/ast';
 import { compareStrings } from '../../query/collation';
 import { compilePredicate } from '../../query/evaluate';
-import { compareKeys } from '../../query/order';
+import { orderKeys } from './order-keys';
+import { type PackedRows } from './packed-rows';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -14,7 +15,7 @@ interface Plan {
   /** Whether the selection reads `id` (then rows must carry it; otherwise the values alone are the row). */
   readonly readsId: boolean;
   readonly match: (r: Row) => boolean;
-  /** ORDER BY keys without the id tie-break; ties are broken on the state's id. */
+  /** ORDER BY keys without the id tie-break; ties are broken on the entity id. */
   readonly keys: (a: Row, b: Row) => number;
 }
 
@@ -26,16 +27,83 @@ function planOf(sel: Selection): Plan {
     p = {
       readsId: selectionPaths(sel).some((path) => path[0] === 'id'),
       match: compilePredicate(sel.predicate),
-      keys: compareKeys(sel.orderBy),
+      keys: orderKeys(sel.orderBy),
     };
     plans.set(sel, p);
   }
   return p;
 }
 
-interface Hit {
+interface Hit<T> {
   readonly row: Row;
-  readonly state: EntityState;
+  readonly id: string;
+  readonly ref: T;
+}
+
+/** The matches of one selection in its order (ORDER BY, then id), cut at its LIMIT: a sorted window when bounded. */
+class Window<T> {
+  readonly #hits: Hit<T>[] = [];
+  readonly #keys: (a: Row, b: Row) => number;
+  readonly #limit: number | undefined;
+  readonly #bounded: boolean;
+
+  constructor(sel: Selection, plan: Plan) {
+    this.#keys = plan.keys;
+    this.#limit = sel.limit;
+    this.#bounded = sel.limit !== undefined && sel.limit <= TOP_K_MAX;
+  }
+
+  #order = (a: Hit<T>, b: Hit<T>): number => this.#keys(a.row, b.row) || compareStrings(a.id, b.id);
+
+  /** False when a matching row would fall outside a full window (it need not be copied or offered). */
+  admits(row: Row, id: string): boolean {
+    const hits = this.#hits;
+    if (!this.#bounded || hits.length < (this.#limit as number)) return true;
+    const last = hits[hits.length - 1] as Hit<T>;
+    return (this.#keys(row, last.row) || compareStrings(id, last.id)) < 0;
+  }
+
+  /** Adds a matching row (admitted, when bounded). */
+  add(row: Row, id: string, ref: T): void {
+    const hit = { row, id, ref };
+    const hits = this.#hits;
+    if (!this.#bounded) {
+      hits.push(hit);
+      return;
+    }
+    let lo = 0;
+    let hi = hits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#order(hits[mid] as Hit<T>, hit) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    hits.splice(lo, 0, hit);
+    if (hits.length > (this.#limit as number)) hits.pop();
+  }
+
+  result(): T[] {
+    const hits = this.#hits;
+    if (!this.#bounded) {
+      hits.sort(this.#order);
+      if (this.#limit !== undefined && hits.length > this.#limit) hits.length = this.#limit;
+    }
+    return hits.map((h) => h.ref);
+  }
+}
+
+/** Offers the live states of `records` to a window; rows are the stored values unless `id` is read. */
+function offerStates(
+  records: Iterable<{ readonly state: EntityState | undefined }>,
+  plan: Plan,
+  win: Window<EntityState>,
+): void {
+  const { readsId, match } = plan;
+  for (const { state } of records) {
+    if (!state || state.deleted) continue;
+    const row: Row = readsId ? { ...state.values, id: state.id } : state.values;
+    if (match(row) && win.admits(row, state.id)) win.add(row, state.id, state);
+  }
 }
 
 /**
@@ -47,35 +115,34 @@ export function selectStates(
   records: Iterable<{ readonly state: EntityState | undefined }>,
   sel: Selection,
 ): EntityState[] {
-  const { readsId, match, keys } = planOf(sel);
-  const order = (a: Hit, b: Hit): number => keys(a.row, b.row) || compareStrings(a.state.id, b.state.id);
-  const limit = sel.limit;
-  const bounded = limit !== undefined && limit <= TOP_K_MAX;
-  const hits: Hit[] = [];
-  if (limit === 0) return [];
-  for (const { state } of records) {
-    if (!state || state.deleted) continue;
-    const row: Row = readsId ? { ...state.values, id: state.id } : state.values;
-    if (!match(row)) continue;
-    const hit = { row, state };
-    if (!bounded) {
-      hits.push(hit);
-      continue;
-    }
-    if (hits.length === limit && order(hit, hits[limit - 1] as Hit) >= 0) continue;
-    let lo = 0;
-    let hi = hits.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order(hits[mid] as Hit, hit) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    hits.splice(lo, 0, hit);
-    if (hits.length > limit) hits.pop();
+  if (sel.limit === 0) return [];
+  const plan = planOf(sel);
+  const win = new Window<EntityState>(sel, plan);
+  offerStates(records, plan, win);
+  return win.result();
+}
+
+/**
+ * `selectStates` over full records and packed rows together: a packed row's stored values are its query row
+ * (sequential arrays, no record to walk through), and its state is rebuilt only when it is part of the answer.
+ */
+export function selectTable(
+  records: Iterable<{ readonly state: EntityState | undefined }>,
+  packed: PackedRows,
+  sel: Selection,
+): EntityState[] {
+  if (sel.limit === 0) return [];
+  const plan = planOf(sel);
+  const win = new Window<EntityState | number>(sel, plan);
+  offerStates(records, plan, win as Window<EntityState>);
+  const { ids, values } = packed;
+  const { readsId, match } = plan;
+  for (let i = 0; i < ids.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const id = ids[i] as string;
+    const row: Row = readsId ? { ...v, id } : v;
+    if (match(row) && win.admits(row, id)) win.add(row, id, i);
   }
-  if (!bounded) {
-    hits.sort(order);
-    if (limit !== undefined && hits.length > limit) hits.length = limit;
-  }
-  return hits.map((h) => h.state);
+  return win.result().map((ref) => (typeof ref === 'number' ? packed.state(ref) : ref));
 }

@@ -5,7 +5,7 @@ import { type Clock } from '../../event/clock';
 import { type Event, type Operations } from '../../event/event';
 import { type ColumnSpec } from '../engine';
 import { EVENT_COLUMNS, MISFIT, SYSTEM_COLUMNS, columnValue } from './columns';
-import { type Dialect } from './dialect';
+import { type Dialect, type OnConflict } from './dialect';
 import { clockJson, encodeState, textJson } from './state-codec';
 
 /** Stays under SQLite's default limit of 32766 bound parameters per statement (Postgres and MySQL allow 65535). */
@@ -22,21 +22,37 @@ export interface Statement {
   readonly name?: string;
 }
 
-/** The prepared single-row statements of one collection on one SQLite connection. */
+/** The prepared insert statements of one collection on one SQLite connection. */
 export interface SqliteInserts {
   /** Binds an event row (see RowWriter.eventRow). */
   readonly event: Database.Statement<unknown[]>;
   /** Binds a state row (see RowWriter.stateRow). */
   readonly state: Database.Statement<unknown[]>;
+  /** Binds `rows` event rows one after another. */
+  readonly events: ManyRows;
+  /** Binds `rows` state rows one after another. */
+  readonly states: ManyRows;
 }
+
+/** A multi-row insert statement, prepared on first use (small commits never need it). */
+export interface ManyRows {
+  readonly rows: number;
+  insert(): Database.Statement<unknown[]>;
+}
+
+/**
+ * Rows per multi-row SQLite statement: one statement step per row costs about as much as binding the row, so
+ * bulk commits bind 128 rows at a time (measured: about a fifth less insert time than single rows).
+ */
+const SQLITE_ROWS = 128;
 
 /**
  * Builds the rows and INSERT statements of a commit for one collection: events are inserted if absent
  * (re-applying a known event is a no-op), states are upserted, or compare-and-set on their head (`casState`).
  *
  * Postgres and MySQL get multi-row statements (`events`, `states`) whose text depends only on the table and
- * the row count, so full chunks reuse one statement text. SQLite gets single-row statements prepared once on
- * its connection (`sqlite`): better-sqlite3 binds and steps them synchronously, as fast as the driver allows.
+ * the row count, so full chunks reuse one statement text. SQLite gets statements prepared once on its
+ * connection (`sqlite`), of one row and of SQLITE_ROWS rows: better-sqlite3 binds and steps them synchronously.
  */
 export class RowWriter {
   readonly #d: Dialect;
@@ -55,13 +71,21 @@ export class RowWriter {
     this.#stateNames = [...SYSTEM_COLUMNS, ...columns.map((c) => c.name)];
   }
 
-  /** One event row: id, entity id, parents, operations (written into `into` when given, for reuse). */
-  eventRow(e: Event, into: unknown[] = new Array<unknown>(EVENT_COLUMNS.length)): unknown[] {
-    into[0] = e.id;
-    into[1] = e.entityId;
-    into[2] = clockJson(e.parents);
-    into[3] = operationsJson(e.operations);
+  /**
+   * One event row: id, entity id, parents, operations (written into `into` from index `at` when given, for
+   * reuse and for multi-row statements).
+   */
+  eventRow(e: Event, into: unknown[] = new Array<unknown>(EVENT_COLUMNS.length), at = 0): unknown[] {
+    into[at] = e.id;
+    into[at + 1] = e.entityId;
+    into[at + 2] = clockJson(e.parents);
+    into[at + 3] = operationsJson(e.operations);
     return into;
+  }
+
+  /** The width of a state row (system columns, then the materialised ones). */
+  get stateWidth(): number {
+    return this.#stateNames.length;
   }
 
   /** The event rows' statements (Postgres). */
@@ -102,12 +126,21 @@ export class RowWriter {
     return { sql, params: [...row.slice(1), row[0], clockJson(head)] };
   }
 
-  /** The single-row insert statements of this collection, prepared once on a SQLite connection. */
+  /** The insert statements of this collection, prepared once on a SQLite connection. */
   sqlite(db: Database.Database): SqliteInserts {
     if (this.#sqlite?.db !== db) {
+      const prepare = (table: string, names: readonly string[], rows: number, on: OnConflict) =>
+        db.prepare<unknown[]>(this.#d.insert(table, names, rows, on));
+      const many = (table: string, names: readonly string[], on: OnConflict): ManyRows => {
+        const rows = Math.max(1, Math.min(SQLITE_ROWS, Math.floor(MAX_PARAMS / names.length)));
+        let made: Database.Statement<unknown[]> | undefined;
+        return { rows, insert: () => (made ??= prepare(table, names, rows, on)) };
+      };
       const inserts: SqliteInserts = {
-        event: db.prepare<unknown[]>(this.#d.insert(this.#eventTable, EVENT_COLUMNS, 1, 'ignore')),
-        state: db.prepare<unknown[]>(this.#d.insert(this.#stateTable, this.#stateNames, 1, 'update')),
+        event: prepare(this.#eventTable, EVENT_COLUMNS, 1, 'ignore'),
+        state: prepare(this.#stateTable, this.#stateNames, 1, 'update'),
+        events: many(this.#eventTable, EVENT_COLUMNS, 'ignore'),
+        states: many(this.#stateTable, this.#stateNames, 'update'),
       };
       this.#sqlite = { db, inserts };
     }
@@ -116,19 +149,19 @@ export class RowWriter {
 
   /**
    * One state row: id, head, deleted, mismatch, state, values, then the materialised columns (written into
-   * `into` when given, for reuse).
+   * `into` from index `at` when given, for reuse and for multi-row statements).
    */
-  stateRow(s: EntityState, into: unknown[] = new Array<unknown>(this.#stateNames.length)): unknown[] {
+  stateRow(s: EntityState, into: unknown[] = new Array<unknown>(this.#stateNames.length), at = 0): unknown[] {
     const enc = encodeState(s);
     const row = into;
-    row[0] = s.id;
-    row[1] = enc.head;
-    row[2] = s.deleted ? 1 : 0;
-    row[3] = 0;
-    row[4] = enc.state;
-    row[5] = enc.values;
+    row[at] = s.id;
+    row[at + 1] = enc.head;
+    row[at + 2] = s.deleted ? 1 : 0;
+    row[at + 3] = 0;
+    row[at + 4] = enc.state;
+    row[at + 5] = enc.values;
     let mismatch = false;
-    let k = SYSTEM_COLUMNS.length;
+    let k = at + SYSTEM_COLUMNS.length;
     for (const c of this.#columns) {
       const v = columnValue(c.type, s.values[c.name], this.#d);
       if (v === MISFIT) mismatch = true;
@@ -136,10 +169,10 @@ export class RowWriter {
     }
     // JSON the engine's functions cannot read is checked in memory (its values may live in `_state` only).
     if (!this.#d.readsJson(enc.values)) {
-      if (this.#d.dropsUnreadableJson) row[5] = null;
+      if (this.#d.dropsUnreadableJson) row[at + 5] = null;
       mismatch = true;
     }
-    if (mismatch) row[3] = 1;
+    if (mismatch) row[at + 3] = 1;
     return row;
   }
 

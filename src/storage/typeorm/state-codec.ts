@@ -29,6 +29,7 @@ export function encodeState(s: EntityState): EncodedState {
     if (v === undefined || typeof v === 'function') continue;
     if (key === 'lww') state += lwwJson(s.lww, s.values);
     else if (key === 'text') state += `,"text":${textJson(s.text)}`;
+    else if (key === 'deleted' && typeof v === 'boolean') state += v ? ',"deleted":true' : ',"deleted":false';
     else state += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
   }
   state += '}';
@@ -38,11 +39,16 @@ export function encodeState(s: EntityState): EncodedState {
 /** A clock as JSON; ids are quoted without escaping when they need none (the usual case). */
 export function clockJson(clock: Clock): string {
   if (clock.length === 0) return '[]';
-  if (clock.length === 1 && PLAIN.test(clock[0] as string)) return `["${clock[0]}"]`;
+  if (clock.length === 1) return `[${idJson(clock[0] as string)}]`;
   return JSON.stringify(clock);
 }
 
 const PLAIN = /^[0-9A-Za-z_-]*$/;
+
+/** An id as a JSON string, quoted without escaping when it needs none (the usual case). */
+function idJson(id: string): string {
+  return PLAIN.test(id) ? `"${id}"` : JSON.stringify(id);
+}
 
 /** `,"lww":{…}` with the fields that need their candidates, then `,"lwwBy":{…}` for the others. */
 function lwwJson(lww: EntityState['lww'], values: EntityState['values']): string {
@@ -69,8 +75,8 @@ function lwwJson(lww: EntityState['lww'], values: EntityState['values']): string
     }
   }
   if (firstId === undefined) return `,"lww":{${rest}}`;
-  let by = `${JSON.stringify(firstId)}:[${firstFields}]`;
-  if (others) for (const [id, fields] of others) by += `,${JSON.stringify(id)}:[${fields}]`;
+  let by = `${idJson(firstId)}:[${firstFields}]`;
+  if (others) for (const [id, fields] of others) by += `,${idJson(id)}:[${fields}]`;
   return `,"lww":{${rest}},"lwwBy":{${by}}`;
 }
 

@@ -223,6 +223,53 @@ export function storageContract(
       expect(await engine.getState('album', id)).toEqual(state('b'));
     });
 
+    test('a bulk batch naming ids twice, within and across multi-row statements: first event, last state', async () => {
+      // A collection of its own, so the album queries of later tests are unaffected.
+      const year = { name: 'year', type: 'integer', index: true } as const;
+      await engine.ensureCollection({
+        name: 'bulk',
+        columns: [{ name: 'name', type: 'string', index: false }, year],
+      });
+      const ids = Array.from({ length: 300 }, () => newId());
+      const event = (id: string, name: string): Event => ({
+        id,
+        entityId: id,
+        collection: 'bulk',
+        parents: [],
+        operations: { lww: { name } },
+      });
+      const state = (id: string, name: string, y: number): EntityState => ({
+        id,
+        collection: 'bulk',
+        head: [id],
+        deleted: false,
+        lww: { name: [[name, id]], year: [[y, id]] },
+        text: {},
+        values: { name, year: y },
+      });
+      // Second copies: of entity 3 in the same 128-row chunk, of 5 two chunks later, of 0 in the tail.
+      const again = new Map([
+        [10, 3],
+        [260, 5],
+        [299, 0],
+      ]);
+      const pick = (i: number): string => ids[again.get(i) ?? i] as string;
+      const events = ids.map((_, i) => event(pick(i), again.has(i) ? 'second' : 'first'));
+      const states = ids.map((_, i) => state(pick(i), again.has(i) ? 'second' : 'first', 3000 + i));
+      await engine.commit({ events, states });
+      for (const [i, j] of again) {
+        const id = ids[j] as string;
+        expect(await engine.getEvents('bulk', [id])).toEqual([event(id, 'first')]);
+        expect(await engine.getState('bulk', id)).toEqual(state(id, 'second', 3000 + i));
+      }
+      const sel = bindSchema(parseSelection('year >= 3000'), () => 'integer', 'Bulk');
+      const stored = await engine.fetchStates('bulk', sel);
+      expect(stored).toHaveLength(300 - again.size);
+      const byId = new Map(stored.map((s) => [s.id, s.values.year]));
+      expect(byId.get(ids[1] as string)).toBe(3001);
+      expect(byId.get(ids[299 - 1] as string)).toBe(3298);
+    });
+
     test('commit keeps events and states of several collections; new collections are created on demand', async () => {
       const a = newId();
       const b = newId();

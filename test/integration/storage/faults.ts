@@ -118,5 +118,28 @@ export function nodeOnStorage(name: string, open: () => Promise<SqlStorage>, sch
       expect((await ctx.fetch(Album, 'true ORDER BY name')).map((v) => v.name)).toEqual(['After', 'Kept']);
       await node.close();
     });
+
+    test('a failure inside a bulk commit (multi-row statements) keeps none of its entities', async () => {
+      const storage = await open();
+      const node = await Node.durable(storage, { models: [Album] });
+      await installBoomTrigger(storage, schema?.());
+      const ctx = node.context();
+      // 300 creates: SQLite binds them 128 rows per statement, then one at a time. The faulty entity is in
+      // the middle of the second multi-row statement; rows before it were already written in the transaction.
+      for (const at of [200, 299]) {
+        const trx = ctx.begin();
+        for (let i = 0; i < 300; i++) {
+          await trx.create(Album, { name: i === at ? 'boom' : `A${i}`, artist: 'A', year: 2000, notes: '' });
+        }
+        await expect(trx.commit()).rejects.toBeInstanceOf(StorageError);
+        expect(await ctx.fetch(Album, 'true')).toEqual([]);
+      }
+      const t2 = ctx.begin();
+      for (let i = 0; i < 300; i++)
+        await t2.create(Album, { name: `B${i}`, artist: 'A', year: 1900 + i, notes: '' });
+      await t2.commit();
+      expect(await ctx.fetch(Album, 'year >= 2000')).toHaveLength(200);
+      await node.close();
+    });
   });
 }

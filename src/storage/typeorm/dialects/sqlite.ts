@@ -14,7 +14,10 @@ import {
   tuples,
 } from '../dialect';
 import { quotedJsonPath } from '../json-sql';
+import { type ManyRows } from '../row-writer';
+import { EVENT_COLUMNS } from '../columns';
 import { sqliteConnection } from '../typeorm-internals';
+import type Database from 'better-sqlite3';
 
 const types: Record<FieldType, ColumnDef> = {
   string: { type: 'text' },
@@ -50,28 +53,56 @@ export function onConflictInsert(
 }
 
 /**
- * One synchronous transaction on the better-sqlite3 connection: rows are built and bound one at a time through
- * statements prepared once, with no query-runner round trip per statement. SQLite has one writer per file,
- * so it never checks heads.
+ * One synchronous transaction on the better-sqlite3 connection: rows are built straight into the bound values
+ * of statements prepared once (SQLITE_ROWS rows per statement while that many remain, then one at a time),
+ * with no query-runner round trip per statement. SQLite has one writer per file, so it never checks heads.
  */
 async function commit(session: CommitSession, work: readonly CollectionWork[]): Promise<ConflictRef[]> {
   const db = sqliteConnection(session.ds);
   if (!db?.open) throw StorageError.connectionNotOpen(session.what);
   db.transaction(() => {
-    // Events before states: a state never refers to an event that is not kept. Each row is bound as soon as
-    // it is built, so one array per collection serves every row.
+    // Events before states: a state never refers to an event that is not kept. Rows go in batch order, which
+    // a multi-row statement keeps (the first copy of an event stays, the last copy of a state wins).
     for (const w of work) {
-      const insert = w.writer.sqlite(db).event;
-      const row: unknown[] = [];
-      for (const e of w.events) insert.run(w.writer.eventRow(e, row));
+      const ins = w.writer.sqlite(db);
+      insertRows(w.events, ins.event, ins.events, EVENT_COLUMNS.length, (e, into, at) =>
+        w.writer.eventRow(e, into, at),
+      );
     }
     for (const w of work) {
-      const insert = w.writer.sqlite(db).state;
-      const row: unknown[] = [];
-      for (const s of w.states) insert.run(w.writer.stateRow(s, row));
+      const ins = w.writer.sqlite(db);
+      insertRows(w.states, ins.state, ins.states, w.writer.stateWidth, (s, into, at) =>
+        w.writer.stateRow(s, into, at),
+      );
     }
   })();
   return [];
+}
+
+/** Inserts items through the multi-row statement while a full one remains, then the single-row one. */
+function insertRows<T>(
+  items: readonly T[],
+  one: Database.Statement<unknown[]>,
+  many: ManyRows,
+  width: number,
+  fill: (item: T, into: unknown[], at: number) => void,
+): void {
+  let i = 0;
+  const rows = many.rows;
+  if (rows > 1 && items.length >= rows) {
+    const insert = many.insert();
+    // One array serves every statement: each is bound as soon as it is filled.
+    const values = new Array<unknown>(rows * width);
+    for (; i + rows <= items.length; i += rows) {
+      for (let r = 0; r < rows; r++) fill(items[i + r] as T, values, r * width);
+      insert.run(values);
+    }
+  }
+  const row = new Array<unknown>(width);
+  for (; i < items.length; i++) {
+    fill(items[i] as T, row, 0);
+    one.run(row);
+  }
 }
 
 /** SQLite: TEXT compares with the BINARY collation by default, which is code-point order for UTF-8. */

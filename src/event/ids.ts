@@ -1,4 +1,4 @@
-import { incrementBase32, ulid } from 'ulid';
+import { encodeTime, incrementBase32 } from 'ulid';
 import { CausalError } from '../errors/causal-error';
 
 const POOL = 4096;
@@ -65,15 +65,92 @@ function withinSkew(id: string): boolean {
   return idTime(id) - source.now() <= DEFAULT_MAX_CLOCK_SKEW_MS;
 }
 
+/** Each half of an id's random part: 8 characters of 5 bits. */
+const HALF = 2 ** 40;
+const CODE = Uint8Array.from(ENCODING, (c) => c.charCodeAt(0));
+
+// The id this process minted last, as numbers: its time and its random part in two 40-bit halves. While `last` is
+// that id, the next one is the same number plus one (as ulid's monotonic factory does), computed without strings.
+let minted = '';
+let mintedTime = 0;
+let hi = 0;
+let lo = 0;
+// The time part of the ids dated `stampTime`, as character codes.
+let stampTime = -1;
+const stamp = new Uint8Array(10);
+
+function code(half: number, shift: number): number {
+  return CODE[Math.floor(half / shift) % 32] as number;
+}
+
+/** The ULID of `mintedTime`, `hi` and `lo` (encodeTime throws for a time outside ULID's range, as ulid does). */
+function encode(): string {
+  if (mintedTime !== stampTime) {
+    const t = encodeTime(mintedTime, 10);
+    for (let i = 0; i < 10; i++) stamp[i] = t.charCodeAt(i);
+    stampTime = mintedTime;
+  }
+  const s = stamp;
+  // prettier-ignore
+  return String.fromCharCode(
+    s[0] as number, s[1] as number, s[2] as number, s[3] as number, s[4] as number,
+    s[5] as number, s[6] as number, s[7] as number, s[8] as number, s[9] as number,
+    code(hi, 2 ** 35), code(hi, 2 ** 30), code(hi, 2 ** 25), code(hi, 2 ** 20),
+    code(hi, 2 ** 15), code(hi, 2 ** 10), code(hi, 2 ** 5), code(hi, 1),
+    code(lo, 2 ** 35), code(lo, 2 ** 30), code(lo, 2 ** 25), code(lo, 2 ** 20),
+    code(lo, 2 ** 15), code(lo, 2 ** 10), code(lo, 2 ** 5), code(lo, 1),
+  );
+}
+
+/** 40 random bits drawn as ulid draws them: one `random()` per base32 character. */
+function randomHalf(): number {
+  let h = 0;
+  for (let i = 0; i < 8; i++) h = h * 32 + (Math.floor(source.random() * 32) % 32);
+  return h;
+}
+
+/** Reads `id` into the minted state; false when it is not a ULID within ULID's time range. */
+function readMinted(id: string): boolean {
+  const t = idTime(id);
+  if (!Number.isFinite(t) || t >= 2 ** 48) return false;
+  let h = 0;
+  let l = 0;
+  for (let i = 10; i < 18; i++) h = h * 32 + (DIGIT[id.charCodeAt(i)] as number);
+  for (let i = 18; i < 26; i++) l = l * 32 + (DIGIT[id.charCodeAt(i)] as number);
+  mintedTime = t;
+  hi = h;
+  lo = l;
+  return true;
+}
+
 /**
  * Mints a ULID that is strictly greater than every id this process minted or observed before. Never throws:
- * the ids it must exceed are at most DEFAULT_MAX_CLOCK_SKEW_MS ahead of the clock (see observeId).
+ * the ids it must exceed are at most DEFAULT_MAX_CLOCK_SKEW_MS ahead of the clock (see observeId). A new
+ * millisecond starts from a random id; within one (or while the clock is behind the last id) each id is the
+ * last one plus one.
  */
 export function newId(): string {
-  let id = ulid(source.now(), source.random);
-  if (id <= last) id = incrementBase32(last);
-  last = id;
-  return id;
+  const seed = source.now();
+  const now = !seed || Number.isNaN(seed) ? Date.now() : seed;
+  if (minted !== last || now > mintedTime) {
+    mintedTime = now;
+    hi = randomHalf();
+    lo = randomHalf();
+    const id = encode();
+    if (id > last) return (last = minted = id);
+    if (!readMinted(last)) {
+      minted = '';
+      return (last = incrementBase32(last));
+    }
+  }
+  if (++lo === HALF) {
+    lo = 0;
+    if (++hi === HALF) {
+      hi = 0;
+      mintedTime += 1;
+    }
+  }
+  return (last = minted = encode());
 }
 
 /**

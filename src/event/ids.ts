@@ -75,30 +75,49 @@ let minted = '';
 let mintedTime = 0;
 let hi = 0;
 let lo = 0;
-// The time part of the ids dated `stampTime`, as character codes.
-let stampTime = -1;
-const stamp = new Uint8Array(10);
+// The first 18 characters of the ids dated `prefixTime` with `prefixHi`, as character codes.
+let prefixTime = -1;
+let prefixHi = -1;
+const prefix = new Uint8Array(18);
 
-function code(half: number, shift: number): number {
-  return CODE[Math.floor(half / shift) % 32] as number;
+/** Writes the 8 characters of a 40-bit number into `out` from `at` (in two 20-bit parts: integer operations). */
+function half(n: number, out: Uint8Array, at: number): void {
+  const a = Math.floor(n / 2 ** 20);
+  const b = n - a * 2 ** 20;
+  out[at] = CODE[a >>> 15] as number;
+  out[at + 1] = CODE[(a >>> 10) & 31] as number;
+  out[at + 2] = CODE[(a >>> 5) & 31] as number;
+  out[at + 3] = CODE[a & 31] as number;
+  out[at + 4] = CODE[b >>> 15] as number;
+  out[at + 5] = CODE[(b >>> 10) & 31] as number;
+  out[at + 6] = CODE[(b >>> 5) & 31] as number;
+  out[at + 7] = CODE[b & 31] as number;
 }
+
+const tail = new Uint8Array(8);
 
 /** The ULID of `mintedTime`, `hi` and `lo` (encodeTime throws for a time outside ULID's range, as ulid does). */
 function encode(): string {
-  if (mintedTime !== stampTime) {
+  if (mintedTime !== prefixTime) {
     const t = encodeTime(mintedTime, 10);
-    for (let i = 0; i < 10; i++) stamp[i] = t.charCodeAt(i);
-    stampTime = mintedTime;
+    for (let i = 0; i < 10; i++) prefix[i] = t.charCodeAt(i);
+    prefixTime = mintedTime;
+    prefixHi = -1;
   }
-  const s = stamp;
+  if (hi !== prefixHi) {
+    half(hi, prefix, 10);
+    prefixHi = hi;
+  }
+  half(lo, tail, 0);
+  const p = prefix;
+  const t = tail;
   // prettier-ignore
   return String.fromCharCode(
-    s[0] as number, s[1] as number, s[2] as number, s[3] as number, s[4] as number,
-    s[5] as number, s[6] as number, s[7] as number, s[8] as number, s[9] as number,
-    code(hi, 2 ** 35), code(hi, 2 ** 30), code(hi, 2 ** 25), code(hi, 2 ** 20),
-    code(hi, 2 ** 15), code(hi, 2 ** 10), code(hi, 2 ** 5), code(hi, 1),
-    code(lo, 2 ** 35), code(lo, 2 ** 30), code(lo, 2 ** 25), code(lo, 2 ** 20),
-    code(lo, 2 ** 15), code(lo, 2 ** 10), code(lo, 2 ** 5), code(lo, 1),
+    p[0] as number, p[1] as number, p[2] as number, p[3] as number, p[4] as number, p[5] as number,
+    p[6] as number, p[7] as number, p[8] as number, p[9] as number, p[10] as number, p[11] as number,
+    p[12] as number, p[13] as number, p[14] as number, p[15] as number, p[16] as number, p[17] as number,
+    t[0] as number, t[1] as number, t[2] as number, t[3] as number, t[4] as number, t[5] as number,
+    t[6] as number, t[7] as number,
   );
 }
 

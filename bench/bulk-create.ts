@@ -1,12 +1,16 @@
 /* The bulk-create row of peers-like alone: 10,000 albums created in one transaction on MemoryStorage. */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { MemoryStorage, Node } from 'ankurah';
 import { albums, PlAlbum } from './peers-models';
 
 const N = Number(process.env.BULK ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 10);
 
-async function once(data: ReturnType<typeof albums>): Promise<{ wall: number; cpu: number; creates: number }> {
+async function once(
+  data: ReturnType<typeof albums>,
+): Promise<{ wall: number; cpu: number; creates: number }> {
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
   const c0 = process.cpuUsage();
@@ -27,15 +31,12 @@ async function main(): Promise<void> {
   const cpus: number[] = [];
   const creates: number[] = [];
   const prof = process.env.PROF;
-  let session: import('node:inspector').Session | undefined;
+  let session: Session | undefined;
   const post = (m: string, p?: object): Promise<unknown> =>
-    new Promise((res, rej) =>
-      (session as import('node:inspector').Session).post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))),
-    );
+    new Promise((res, rej) => (session as Session).post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
   for (let r = 0; r < RUNS; r++) {
     if (prof && r === 2) {
-      const inspector = await import('node:inspector');
-      session = new inspector.Session();
+      session = new Session();
       session.connect();
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: 100 });
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   }
   if (prof && session) {
     const { profile } = (await post('Profiler.stop')) as { profile: object };
-    (await import('node:fs')).writeFileSync(prof, JSON.stringify(profile));
+    writeFileSync(prof, JSON.stringify(profile));
   }
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const k = (ms: number): string => `${Math.round(N / ms)}k/s`;

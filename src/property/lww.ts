@@ -93,9 +93,8 @@ export class LwwBackend {
     const shape = shapeOf(writes);
     const fields = shape.sorted;
     if (fields.length === 0) return { state: EMPTY_STATE, values: {} };
-    const values: Record<string, unknown> = { ...shape.blank };
-    // Every null of the copy is replaced below.
-    const state = { ...shape.blank } as unknown as Record<string, readonly LwwCandidate[]>;
+    const values: Record<string, unknown> = {};
+    const state: Record<string, readonly LwwCandidate[]> = {};
     for (const f of fields) {
       const v = writes[f] === undefined ? null : writes[f];
       values[f] = v;
@@ -120,14 +119,13 @@ export class LwwBackend {
   }
 }
 
-/** The fields of a write record: in their own order, in name order, and as a record of nulls in name order. */
+/** The fields of a write record: in their own order and in name order. */
 interface Shape {
   readonly keys: readonly string[];
   readonly sorted: readonly string[];
-  readonly blank: Readonly<Record<string, null>>;
 }
 
-/** The shapes seen last (creations of a few models); a record copied from `blank` is built without sorting. */
+/** The shapes seen last (creations of a few models): their records are built in name order without a sort. */
 const shapes: Shape[] = [];
 const MAX_SHAPES = 8;
 
@@ -139,7 +137,7 @@ function shapeOf(writes: Readonly<Record<string, unknown>>): Shape {
     return shape;
   }
   const sorted = [...keys].sort();
-  const shape = { keys, sorted, blank: Object.fromEntries(sorted.map((k) => [k, null])) };
+  const shape = { keys, sorted };
   if (shapes.length >= MAX_SHAPES) shapes.shift();
   shapes.push(shape);
   return shape;

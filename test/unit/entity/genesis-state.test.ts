@@ -37,7 +37,10 @@ describe('Entity.genesisState', () => {
   });
 
   it('keeps name order for writes of one shape, of another order of it, and of more shapes than it recalls', async () => {
-    const writes = [{ year: 1, name: 'a', artist: 'b' }, { artist: 'c', year: 2, name: 'd' }];
+    const writes = [
+      { year: 1, name: 'a', artist: 'b' },
+      { artist: 'c', year: 2, name: 'd' },
+    ];
     for (let i = 0; i < 12; i++) writes.push({ [`f${i}`]: i, year: i } as never);
     for (const lww of [...writes, ...writes]) {
       const event: Event = { id: ID, entityId: ID, collection: 'album', parents: [], operations: { lww } };

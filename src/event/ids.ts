@@ -1,4 +1,4 @@
-import { incrementBase32, ulid } from 'ulid';
+import { encodeTime, incrementBase32 } from 'ulid';
 import { CausalError } from '../errors/causal-error';
 
 const POOL = 4096;
@@ -65,15 +65,111 @@ function withinSkew(id: string): boolean {
   return idTime(id) - source.now() <= DEFAULT_MAX_CLOCK_SKEW_MS;
 }
 
+/** Each half of an id's random part: 8 characters of 5 bits. */
+const HALF = 2 ** 40;
+const CODE = Uint8Array.from(ENCODING, (c) => c.charCodeAt(0));
+
+// The id this process minted last, as numbers: its time and its random part in two 40-bit halves. While `last` is
+// that id, the next one is the same number plus one (as ulid's monotonic factory does), computed without strings.
+let minted = '';
+let mintedTime = 0;
+let hi = 0;
+let lo = 0;
+// The first 18 characters of the ids dated `prefixTime` with `prefixHi`, as character codes.
+let prefixTime = -1;
+let prefixHi = -1;
+const prefix = new Uint8Array(18);
+
+/** Writes the 8 characters of a 40-bit number into `out` from `at` (in two 20-bit parts: integer operations). */
+function half(n: number, out: Uint8Array, at: number): void {
+  const a = Math.floor(n / 2 ** 20);
+  const b = n - a * 2 ** 20;
+  out[at] = CODE[a >>> 15] as number;
+  out[at + 1] = CODE[(a >>> 10) & 31] as number;
+  out[at + 2] = CODE[(a >>> 5) & 31] as number;
+  out[at + 3] = CODE[a & 31] as number;
+  out[at + 4] = CODE[b >>> 15] as number;
+  out[at + 5] = CODE[(b >>> 10) & 31] as number;
+  out[at + 6] = CODE[(b >>> 5) & 31] as number;
+  out[at + 7] = CODE[b & 31] as number;
+}
+
+const tail = new Uint8Array(8);
+
+/** The ULID of `mintedTime`, `hi` and `lo` (encodeTime throws for a time outside ULID's range, as ulid does). */
+function encode(): string {
+  if (mintedTime !== prefixTime) {
+    const t = encodeTime(mintedTime, 10);
+    for (let i = 0; i < 10; i++) prefix[i] = t.charCodeAt(i);
+    prefixTime = mintedTime;
+    prefixHi = -1;
+  }
+  if (hi !== prefixHi) {
+    half(hi, prefix, 10);
+    prefixHi = hi;
+  }
+  half(lo, tail, 0);
+  const p = prefix;
+  const t = tail;
+  // prettier-ignore
+  return String.fromCharCode(
+    p[0] as number, p[1] as number, p[2] as number, p[3] as number, p[4] as number, p[5] as number,
+    p[6] as number, p[7] as number, p[8] as number, p[9] as number, p[10] as number, p[11] as number,
+    p[12] as number, p[13] as number, p[14] as number, p[15] as number, p[16] as number, p[17] as number,
+    t[0] as number, t[1] as number, t[2] as number, t[3] as number, t[4] as number, t[5] as number,
+    t[6] as number, t[7] as number,
+  );
+}
+
+/** 40 random bits drawn as ulid draws them: one `random()` per base32 character. */
+function randomHalf(): number {
+  let h = 0;
+  for (let i = 0; i < 8; i++) h = h * 32 + (Math.floor(source.random() * 32) % 32);
+  return h;
+}
+
+/** Reads `id` into the minted state; false when it is not a ULID within ULID's time range. */
+function readMinted(id: string): boolean {
+  const t = idTime(id);
+  if (!Number.isFinite(t) || t >= 2 ** 48) return false;
+  let h = 0;
+  let l = 0;
+  for (let i = 10; i < 18; i++) h = h * 32 + (DIGIT[id.charCodeAt(i)] as number);
+  for (let i = 18; i < 26; i++) l = l * 32 + (DIGIT[id.charCodeAt(i)] as number);
+  mintedTime = t;
+  hi = h;
+  lo = l;
+  return true;
+}
+
 /**
  * Mints a ULID that is strictly greater than every id this process minted or observed before. Never throws:
- * the ids it must exceed are at most DEFAULT_MAX_CLOCK_SKEW_MS ahead of the clock (see observeId).
+ * the ids it must exceed are at most DEFAULT_MAX_CLOCK_SKEW_MS ahead of the clock (see observeId). A new
+ * millisecond starts from a random id; within one (or while the clock is behind the last id) each id is the
+ * last one plus one.
  */
 export function newId(): string {
-  let id = ulid(source.now(), source.random);
-  if (id <= last) id = incrementBase32(last);
-  last = id;
-  return id;
+  const seed = source.now();
+  const now = !seed || Number.isNaN(seed) ? Date.now() : seed;
+  if (minted !== last || now > mintedTime) {
+    mintedTime = now;
+    hi = randomHalf();
+    lo = randomHalf();
+    const id = encode();
+    if (id > last) return (last = minted = id);
+    if (!readMinted(last)) {
+      minted = '';
+      return (last = incrementBase32(last));
+    }
+  }
+  if (++lo === HALF) {
+    lo = 0;
+    if (++hi === HALF) {
+      hi = 0;
+      mintedTime += 1;
+    }
+  }
+  return (last = minted = encode());
 }
 
 /**

@@ -170,6 +170,8 @@ export function checkValues(
   values: Readonly<Record<string, unknown>>,
 ): Promise<void> | undefined {
   const mode = modeOf(meta);
+  // A model without class-validator constraints (the plan checks nothing) needs no object to check.
+  if (mode.kind === 'plan' && mode.properties.length === 0) return undefined;
   if (mode.kind === 'async') {
     return classValidate(target(meta, values), OPTIONS).then((errors) => {
       if (errors.length > 0) throw fail(meta, errors);

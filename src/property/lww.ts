@@ -90,10 +90,17 @@ export class LwwBackend {
     eventId: string,
     writes: Readonly<Record<string, unknown>>,
   ): { state: LwwState; values: Record<string, unknown> } {
-    const fields = Object.keys(writes).sort();
+    const shape = shapeOf(writes);
+    const fields = shape.sorted;
+    if (fields.length === 0) return { state: EMPTY_STATE, values: {} };
     const values: Record<string, unknown> = {};
-    for (const f of fields) values[f] = writes[f] === undefined ? null : writes[f];
-    return { state: fields.length > 0 ? firstState(eventId, fields, writes) : EMPTY_STATE, values };
+    const state: Record<string, readonly LwwCandidate[]> = {};
+    for (const f of fields) {
+      const v = writes[f] === undefined ? null : writes[f];
+      values[f] = v;
+      state[f] = [[v, eventId]];
+    }
+    return { state, values };
   }
 
   /** Writes every field's value into `out`, fields in name order. */
@@ -110,6 +117,30 @@ export class LwwBackend {
   clone(): LwwBackend {
     return new LwwBackend(this.#state);
   }
+}
+
+/** The fields of a write record: in their own order and in name order. */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+}
+
+/** The shapes seen last (creations of a few models): their records are built in name order without a sort. */
+const shapes: Shape[] = [];
+const MAX_SHAPES = 8;
+
+function shapeOf(writes: Readonly<Record<string, unknown>>): Shape {
+  const keys = Object.keys(writes);
+  next: for (const shape of shapes) {
+    if (shape.keys.length !== keys.length) continue;
+    for (let i = 0; i < keys.length; i++) if (shape.keys[i] !== keys[i]) continue next;
+    return shape;
+  }
+  const sorted = [...keys].sort();
+  const shape = { keys, sorted };
+  if (shapes.length >= MAX_SHAPES) shapes.shift();
+  shapes.push(shape);
+  return shape;
 }
 
 function firstState(

@@ -1,8 +1,8 @@
 import { type Entity } from '../../entity/entity';
-import { ValidationError } from '../../errors/errors';
+import { ValidationError, type FieldViolation } from '../../errors/errors';
 import { EMPTY_CLOCK, type Clock } from '../../event/clock';
 import { type Operations } from '../../event/event';
-import { type ModelMeta } from '../../model/model-meta';
+import { type FieldMeta, type ModelMeta } from '../../model/model-meta';
 import { checkFieldValue, type StoredValue } from '../../model/value-check';
 import { sameValue } from '../../property/lww';
 import { type TextEditor } from '../../property/text-editor';
@@ -68,6 +68,34 @@ export class Fork implements MutableSource {
     const t = this.#texts?.get(field);
     if (t) return t.toString();
     return hasOwn(this.#writes, field) ? this.#writes[field] : this.base?.value(field);
+  }
+
+  /**
+   * Sets a new entity's initial values (the fork must be new and untouched); returns every field's violation:
+   * a value `set` refuses, a required LWW field missing from `data`. Missing text fields start empty.
+   */
+  initialize(data: Readonly<Record<string, unknown>>): FieldViolation[] | undefined {
+    let problems: FieldViolation[] | undefined;
+    const fields = this.meta.fields;
+    for (const k in data) {
+      if (!hasOwn(data, k)) continue;
+      try {
+        const f = fields.get(k);
+        // The transaction is open and the fork new: `set` without its guards.
+        if (f?.backend === 'lww') this.#writes[k] = checkFieldValue(this.meta.name, f, data[k]);
+        else this.set(k, data[k]);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        (problems ??= []).push(...e.violations);
+      }
+    }
+    for (const f of unsetFields(this.meta)) {
+      if (f.name in data) continue;
+      if (f.backend === 'lww') {
+        (problems ??= []).push({ field: f.name, constraints: { isDefined: `${f.name} is required` } });
+      } else this.set(f.name, '');
+    }
+    return problems;
   }
 
   set(field: string, value: unknown): void {
@@ -185,6 +213,20 @@ export class Fork implements MutableSource {
     for (const [k, e] of this.#texts ?? []) out[k] = e.toString();
     return out;
   }
+}
+
+const unset = new WeakMap<ModelMeta, readonly FieldMeta[]>();
+
+/** The fields a creation must mention or gets a default for: required LWW fields and text fields, in order. */
+function unsetFields(meta: ModelMeta): readonly FieldMeta[] {
+  let fields = unset.get(meta);
+  if (!fields) {
+    fields = [...meta.fields.values()].filter(
+      (f) => (!f.optional && f.backend === 'lww') || f.backend === 'text',
+    );
+    unset.set(meta, fields);
+  }
+  return fields;
 }
 
 function hasOwn(o: object, k: string): boolean {

@@ -1,10 +1,5 @@
 import { type Entity } from '../../entity/entity';
-import {
-  NotFoundError,
-  TransactionClosedError,
-  ValidationError,
-  type FieldViolation,
-} from '../../errors/errors';
+import { NotFoundError, TransactionClosedError, ValidationError } from '../../errors/errors';
 import { type Event } from '../../event/event';
 import { newId, newIdAfter } from '../../event/ids';
 import { type CreateArgs } from '../../model/field-keys';
@@ -56,30 +51,12 @@ export class Transaction {
   };
 
   /** Creates an entity; returns its mutable (its `id` is the id of the creation event). */
-  async create<M extends object>(model: ModelClass<M>, ...args: CreateArgs<M>): Promise<Mutable<M>> {
-    const data: Readonly<Record<string, unknown>> = args[0] ?? {};
+  create<M extends object>(model: ModelClass<M>, ...args: CreateArgs<M>): Promise<Mutable<M>>;
+  async create(model: ModelClass, data?: Readonly<Record<string, unknown>> | null): Promise<Mutable<object>> {
     this.#guard('create');
     const meta = this.#node.meta(model);
-    const id = newId();
-    const fork = new Fork(meta, id, this.#guard, this.#node.textClients);
-    let problems: FieldViolation[] | undefined;
-    for (const k in data) {
-      if (!Object.prototype.hasOwnProperty.call(data, k)) continue;
-      try {
-        fork.set(k, data[k]);
-      } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        (problems ??= []).push(...e.violations);
-      }
-    }
-    for (const f of meta.fields.values()) {
-      if (f.name in data) continue;
-      if (!f.optional && f.backend === 'lww') {
-        (problems ??= []).push({ field: f.name, constraints: { isDefined: `${f.name} is required` } });
-      } else if (f.backend === 'text') {
-        fork.set(f.name, '');
-      }
-    }
+    const fork = new Fork(meta, newId(), this.#guard, this.#node.textClients);
+    const problems = fork.initialize(data ?? {});
     if (problems) throw new ValidationError(meta.name, problems);
     return this.#track(fork);
   }

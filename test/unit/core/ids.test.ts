@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { incrementBase32, ulid } from 'ulid';
 import { CausalError } from '../../../src/errors/errors';
 import { checkClockSkew } from '../../../src/event/clock-skew';
 import { type Event } from '../../../src/event/event';
@@ -40,6 +40,48 @@ describe('event ids', () => {
     const stamps = new Set(ids.map((id) => id.slice(0, 10)));
     expect(stamps.size).toBeLessThan(ids.length);
   });
+
+  it('within one millisecond, follow the last id by one; a new millisecond starts from a random id', () => {
+    let clock = NOW;
+    let seed = 0;
+    const restore = useIdSource({ now: () => clock, random: () => (seed = (seed * 7 + 0.123) % 1) });
+    try {
+      const first = newId();
+      expect(idTime(first)).toBe(NOW);
+      const ids = Array.from({ length: 2_000 }, () => newId());
+      let prev = first;
+      for (const id of ids) {
+        expect(id).toBe(incrementBase32(prev));
+        prev = id;
+      }
+      clock += 1;
+      const next = newId();
+      expect(idTime(next)).toBe(NOW + 1);
+      expect(next.slice(10)).not.toBe(incrementBase32(prev).slice(10));
+      // The clock going back: still after the last id.
+      clock -= 5;
+      expect(newId()).toBe(incrementBase32(next));
+    } finally {
+      restore();
+    }
+  });
+
+  it('carry from one half of the random part into the other, and into the time', () =>
+    atFixedClock(() => {
+      // Dated 1 ms ahead, so that a random id of this millisecond sorts before them; ascending.
+      const t = ulid(NOW + 1).slice(0, 10);
+      for (const observed of [
+        `${t}0000000ZZZZZZZZZ`,
+        `${t}ABCDEFGHJKMNPQRZ`,
+        `${t}ABCDEFGHZZZZZZZZ`,
+        `${t}ZZZZZZZZZZZZZZZZ`,
+      ]) {
+        observeId(observed);
+        const id = newId();
+        expect(id).toBe(incrementBase32(observed));
+        expect(newId()).toBe(incrementBase32(id));
+      }
+    }));
 
   it('recognises what is not a ULID', () => {
     for (const bad of [

@@ -36,6 +36,20 @@ describe('Entity.genesisState', () => {
     );
   });
 
+  it('keeps name order for writes of one shape, of another order of it, and of more shapes than it recalls', async () => {
+    const writes = [
+      { year: 1, name: 'a', artist: 'b' },
+      { artist: 'c', year: 2, name: 'd' },
+    ];
+    for (let i = 0; i < 12; i++) writes.push({ [`f${i}`]: i, year: i } as never);
+    for (const lww of [...writes, ...writes]) {
+      const event: Event = { id: ID, entityId: ID, collection: 'album', parents: [], operations: { lww } };
+      const direct = Entity.genesisState(event);
+      expect(JSON.stringify(direct)).toBe(JSON.stringify(await applied(event)));
+      expect(Object.keys(direct?.values ?? {})).toEqual(Object.keys(lww).sort());
+    }
+  });
+
   it('declines events that are not plain LWW creations', () => {
     const base = { id: ID, entityId: ID, collection: 'album' };
     expect(Entity.genesisState({ ...base, parents: [], operations: { delete: true } })).toBeUndefined();

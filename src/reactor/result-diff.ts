@@ -55,18 +55,18 @@ export function touchedDiff<T>(
 ): ItemDiff<T>[] {
   const removes: ItemDiff<T>[] = [];
   const rest: ItemDiff<T>[] = [];
-  for (const [id, entity] of touched) {
+  touched.forEach((entity, id) => {
     const was = emitted.get(id);
     const item = current(id);
     if (was && item === undefined) {
-      removes.push({ kind: 'remove', ...was });
+      removes.push({ kind: 'remove', entity: was.entity, item: was.item });
       emitted.delete(id);
     } else if (item !== undefined) {
       rest.push({ kind: was ? 'update' : 'add', entity, item });
       emitted.set(id, { entity, item });
     }
-  }
-  return removes.concat(rest);
+  });
+  return removes.length === 0 ? rest : removes.concat(rest);
 }
 
 /**
@@ -87,15 +87,15 @@ export function edgeDiff<T>(
     const was = emitted.get(id);
     const now = shown(id);
     if (was && !now) {
-      removes.push({ kind: 'remove', ...was });
+      removes.push({ kind: 'remove', entity: was.entity, item: was.item });
       emitted.delete(id);
     } else if (now && (!was || isTouched)) {
       rest.push({ kind: was ? 'update' : 'add', entity, item: now.item, at: now.at });
       emitted.set(id, { entity, item: now.item });
     }
   };
-  for (const [id, entity] of touched) visit(id, entity, true);
-  for (const [id, entity] of edge) if (!touched.has(id)) visit(id, entity, false);
+  touched.forEach((entity, id) => visit(id, entity, true));
+  edge.forEach((entity, id) => touched.has(id) || visit(id, entity, false));
   if (removes.length > 1) byPosition(removes, previous);
   if (rest.length > 1) rest.sort((a, b) => a.at - b.at);
   for (const r of rest) removes.push({ kind: r.kind, entity: r.entity, item: r.item });

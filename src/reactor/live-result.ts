@@ -2,7 +2,7 @@ import { type Entity } from '../entity/entity';
 import { type Predicate, type Selection } from '../query/ast';
 import { compareRecords } from '../query/order';
 import { type Candidate, type Row, rowOf } from './change';
-import { type Emitted, fullDiff, touchedDiff, type ItemDiff, type ResultDiff } from './result-diff';
+import { edgeDiff, type Emitted, fullDiff, touchedDiff, type ItemDiff, type ResultDiff } from './result-diff';
 import { ResultWindow } from './result-window';
 import { type Watch, type WatchHandler } from './watch';
 import { asError } from '../errors/errors';
@@ -44,6 +44,8 @@ export class LiveResult<T = Entity> {
   #emitted: Emitted<T> | undefined;
   #items: readonly T[] = [];
   readonly #touched = new Map<string, Entity>();
+  /** Entities that crossed the LIMIT edge since the last emission without being changed themselves. */
+  readonly #edge = new Map<string, Entity>();
   #reloaded = false;
   #waiters: (() => void)[] = [];
   #closed = false;
@@ -117,6 +119,7 @@ export class LiveResult<T = Entity> {
       ...(limit === undefined ? {} : { limit }),
       slack: limit === undefined ? 0 : this.#o.slack(limit),
       tracker: this.#watch,
+      edge: (e) => this.#edge.set(e.id, e),
     });
   }
 
@@ -182,20 +185,29 @@ export class LiveResult<T = Entity> {
   #emit(): void {
     const initial = this.#emitted === undefined;
     const emitted = (this.#emitted ??= new Map() as Emitted<T>);
+    const window = this.#window;
     let changes: ItemDiff<T>[];
     let items: readonly T[] = this.#items;
-    if (initial || this.#reloaded || this.#window.limit !== Infinity) {
-      const entries = this.#window.visibleEntries();
+    if (initial || this.#reloaded) {
+      const entries = window.visibleEntries();
       items = entries.map((e) => e.item);
       if (this.#reloaded && !initial) this.#touchMoved(emitted, entries);
-      changes = fullDiff(emitted, entries, this.#touched);
+      changes = fullDiff(emitted, this.#items, entries, this.#touched);
       if (initial) changes = entries.map((e) => ({ kind: 'initial', entity: e.entity, item: e.item }));
     } else {
-      changes = touchedDiff(emitted, this.#touched, (id) => this.#window.item(id));
-      if (changes.length > 0) items = this.#window.visible();
+      changes =
+        window.limit === Infinity
+          ? touchedDiff(emitted, this.#touched, (id) => window.item(id))
+          : edgeDiff(emitted, this.#items, this.#touched, this.#edge, (id) => {
+              const at = window.visibleIndex(id);
+              return at < 0 ? undefined : { at, item: window.item(id) as T };
+            });
+      // A move inside a window changes the order of items without changing which are shown.
+      if (changes.length > 0) items = window.visible();
     }
     this.#reloaded = false;
     this.#touched.clear();
+    this.#edge.clear();
     if (initial || changes.length > 0) {
       this.#items = items;
       this.#listener.next({ initial, items, changes });

@@ -1,12 +1,11 @@
 import { type Observable, type Subscription } from 'rxjs';
 import { type Entity } from '../entity/entity';
 import { type Predicate, type Selection } from '../query/ast';
-import { type Candidate, type ReactorBatch, rowOf } from './change';
+import { type Candidate, type ReactorBatch, type ReactorChange, type Row, rowOf } from './change';
 import { type FetchEntities, LiveResult, type ResultListener } from './live-result';
 import { SubscriptionIndex } from './subscription-index';
 import { Watch, type WatchHandler, type WatchHost } from './watch';
 import { asError } from '../errors/errors';
-import { entityKey } from '../event/entity-key';
 
 /**
  * Matches applied changes to subscriptions. It consumes the node's change batches synchronously (so a
@@ -18,7 +17,8 @@ export class Reactor {
   /** Extra rows kept beyond a `LIMIT n` window (undefined: max(16, n)); 0 makes every gap fill read storage. */
   windowSlack: number | undefined;
   readonly #index = new SubscriptionIndex<Watch>();
-  readonly #members = new Map<string, Set<Watch>>();
+  /** Watches tracking an entity, by collection then id (no joined key to build per change). */
+  readonly #members = new Map<string, Map<string, Set<Watch>>>();
   readonly #loading = new Map<string, Set<Watch>>();
   readonly #watches = new Set<Watch>();
   readonly #perCollection = new Map<string, number>();
@@ -31,7 +31,11 @@ export class Reactor {
     this.#report = report;
     this.#host = {
       reindex: (w, conjuncts) => this.#index.add(w.collection, conjuncts, w),
-      member: (w, id, on) => setMember(this.#members, entityKey(w.collection, id), w, on),
+      member: (w, id, on) => {
+        let byId = this.#members.get(w.collection);
+        if (!byId) this.#members.set(w.collection, (byId = new Map<string, Set<Watch>>()));
+        setMember(byId, id, w, on);
+      },
       loading: (w, on) => setMember(this.#loading, w.collection, w, on),
       release: (w) => {
         this.#index.remove(w);
@@ -107,34 +111,39 @@ export class Reactor {
   apply(batch: ReactorBatch): void {
     if (this.#watches.size === 0) return;
     const routed = new Map<Watch, Candidate[]>();
+    // The change being routed; `add` is made once per batch, not once per change.
+    let change: ReactorChange | undefined;
+    let row: Row | undefined;
+    let candidate: Candidate | undefined;
+    const add = (w: Watch): void => {
+      // Only a change some watch takes needs the shared entity.
+      candidate ??= { entity: (change as ReactorChange).entity, row };
+      const list = routed.get(w);
+      if (!list) routed.set(w, [candidate]);
+      else if (list[list.length - 1] !== candidate) list.push(candidate);
+    };
     try {
-      for (const change of batch.changes) {
-        const unshared = change.unshared;
-        const raw = unshared ?? change.entity;
-        const row = unshared ? unshared.row : rowOf(change.entity);
-        let candidate: Candidate | undefined;
-        const add = (w: Watch): void => {
-          // Only a change some watch takes needs the shared entity.
-          candidate ??= { entity: change.entity, row };
-          const list = routed.get(w);
-          if (!list) routed.set(w, [candidate]);
-          else if (list[list.length - 1] !== candidate) list.push(candidate);
-        };
+      for (const c of batch.changes) {
+        change = c;
+        candidate = undefined;
+        const unshared = c.unshared;
+        const raw = unshared ?? c.entity;
+        row = unshared ? unshared.row : rowOf(c.entity);
         if (row) this.#index.candidates(raw.collection, row, add);
-        this.#members.get(entityKey(raw.collection, raw.id))?.forEach(add);
+        this.#members.get(raw.collection)?.get(raw.id)?.forEach(add);
         this.#loading.get(raw.collection)?.forEach(add);
       }
     } catch (e) {
       this.#report(asError(e));
     }
-    for (const [w, candidates] of routed) {
-      if (w.closed) continue;
+    routed.forEach((candidates, w) => {
+      if (w.closed) return;
       try {
         w.handler.changes(candidates);
       } catch (e) {
         this.#report(asError(e));
       }
-    }
+    });
   }
 
   /** How a watch is indexed: by an equality/IN conjunct, a range, or scanned (for tests and diagnostics). */

@@ -21,11 +21,12 @@ export interface ResultDiff<T = Entity> {
 export type Emitted<T> = Map<string, { readonly entity: Entity; readonly item: T }>;
 
 /**
- * Compares two results: removals in old order, then additions and updates (of `touched` entities present
- * in both) in new order. Rewrites `emitted` to describe `next`.
+ * Compares two results: removals in old order (`previous`, the items last emitted), then additions and
+ * updates (of `touched` entities present in both) in new order. Rewrites `emitted` to describe `next`.
  */
 export function fullDiff<T>(
   emitted: Emitted<T>,
+  previous: readonly T[],
   next: readonly { readonly entity: Entity; readonly item: T }[],
   touched: { has(id: string): boolean },
 ): ItemDiff<T>[] {
@@ -33,6 +34,7 @@ export function fullDiff<T>(
   for (const e of next) nextIds.add(e.entity.id);
   const out: ItemDiff<T>[] = [];
   for (const [id, e] of emitted) if (!nextIds.has(id)) out.push({ kind: 'remove', ...e });
+  if (out.length > 1) byPosition(out, previous);
   for (const e of next) {
     if (!emitted.has(e.entity.id)) out.push({ kind: 'add', entity: e.entity, item: e.item });
     else if (touched.has(e.entity.id)) out.push({ kind: 'update', entity: e.entity, item: e.item });
@@ -53,16 +55,56 @@ export function touchedDiff<T>(
 ): ItemDiff<T>[] {
   const removes: ItemDiff<T>[] = [];
   const rest: ItemDiff<T>[] = [];
-  for (const [id, entity] of touched) {
+  touched.forEach((entity, id) => {
     const was = emitted.get(id);
     const item = current(id);
     if (was && item === undefined) {
-      removes.push({ kind: 'remove', ...was });
+      removes.push({ kind: 'remove', entity: was.entity, item: was.item });
       emitted.delete(id);
     } else if (item !== undefined) {
       rest.push({ kind: was ? 'update' : 'add', entity, item });
       emitted.set(id, { entity, item });
     }
-  }
-  return removes.concat(rest);
+  });
+  return removes.length === 0 ? rest : removes.concat(rest);
+}
+
+/**
+ * The diff of a LIMIT window when only `touched` entities and those that crossed the limit edge (`edge`)
+ * can have entered or left it: the same changes and order as fullDiff (removals in old order, then additions
+ * and updates in new order) at a cost linear in the change. Keeps `emitted` in step.
+ */
+export function edgeDiff<T>(
+  emitted: Emitted<T>,
+  previous: readonly T[],
+  touched: ReadonlyMap<string, Entity>,
+  edge: ReadonlyMap<string, Entity>,
+  shown: (id: string) => { readonly at: number; readonly item: T } | undefined,
+): ItemDiff<T>[] {
+  const removes: ItemDiff<T>[] = [];
+  const rest: (ItemDiff<T> & { at: number })[] = [];
+  const visit = (id: string, entity: Entity, isTouched: boolean): void => {
+    const was = emitted.get(id);
+    const now = shown(id);
+    if (was && !now) {
+      removes.push({ kind: 'remove', entity: was.entity, item: was.item });
+      emitted.delete(id);
+    } else if (now && (!was || isTouched)) {
+      rest.push({ kind: was ? 'update' : 'add', entity, item: now.item, at: now.at });
+      emitted.set(id, { entity, item: now.item });
+    }
+  };
+  touched.forEach((entity, id) => visit(id, entity, true));
+  edge.forEach((entity, id) => touched.has(id) || visit(id, entity, false));
+  if (removes.length > 1) byPosition(removes, previous);
+  if (rest.length > 1) rest.sort((a, b) => a.at - b.at);
+  for (const r of rest) removes.push({ kind: r.kind, entity: r.entity, item: r.item });
+  return removes;
+}
+
+/** Sorts changes by the position of their items in `items`. */
+function byPosition<T>(changes: ItemDiff<T>[], items: readonly T[]): void {
+  const at = new Map<T, number>();
+  items.forEach((item, i) => at.set(item, i));
+  changes.sort((a, b) => (at.get(a.item) ?? 0) - (at.get(b.item) ?? 0));
 }

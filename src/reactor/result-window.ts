@@ -26,6 +26,8 @@ export interface WindowOptions<T> {
   /** Extra rows kept beyond the limit so most gap fills need no storage read. */
   readonly slack: number;
   readonly tracker: Tracker;
+  /** Told of an entity that crossed the LIMIT edge because another row entered or left before it. */
+  readonly edge?: (entity: Entity) => void;
 }
 
 /**
@@ -33,13 +35,18 @@ export interface WindowOptions<T> {
  * (visible) plus a buffer. While it does not hold every match ("incomplete"), `boundary` is a row that every
  * untracked match sorts after, so a changed row is inserted only when it sorts at or before it; when the
  * rows fall below the limit the owner must refill from storage (`needsFill`).
+ *
+ * The rows are kept as parallel arrays (entries, rows, items): binary searches read the rows and `visible`
+ * copies the items without touching each entry, which matters when many results update per commit.
  */
 export class ResultWindow<T> {
   readonly limit: number;
   /** The LIMIT to fetch with: the window plus its buffer (undefined: fetch everything). */
   readonly fetchLimit: number | undefined;
   readonly #o: WindowOptions<T>;
-  #rows: Entry<T>[] = [];
+  #entries: Entry<T>[] = [];
+  #rows: Row[] = [];
+  #items: T[] = [];
   readonly #byId = new Map<string, Entry<T>>();
   #complete = true;
   #boundary: Row | undefined;
@@ -51,7 +58,7 @@ export class ResultWindow<T> {
   }
 
   get size(): number {
-    return this.#rows.length;
+    return this.#entries.length;
   }
 
   /** True when the window holds every current match. */
@@ -61,7 +68,7 @@ export class ResultWindow<T> {
 
   /** True when fewer rows than the limit are held but more may match: a storage read is needed. */
   get needsFill(): boolean {
-    return !this.#complete && this.#rows.length < this.limit;
+    return !this.#complete && this.#entries.length < this.limit;
   }
 
   has(id: string): boolean {
@@ -82,15 +89,17 @@ export class ResultWindow<T> {
     const items = new Map<string, T>();
     for (const e of this.#byId.values()) items.set(e.entity.id, e.item);
     this.clear();
-    this.#rows = rows
-      .map((r) => ({ ...r, item: items.get(r.entity.id) ?? this.#o.wrap(r.entity) }))
+    this.#entries = rows
+      .map((r) => ({ entity: r.entity, row: r.row, item: items.get(r.entity.id) ?? this.#o.wrap(r.entity) }))
       .sort((a, b) => this.#o.order(a.row, b.row));
-    for (const e of this.#rows) {
+    this.#rows = this.#entries.map((e) => e.row);
+    this.#items = this.#entries.map((e) => e.item);
+    for (const e of this.#entries) {
       this.#byId.set(e.entity.id, e);
       this.#o.tracker.track(e.entity.id);
     }
     this.#complete = complete;
-    this.#boundary = complete ? undefined : this.#rows[this.#rows.length - 1]?.row;
+    this.#boundary = complete ? undefined : this.#rows[this.#rows.length - 1];
     this.#trim();
   }
 
@@ -109,7 +118,12 @@ export class ResultWindow<T> {
       return;
     }
     const entry = { entity: c.entity, row, item: old?.item ?? this.#o.wrap(c.entity) };
-    this.#rows.splice(this.#lowerBound(row), 0, entry);
+    const at = this.#lowerBound(row);
+    this.#entries.splice(at, 0, entry);
+    this.#rows.splice(at, 0, row);
+    this.#items.splice(at, 0, entry.item);
+    // The row that was last shown is pushed past the limit.
+    if (at < this.limit && this.#entries.length > this.limit) this.#edge(this.limit);
     this.#byId.set(id, entry);
     if (!old) this.#o.tracker.track(id);
     this.#trim();
@@ -117,44 +131,66 @@ export class ResultWindow<T> {
 
   /** The items of the result, in order (the first `limit`). */
   visible(): T[] {
-    const n = Math.min(this.limit, this.#rows.length);
-    const out = new Array<T>(n);
-    for (let i = 0; i < n; i++) out[i] = (this.#rows[i] as Entry<T>).item;
-    return out;
+    return this.#items.slice(0, this.limit);
   }
 
   /** The entries of the result, in order (the first `limit`). */
   visibleEntries(): Entry<T>[] {
-    return this.#rows.slice(0, this.limit);
+    return this.#entries.slice(0, this.limit);
+  }
+
+  /** The position of a tracked entity among the visible items, or -1 when it is not shown. */
+  visibleIndex(id: string): number {
+    const entry = this.#byId.get(id);
+    if (!entry) return -1;
+    const at = this.#indexOf(entry);
+    return at < this.limit ? at : -1;
   }
 
   /** Drops every row (and stops tracking them). */
   clear(): void {
     for (const id of this.#byId.keys()) this.#o.tracker.untrack(id);
     this.#byId.clear();
+    this.#entries = [];
     this.#rows = [];
+    this.#items = [];
     this.#complete = true;
     this.#boundary = undefined;
   }
 
   /** Takes an entry out of the rows; the caller decides whether the id stays tracked (it usually re-enters). */
   #unlink(entry: Entry<T>): void {
-    let at = this.#lowerBound(entry.row);
-    if (this.#rows[at] !== entry) at = this.#rows.indexOf(entry);
+    const at = this.#indexOf(entry);
+    this.#entries.splice(at, 1);
     this.#rows.splice(at, 1);
+    this.#items.splice(at, 1);
     this.#byId.delete(entry.entity.id);
+    // The first row past the limit moves up into the shown ones.
+    if (at < this.limit && this.#entries.length >= this.limit) this.#edge(this.limit - 1);
+  }
+
+  #indexOf(entry: Entry<T>): number {
+    const at = this.#lowerBound(entry.row);
+    return this.#entries[at] === entry ? at : this.#entries.indexOf(entry);
+  }
+
+  #edge(at: number): void {
+    const e = this.#entries[at];
+    if (e && this.#o.edge) this.#o.edge(e.entity);
   }
 
   /** Keeps the buffer bounded: beyond limit + 2·slack rows, drops back to limit + slack. */
   #trim(): void {
     const keep = this.limit + this.#o.slack;
-    if (this.#rows.length <= keep + this.#o.slack) return;
-    for (const e of this.#rows.splice(keep)) {
+    if (this.#entries.length <= keep + this.#o.slack) return;
+    this.#rows.length = keep;
+    this.#items.length = keep;
+    for (const e of this.#entries.splice(keep)) {
       this.#byId.delete(e.entity.id);
       this.#o.tracker.untrack(e.entity.id);
     }
     this.#complete = false;
-    this.#boundary = this.#rows[this.#rows.length - 1]?.row;
+    this.#boundary = this.#rows[this.#rows.length - 1];
   }
 
   #lowerBound(row: Row): number {
@@ -162,7 +198,7 @@ export class ResultWindow<T> {
     let hi = this.#rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#o.order((this.#rows[mid] as Entry<T>).row, row) < 0) lo = mid + 1;
+      if (this.#o.order(this.#rows[mid] as Row, row) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -26,11 +26,27 @@ export async function applyLocal(
   if (events.length === 0) return [];
   // Events this node just minted cannot be stored yet: only make sure their collections exist.
   for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
+  const all: Work[] = [];
+  const applied: Event[] = [];
+  await stageAll(host, events, bases, all, applied);
+  return commitWork(host, all, applied, ctx, true, also);
+}
+
+/**
+ * Stages and applies each event, filling `all` and `applied`. Kept apart from the storage commit: a bulk
+ * transaction makes V8 compile this loop on-stack mid-way, and code after such a loop that had not run yet
+ * would be deoptimized on every later call.
+ */
+async function stageAll(
+  host: ApplyHost,
+  events: readonly Event[],
+  bases: LocalBases | undefined,
+  all: Work[],
+  applied: Event[],
+): Promise<void> {
   const retriever = batchRetriever(host, events);
   const options = applyOptions(host);
-  const all: Work[] = [];
   const editing = new Set<Entity>();
-  const applied: Event[] = [];
   for (const event of events) {
     // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
     const isNew = host.durable && !host.cache.get(event.collection, event.entityId) && isGenesis(event);
@@ -65,5 +81,4 @@ export async function applyLocal(
     w.touched = true;
     w.changed ||= result.changed;
   }
-  return commitWork(host, all, applied, ctx, true, also);
 }

@@ -68,7 +68,14 @@ async function main(run: ClientsRun): Promise<void> {
     const t0 = now();
     await Promise.all([seen, t.commit()]);
     const c = process.cpuUsage(cpu);
-    return { t0, sent: marks.sent, received: marks.received, emitted, cpu: (c.user + c.system) / 1000 };
+    return {
+      t0,
+      sent: marks.sent,
+      received: marks.received,
+      acked: marks.acked,
+      emitted,
+      cpu: (c.user + c.system) / 1000,
+    };
   };
   const echoOnce = async (): Promise<number> => {
     const t0 = now();

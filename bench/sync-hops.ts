@@ -11,6 +11,9 @@ export interface Hop {
   in: number;
   push: number;
   ack: number;
+  /** Time in the storage's commit, and in its event reads, while handling this commit (ms). */
+  store: number;
+  read: number;
 }
 
 /** Client side of one round: commit() called, A's request emitted, B's push received, B emitted. */
@@ -18,6 +21,8 @@ export interface Round {
   t0: number;
   sent: number;
   received: number;
+  /** A's answer to its commit arrived (in the same process as B). */
+  acked: number;
   emitted: number;
   /** CPU time of the clients' process during the round, ms. */
   cpu: number;
@@ -45,11 +50,17 @@ export function gcPauses(): Pause[] {
 }
 
 /** Records when socket.io-client sockets emit a request and receive a push (the last of each). */
-export function clientMarks(): { sent: number; received: number } {
-  const marks = { sent: 0, received: 0 };
+export function clientMarks(): { sent: number; received: number; acked: number } {
+  const marks = { sent: 0, received: 0, acked: 0 };
   const proto = ClientSocket.prototype as unknown as {
     emit(ev: string, ...a: unknown[]): unknown;
     onevent(packet: { data?: unknown[] }): void;
+    onack(packet: unknown): void;
+  };
+  const onack = proto.onack;
+  proto.onack = function (this: unknown, packet) {
+    marks.acked = now();
+    onack.call(this, packet);
   };
   const emit = proto.emit;
   proto.emit = function (this: unknown, ev: string, ...a: unknown[]) {
@@ -76,6 +87,8 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
     ['server → B (wire, parse)', (r, h) => r.received - h.push],
     ['B: push in → live query emits', (r) => r.emitted - r.received],
     ['server: frame in → answer out', (_r, h) => h.ack - h.in],
+    ['  of which storage.commit', (_r, h) => h.store],
+    ['  of which storage.getEvents', (_r, h) => h.read],
   ];
   const out = ['  hop (µs)                                            p50      p99'];
   const pairs = Array.from({ length: n }, (_, i) => [rounds[i] as Round, hops[i] as Hop] as const);
@@ -102,6 +115,8 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
       `server ${count((r) => overlaps(gc.server, r, true))}; scavenge clients ${count((r) => overlaps(gc.clients, r, false))}, ` +
       `server ${count((r) => overlaps(gc.server, r, false))}; clients' process on CPU < half the round ` +
       `${count((r) => r.cpu < (r.emitted - r.t0) / 2)}`,
+    `  A's answer arrived before B's push in ${pairs.filter(([r]) => r.acked < r.received).length}, between B's push ` +
+      `and B's emission in ${pairs.filter(([r]) => r.acked > r.received && r.acked < r.emitted).length} of ${n} rounds`,
     `  slowest hop of each tail round: ${[...where].map(([k, v]) => `${k} ×${v}`).join('; ')}`,
   );
   return out;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Socket } from 'socket.io';
 import { MemoryStorage, Node } from 'ankurah';
+import { type StorageEngine } from 'ankurah/spi';
 import { SocketServer } from 'ankurah/server';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../samples/albums/models';
@@ -28,7 +29,7 @@ function recordHops(): Hop[] {
   proto.onevent = function (this: unknown, packet) {
     const [ev, frame] = packet.data ?? [];
     if (ev === 'ankurah:req' && (frame as { kind?: string } | null)?.kind === 'commit') {
-      hops.push({ in: now(), push: 0, ack: 0 });
+      hops.push({ in: now(), push: 0, ack: 0, store: 0, read: 0 });
     }
     onevent.call(this, packet);
   };
@@ -50,12 +51,30 @@ function recordHops(): Hop[] {
   return hops;
 }
 
+/** Adds the time spent in storage reads and commits to the current commit's hop. */
+function timeStorage(storage: StorageEngine, hops: Hop[]): void {
+  const s = storage as unknown as Record<'commit' | 'getEvents', (...a: unknown[]) => Promise<unknown>>;
+  for (const method of ['commit', 'getEvents'] as const) {
+    const f = s[method].bind(storage);
+    s[method] = async (...a: unknown[]) => {
+      const t0 = now();
+      try {
+        return await f(...a);
+      } finally {
+        const hop = hops.at(-1);
+        if (hop) hop[method === 'commit' ? 'store' : 'read'] += now() - t0;
+      }
+    };
+  }
+}
+
 async function main(): Promise<void> {
   const sqlite = process.argv.includes('--sqlite');
   const hops = process.argv.includes('--hops') ? recordHops() : undefined;
   const pauses: Pause[] | undefined = hops ? gcPauses() : undefined;
   const dir = sqlite ? mkdtempSync(join(tmpdir(), 'ankurah-sync-')) : undefined;
   const storage = dir ? await SqliteStorage.open(join(dir, 'server.db')) : new MemoryStorage();
+  if (hops) timeStorage(storage, hops);
   const node = await Node.durable(storage, { models: [Album] });
   const srv = await SocketServer.listen(node, { port: 0, host: '127.0.0.1' });
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -56,7 +56,9 @@ async function rawRoundTrip(): Promise<number[]> {
   return samples;
 }
 
-const TS_CHILD = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+/** SYNC_CPU_PROF=<dir> profiles every child process (node --cpu-prof) into that directory. */
+const PROF = process.env.SYNC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_CPU_PROF}`] : [];
+const TS_CHILD = [...PROF, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
 /** Forks a TypeScript child script and waits for the url it reports. */
 async function child(

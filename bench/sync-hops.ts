@@ -14,6 +14,8 @@ export interface Hop {
   /** Time in the storage's commit, and in its event reads, while handling this commit (ms). */
   store: number;
   read: number;
+  /** When the storage commit returned. */
+  stored: number;
 }
 
 /** Client side of one round: commit() called, A's request emitted, B's push received, B emitted. */
@@ -89,6 +91,8 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
     ['server: frame in → answer out', (_r, h) => h.ack - h.in],
     ['  of which storage.commit', (_r, h) => h.store],
     ['  of which storage.getEvents', (_r, h) => h.read],
+    ['  frame in → storage.commit called', (_r, h) => h.stored - h.store - h.in],
+    ['  storage.commit returned → push out', (_r, h) => h.push - h.stored],
   ];
   const out = ['  hop (µs)                                            p50      p99'];
   const pairs = Array.from({ length: n }, (_, i) => [rounds[i] as Round, hops[i] as Hop] as const);

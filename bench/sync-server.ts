@@ -29,7 +29,7 @@ function recordHops(): Hop[] {
   proto.onevent = function (this: unknown, packet) {
     const [ev, frame] = packet.data ?? [];
     if (ev === 'ankurah:req' && (frame as { kind?: string } | null)?.kind === 'commit') {
-      hops.push({ in: now(), push: 0, ack: 0, store: 0, read: 0 });
+      hops.push({ in: now(), push: 0, ack: 0, store: 0, read: 0, stored: 0 });
     }
     onevent.call(this, packet);
   };
@@ -62,7 +62,9 @@ function timeStorage(storage: StorageEngine, hops: Hop[]): void {
         return await f(...a);
       } finally {
         const hop = hops.at(-1);
-        if (hop) hop[method === 'commit' ? 'store' : 'read'] += now() - t0;
+        const t1 = now();
+        if (hop && method === 'commit') [hop.store, hop.stored] = [hop.store + t1 - t0, t1];
+        else if (hop) hop.read += t1 - t0;
       }
     };
   }

@@ -10,6 +10,8 @@ import { io } from 'socket.io-client';
 import { MemoryStorage, Node, SocketClient } from 'ankurah';
 import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
+import { type ClientsRun } from './sync-clients';
+import { breakdown, type Hop, type Pause, type Round } from './sync-hops';
 import { now, percentile, rate, row } from './stats';
 
 const ROUND_TRIPS = 2_000;
@@ -19,6 +21,9 @@ const CLIENTS = 10;
 const QUERIES_PER_CLIENT = 10;
 const COMMITS_PER_CLIENT = 200;
 const MEMORY_CLIENTS = 100;
+/** The target of the three-process row: p50 at most this many echo round trips, p99 at most this (ms). */
+const TARGET_RATIO = 3;
+const TARGET_P99 = 2;
 
 /** What the echo carries: about the size of a one-field commit frame. */
 const ECHO_PAYLOAD = {
@@ -51,59 +56,53 @@ async function rawRoundTrip(): Promise<number[]> {
   return samples;
 }
 
-const TS_CHILD = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+/** SYNC_CPU_PROF=<dir> profiles every child process (node --cpu-prof) into that directory. */
+const PROF = process.env.SYNC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_CPU_PROF}`] : [];
+const TS_CHILD = [...PROF, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
 /** Forks a TypeScript child script and waits for the url it reports. */
-async function child(script: string, execArgv: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = fork(join(__dirname, script), [], { execArgv: [...execArgv, ...TS_CHILD] });
+async function child(
+  script: string,
+  execArgv: string[] = [],
+  args: string[] = [],
+): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = fork(join(__dirname, script), args, { execArgv: [...execArgv, ...TS_CHILD] });
   const { url } = await new Promise<{ url: string }>((r) =>
     proc.once('message', (m) => r(m as { url: string })),
   );
   return { proc, url };
 }
 
-/** The raw round trip with the echo server in another process (as a server is in deployment). */
-async function rawRoundTripAcross(): Promise<number[]> {
-  const echo = await child('sync-echo.ts');
-  const samples = await echoRoundTrips(echo.url);
-  echo.proc.send('close');
-  return samples;
-}
+/** Blocks of echo round trips and of commit → live query rounds, alternated (see sync-clients.ts). */
+const ACROSS_BLOCKS = 10;
 
-/**
- * Commit on A until B's live query emits, with the server, A and B in three processes (as on three machines):
- * B reports the time of each emission over IPC, after the fact, so the IPC does not delay what is timed.
- */
-async function commitToLiveQueryAcross(): Promise<number[]> {
-  const server = await child('sync-server.ts');
-  const a = await client(server.url);
-  const trx = a.node.context().begin();
-  const id = (await trx.create(Album, { name: 'bench', artist: 'A', year: 1900, notes: '' })).id;
-  await trx.commit();
-  const b = fork(join(__dirname, 'sync-peer.ts'), [], { execArgv: TS_CHILD });
-  const waiting = new Map<number, (t: number) => void>();
-  b.on('message', (m: { year: number; t: number }) => waiting.get(m.year)?.(m.t));
-  const seenYear = (year: number): Promise<number> =>
-    new Promise((r) => waiting.set(year, (t) => (waiting.delete(year), r(t))));
-  const ready = seenYear(1900);
-  b.send({ url: server.url });
-  await ready;
-  const toB: number[] = [];
-  for (let n = 1; n <= LATENCY_SAMPLES + WARM_UP; n++) {
-    const year = 1901 + (n % 199);
-    const t = a.node.context().begin();
-    (await t.edit(Album, id)).year = year;
-    const seen = seenYear(year);
-    const t0 = now();
-    await t.commit();
-    const tB = await seen;
-    if (n > WARM_UP) toB.push(tB - t0);
-  }
-  b.send('close');
-  a.conn.close();
-  await a.node.close();
+/** A's commit → B's live query, the server (on SQLite unless `memory`) in one process, A and B in another. */
+async function acrossProcesses(
+  memory: boolean,
+): Promise<{ echoes: number[]; toB: number[]; tails: string[] }> {
+  const echo = await child('sync-echo.ts');
+  const server = await child('sync-server.ts', [], memory ? ['--hops'] : ['--sqlite', '--hops']);
+  const clients = fork(join(__dirname, 'sync-clients.ts'), [], { execArgv: TS_CHILD });
+  const run: ClientsRun = {
+    url: server.url,
+    echoUrl: echo.url,
+    blocks: ACROSS_BLOCKS,
+    perBlock: LATENCY_SAMPLES / ACROSS_BLOCKS,
+    warmUp: WARM_UP,
+  };
+  const result = await new Promise<{ echoes: number[]; rounds: Round[]; pauses: Pause[] }>(
+    (resolve, reject) => {
+      clients.once('message', (m) => resolve(m as { echoes: number[]; rounds: Round[]; pauses: Pause[] }));
+      clients.once('exit', (code) => reject(new Error(`sync-clients exited with ${code}`)));
+      clients.send(run);
+    },
+  );
+  const side = await ask<{ hops: Hop[]; pauses: Pause[] }>(server.proc, 'hops');
   server.proc.send('close');
-  return toB;
+  echo.proc.send('close');
+  const hops = side.hops.slice(-result.rounds.length);
+  const tails = breakdown(result.rounds, hops, { clients: result.pauses, server: side.pauses });
+  return { echoes: result.echoes, toB: result.rounds.map((r) => r.emitted - r.t0), tails };
 }
 
 async function client(url: string): Promise<{ node: Node; conn: SocketClient }> {
@@ -219,8 +218,35 @@ function percentileRow(label: string, samples: readonly number[], base?: number)
   return p50;
 }
 
-/** Runs the sync benchmark. */
+/** Prints the target row: B's emission across processes against the echo measured in the same run. */
+function printAcross(label: string, across: { echoes: number[]; toB: number[]; tails: string[] }): void {
+  console.log(`  (${label})`);
+  row('', 'p50 ms', 'p99 ms', 'ratio p50');
+  const echoP50 = percentileRow(`raw socket.io echo round trip (${across.echoes.length})`, across.echoes);
+  const p50 = percentileRow(`commit on A → B's live query emits (${across.toB.length})`, across.toB, echoP50);
+  const p99 = percentile(across.toB, 99);
+  const met = p50 <= TARGET_RATIO * echoP50 && p99 <= TARGET_P99;
+  console.log(
+    `  target: p50 <= ${TARGET_RATIO}x the echo (${(TARGET_RATIO * echoP50).toFixed(3)} ms), p99 <= ${TARGET_P99} ms: ` +
+      (met ? 'met' : 'NOT met'),
+  );
+  for (const line of across.tails) console.log(line);
+}
+
+/** Runs the sync benchmark; `--across` runs only the three-process rows (the target's). */
 export async function run(): Promise<void> {
+  const onlyAcross = process.argv.includes('--across');
+  if (!onlyAcross) await inOneProcess();
+  printAcross(
+    'durable server on SQLite in one process, A and B in another, echo server in a third: the target row',
+    await acrossProcesses(false),
+  );
+  if (!onlyAcross) {
+    printAcross('the same with the durable server on MemoryStorage', await acrossProcesses(true));
+  }
+}
+
+async function inOneProcess(): Promise<void> {
   const raw = await rawRoundTrip();
   const server = await Node.durable(new MemoryStorage(), { models: [Album] });
   const srv = await SocketServer.listen(server, { port: 0, host: '127.0.0.1' });
@@ -229,8 +255,6 @@ export async function run(): Promise<void> {
   await srv.close();
   await server.close();
   const mem = await memoryPerClient();
-  const rawAcross = await rawRoundTripAcross();
-  const latAcross = await commitToLiveQueryAcross();
 
   console.log('  (durable node on MemoryStorage, 127.0.0.1, websocket)');
   console.log('  (all in one process: A, B and the server share one event loop)');
@@ -238,12 +262,6 @@ export async function run(): Promise<void> {
   const rawP50 = percentileRow(`raw socket.io echo round trip (${ROUND_TRIPS})`, raw);
   percentileRow(`commit on A → B's live query emits (${LATENCY_SAMPLES})`, latency.toB, rawP50);
   percentileRow(`  same commits: A's commit() resolves (acknowledged)`, latency.toAck, rawP50);
-  console.log(
-    '  (server, A and B in three processes, as on three machines: the figure the target is judged on)',
-  );
-  const rawAcrossP50 = percentileRow(`raw socket.io echo round trip (${ROUND_TRIPS})`, rawAcross);
-  percentileRow(`commit on A → B's live query emits (${LATENCY_SAMPLES})`, latAcross, rawAcrossP50);
-  console.log();
   row(
     `${CLIENTS} clients × ${QUERIES_PER_CLIENT} live queries, ${tput.commits} commits`,
     rate(tput.commits, tput.ms),

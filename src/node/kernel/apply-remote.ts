@@ -46,6 +46,7 @@ export function reportDropped(host: ApplyHost, event: Event, why: string): void 
 
 /** The events of a batch that are not stored yet, once each. */
 async function unseen(host: ApplyHost, events: readonly Event[]): Promise<Event[]> {
+  if (followsHead(host, events)) return [...events];
   const byId = new Map<string, Event>();
   for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e);
   for (const c of new Set(events.map((e) => e.collection))) {
@@ -54,6 +55,20 @@ async function unseen(host: ApplyHost, events: readonly Event[]): Promise<Event[
     for (const e of await host.storage.getEvents(c, ids)) byId.delete(e.id);
   }
   return [...byId.values()];
+}
+
+/**
+ * The usual remote commit on a durable node that alone writes its storage: one event whose parents are all in
+ * the head of the live entity, itself not in it. Such an event is not stored, so no read is needed: this node
+ * stores an event and moves the head past it in one step under the apply lock, and a head never holds an
+ * event together with one of its ancestors.
+ */
+function followsHead(host: ApplyHost, events: readonly Event[]): boolean {
+  const [only] = events;
+  if (events.length !== 1 || !only || only.parents.length === 0) return false;
+  if (!host.durable || host.storage.shared) return false;
+  const head = host.cache.get(only.collection, only.entityId)?.head;
+  return !!head && !head.includes(only.id) && only.parents.every((p) => head.includes(p));
 }
 
 async function applyPlanned(

@@ -100,6 +100,27 @@ describe('Kernel.applyRemote', () => {
     expect((await a.context().get(Album, id)).year).toBe(2020);
   });
 
+  it('applies an event that follows the live head without reading storage; a repeat is a no-op', async () => {
+    const id = await seed(a);
+    await internals(b).applyRemote(await eventsOf(a, id), {});
+    await b.context().get(Album, id); // live on b, so its head is known without a read
+    await edit(a, id, (m) => (m.year = 2001));
+    await edit(a, id, (m) => (m.year = 2002));
+    const [, e1, e2] = await eventsOf(a, id);
+    const reads = jest.spyOn(internals(b).storage, 'getEvents');
+    const seen = batches(b);
+    expect(await internals(b).applyRemote([e1 as Event], {})).toHaveLength(1);
+    expect(reads).not.toHaveBeenCalled();
+    // Now in the head, then behind it: both are read and found stored.
+    expect(await internals(b).applyRemote([e1 as Event], {})).toEqual([]);
+    expect(await internals(b).applyRemote([e2 as Event], {})).toHaveLength(1);
+    expect(await internals(b).applyRemote([e1 as Event], {})).toEqual([]);
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(seen).toHaveLength(2);
+    expect(await eventsOf(b, id)).toHaveLength(3);
+    expect((await b.context().get(Album, id)).year).toBe(2002);
+  });
+
   it('rejects a local edit that descends from a delete and persists nothing', async () => {
     const id = await seed(a);
     const trx = a.context().begin();

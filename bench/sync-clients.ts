@@ -1,0 +1,113 @@
+/*
+ * Child process of bench/sync.ts: clients A and B (ephemeral nodes, SocketClient) in one process, and a raw
+ * Socket.IO echo client. Blocks of echo round trips and of commit → live query rounds alternate, so that both
+ * figures see the same load. Reports the samples, the per-round marks and its GC pauses.
+ */
+import 'reflect-metadata';
+import { io } from 'socket.io-client';
+import { MemoryStorage, Node, SocketClient } from 'ankurah';
+import { Album } from '../samples/albums/models';
+import { clientMarks, gcPauses, type Round } from './sync-hops';
+import { now } from './stats';
+
+export interface ClientsRun {
+  readonly url: string;
+  readonly echoUrl: string;
+  readonly blocks: number;
+  readonly perBlock: number;
+  readonly warmUp: number;
+}
+
+/** What the echo carries: about the size of a one-field commit frame. */
+const ECHO_PAYLOAD = {
+  id: 1,
+  kind: 'commit',
+  events: [{ id: 'x'.repeat(26), parents: [], operations: { lww: { year: 1 } } }],
+};
+
+async function client(url: string): Promise<{ node: Node; conn: SocketClient }> {
+  const node = await Node.ephemeral(new MemoryStorage(), { models: [Album] });
+  const conn = await SocketClient.connect(node, url);
+  await node.ready();
+  return { node, conn };
+}
+
+async function main(run: ClientsRun): Promise<void> {
+  const marks = clientMarks();
+  const pauses = gcPauses();
+  const echo = io(run.echoUrl, { transports: ['websocket'] });
+  await new Promise<void>((r) => echo.once('connect', () => r()));
+  const a = await client(run.url);
+  const b = await client(run.url);
+  const trx = a.node.context().begin();
+  const id = (await trx.create(Album, { name: 'bench', artist: 'A', year: 1900, notes: '' })).id;
+  await trx.commit();
+  const q = b.node.context().query(Album, "name = 'bench'");
+  const waiting = new Map<number, () => void>();
+  q.items$.subscribe((items) => {
+    const year = items[0]?.year;
+    if (year !== undefined) waiting.get(year)?.();
+  });
+  await new Promise<void>((r) => waiting.set(1900, r));
+  waiting.clear();
+
+  let n = 0;
+  const round = async (): Promise<Round> => {
+    const year = 1901 + (n++ % 199);
+    const t = a.node.context().begin();
+    (await t.edit(Album, id)).year = year;
+    let emitted = 0;
+    const seen = new Promise<void>((r) =>
+      waiting.set(year, () => {
+        emitted = now();
+        waiting.delete(year);
+        r();
+      }),
+    );
+    const cpu = process.cpuUsage();
+    const t0 = now();
+    await Promise.all([seen, t.commit()]);
+    const c = process.cpuUsage(cpu);
+    return {
+      t0,
+      sent: marks.sent,
+      received: marks.received,
+      acked: marks.acked,
+      emitted,
+      cpu: (c.user + c.system) / 1000,
+    };
+  };
+  const echoOnce = async (): Promise<number> => {
+    const t0 = now();
+    await echo.emitWithAck('echo', ECHO_PAYLOAD);
+    return now() - t0;
+  };
+
+  for (let i = 0; i < run.warmUp; i++) {
+    await echoOnce();
+    await round();
+  }
+  const echoes: number[] = [];
+  const rounds: Round[] = [];
+  for (let blk = 0; blk < run.blocks; blk++) {
+    for (let i = 0; i < run.perBlock; i++) echoes.push(await echoOnce());
+    for (let i = 0; i < run.perBlock; i++) rounds.push(await round());
+  }
+  q.unsubscribe();
+  echo.close();
+  for (const c of [a, b]) {
+    c.conn.close();
+    await c.node.close();
+  }
+  process.send?.({ echoes, rounds, pauses });
+}
+
+process.once('message', (msg: ClientsRun) => {
+  main(msg).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+});

@@ -88,28 +88,51 @@ export class MemoryStorage implements StorageEngine {
     if (this.#closed) throw StorageError.closed('memory');
     // One loop per method: V8 compiles a long loop (a bulk commit) on-stack mid-way, and code after it
     // that had not run yet would then be deoptimized on every later commit.
-    this.#putEvents(batch.events);
-    this.#putStates(batch.states);
+    const born = this.#putEvents(batch.events);
+    this.#putStates(batch.states, born);
+    // A creation event without a state in the batch still needs its record.
+    if (born) for (const g of born.values()) held(this.#table(g.collection), g.id).genesis ??= g;
   }
 
-  #putEvents(events: readonly Event[]): void {
+  /** Stores the events; returns the creation events of entities not held before, by id (kept for packing). */
+  #putEvents(events: readonly Event[]): Map<string, Event> | undefined {
+    let born: Map<string, Event> | undefined;
     for (const e of events) {
       const t = this.#table(e.collection);
       if (e.id === e.entityId) {
-        if (!t.rows.has(e.id)) held(t, e.entityId).genesis ??= frozenEvent(e);
+        if (t.rows.has(e.id)) continue;
+        const h = t.entities.get(e.id);
+        if (h) h.genesis ??= frozenEvent(e);
+        else if (!born?.has(e.id)) (born ??= new Map()).set(e.id, frozenEvent(e));
+        else if (born.get(e.id)!.collection !== e.collection) held(t, e.id).genesis ??= frozenEvent(e);
       } else if (!t.events.has(e.id)) {
         t.events.set(e.id, frozenEvent(e));
-        (held(t, e.entityId).later ??= []).push(e.id);
+        const h = held(t, e.entityId);
+        (h.later ??= []).push(e.id);
+        const g = born?.get(e.entityId);
+        if (g?.collection === e.collection) {
+          h.genesis ??= g;
+          born!.delete(e.entityId);
+        }
       }
     }
+    return born;
   }
 
-  #putStates(states: readonly EntityState[]): void {
+  #putStates(states: readonly EntityState[], born: Map<string, Event> | undefined): void {
     for (const s of states) {
       const t = this.#table(s.collection);
+      const state = Object.isFrozen(s) ? s : Object.freeze({ ...s });
+      const g = born?.get(s.id);
+      if (g?.collection === s.collection) {
+        // A new entity: straight to a packed row when it is exactly its creation event, no record built first.
+        born!.delete(s.id);
+        if (!pack(t, state, g)) t.entities.set(s.id, { state, genesis: g, later: undefined });
+        continue;
+      }
       const h = held(t, s.id);
-      h.state = Object.isFrozen(s) ? s : Object.freeze({ ...s });
-      if (h.genesis && !h.later) pack(t, h.state, h.genesis);
+      h.state = state;
+      if (h.genesis && !h.later) pack(t, state, h.genesis);
     }
   }
 
@@ -172,11 +195,12 @@ function held(t: Table, id: string): Held {
 }
 
 /** Moves an entity to a packed row when its state is exactly what its creation event gives. */
-function pack(t: Table, state: EntityState, genesis: Event): void {
+function pack(t: Table, state: EntityState, genesis: Event): boolean {
   const p = packing(state, genesis, t.name);
-  if (!p) return;
+  if (!p) return false;
   t.entities.delete(state.id);
   t.rows.set(state.id, t.packed.add(state.id, t.packed.layout(p.fields, p.writes), p.values));
+  return true;
 }
 
 function frozenEvent(e: Event): Event {

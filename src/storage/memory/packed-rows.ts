@@ -31,6 +31,7 @@ export class PackedRows {
   readonly #collection: string;
   readonly #interned = new Map<string, Layout>();
   readonly #free: number[] = [];
+  #last: Layout | undefined;
 
   constructor(collection: string) {
     this.#collection = collection;
@@ -38,12 +39,16 @@ export class PackedRows {
 
   /** The interned layout of these fields and write order. */
   layout(fields: readonly string[], writes: readonly number[]): Layout {
+    // Entities of one collection nearly always share a layout: compare with the last one before building a key.
+    const last = this.#last;
+    if (last && sameItems(last.fields, fields) && sameItems(last.writes, writes)) return last;
     const key = `${fields.join('\u0000')}\u0001${writes.join(',')}`;
     let l = this.#interned.get(key);
     if (!l) {
       l = { fields, writes };
       this.#interned.set(key, l);
     }
+    this.#last = l;
     return l;
   }
 
@@ -96,4 +101,10 @@ export class PackedRows {
       operations: Object.freeze({ lww }),
     });
   }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -29,23 +29,20 @@ export function packing(state: EntityState, genesis: Event, collection: string):
   const ops = genesis.operations;
   const written = ops.lww;
   if (!written || !sameKeys(ops, ['lww'])) return undefined;
+  const values = state.values;
   const fields: string[] = [];
-  const values: unknown[] = [];
-  const at = new Map<string, number>();
-  for (const f in state.values) {
-    if (!Object.prototype.hasOwnProperty.call(state.values, f)) continue;
+  for (const f in values) {
+    if (!Object.prototype.hasOwnProperty.call(values, f)) continue;
     // A field named like this cannot be rebuilt by assignment.
     if (f === '__proto__') return undefined;
-    at.set(f, fields.length);
     fields.push(f);
-    values.push(state.values[f]);
   }
   let i = 0;
   for (const f in state.lww) {
     if (!Object.prototype.hasOwnProperty.call(state.lww, f)) continue;
     const cs = state.lww[f];
     const c = cs?.[0];
-    if (fields[i] !== f || cs?.length !== 1 || c?.length !== 2 || c[1] !== id || !Object.is(c[0], values[i]))
+    if (fields[i] !== f || cs?.length !== 1 || c?.length !== 2 || c[1] !== id || !Object.is(c[0], values[f]))
       return undefined;
     i++;
   }
@@ -53,8 +50,9 @@ export function packing(state: EntityState, genesis: Event, collection: string):
   const writes: number[] = [];
   for (const f in written) {
     if (!Object.prototype.hasOwnProperty.call(written, f)) continue;
-    const j = at.get(f);
-    if (j === undefined || !Object.is(written[f], values[j])) return undefined;
+    // A handful of fields: a linear search beats building a map per entity.
+    const j = fields.indexOf(f);
+    if (j < 0 || !Object.is(written[f], values[f])) return undefined;
     writes.push(j);
   }
   if (writes.length !== fields.length) return undefined;

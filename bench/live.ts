@@ -4,24 +4,13 @@ import { type Context, type LiveQuery, MemoryStorage, Node } from 'ankurah';
 import { type Entity } from '../src/entity/entity';
 import { type ReactorBatch } from '../src/reactor/change';
 import { Album } from '../samples/albums/models';
-import { now, percentile, rate, row } from './stats';
+import { now, percentile, random, rate, row } from './stats';
 import { internals } from '../test/fixtures/internals';
 
 const N = 10_000;
 const UPDATES = 2_000;
 const WINDOW_UPDATES = 1_000;
 const ARTISTS = 10;
-
-/** A deterministic pseudo-random sequence (mulberry32), so every run does the same work. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Dataset {
   readonly node: Node;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
-import { albums, PlAlbum, random } from './peers-models';
+import { albums, PlAlbum } from './peers-models';
 import { add, f, k, us } from './peers-table';
-import { now, percentile } from './stats';
+import { now, percentile, random } from './stats';
 import { internals } from '../test/fixtures/internals';
 import { begin, end, type Sample, watchGc } from './peers-tails';
 

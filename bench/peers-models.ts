@@ -1,5 +1,6 @@
 /* Models and seeded data shared by the peers-like benchmark and its heap child process. */
 import 'reflect-metadata';
+import { random } from './stats';
 import { Field, Model, Text } from 'ankurah';
 
 /** An album as the issue describes it: name of 20 chars, artist of 500, year 1950–2049; `year` indexed. */
@@ -28,17 +29,6 @@ export interface AlbumData {
   readonly name: string;
   readonly artist: string;
   readonly year: number;
-}
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';

@@ -29,3 +29,14 @@ export function rate(count: number, ms: number): string {
 export function row(label: string, ...cells: (string | number)[]): void {
   console.log(`  ${label.padEnd(48)} ${cells.map((c) => String(c).padStart(14)).join(' ')}`);
 }
+
+/** A deterministic pseudo-random sequence (mulberry32), so every run does the same work. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

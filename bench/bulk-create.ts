@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const post = (m: string, p?: object): Promise<unknown> =>
     new Promise((res, rej) => (session as Session).post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
   for (let r = 0; r < RUNS; r++) {
-    if (prof && r === 2) {
+    if (prof && r === Number(process.env.PROF_FROM ?? 2)) {
       session = new Session();
       session.connect();
       await post('Profiler.enable');
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     }
     const { wall, cpu, creates: cr } = await once(data);
     walls.push(wall);
+    if (process.env.EACH) console.log(`run ${r}: wall ${wall.toFixed(1)}ms cpu ${cpu.toFixed(1)}ms creates ${cr.toFixed(1)}ms`);
     cpus.push(cpu);
     creates.push(cr);
   }

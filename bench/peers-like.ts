@@ -20,6 +20,9 @@ import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
 
 const QUICK = process.argv.includes('--quick');
+/** `--only=bulk,fanout,...`: run only these rows (names as in `run`). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (row: string): boolean => !ONLY || ONLY.includes(row);
 const BULK = 10_000;
 const FAN_N = 10_000;
 const FAN_UPDATES = QUICK ? 500 : 2_000;
@@ -377,13 +380,13 @@ export async function run(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'ank-peers-'));
   try {
-    await bulkMemory();
-    await fanOut();
-    tails.push(await window(WIN_UPDATES));
-    await text();
-    await orderedFetch(dir);
-    await sqliteBulk(dir);
-    heapRow();
+    if (wanted('bulk')) await bulkMemory();
+    if (wanted('fanout')) await fanOut();
+    if (wanted('window')) tails.push(await window(WIN_UPDATES));
+    if (wanted('text')) await text();
+    if (wanted('fetch')) await orderedFetch(dir);
+    if (wanted('sqlite')) await sqliteBulk(dir);
+    if (wanted('heap')) heapRow();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

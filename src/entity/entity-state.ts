@@ -38,14 +38,19 @@ export function persistable(
   );
 }
 
+/** True for a creation event that writes LWW fields alone (no text, no delete): genesisState gives its state. */
+export function isPlainCreation(event: Event): boolean {
+  const ops = event.operations;
+  return isGenesis(event) && !ops.text && !ops.delete;
+}
+
 /**
  * The state an entity reaches by applying only its creation event, when that event writes LWW fields alone
  * (no text, no delete); undefined for any other event.
  */
 export function genesisState(event: Event): EntityState | undefined {
-  const ops = event.operations;
-  if (!isGenesis(event) || ops.text || ops.delete) return undefined;
-  const { state, values } = LwwBackend.first(event.id, ops.lww ?? {});
+  if (!isPlainCreation(event)) return undefined;
+  const { state, values } = LwwBackend.first(event.id, event.operations.lww ?? {});
   return persistable(
     event.entityId,
     event.collection,
@@ -55,4 +60,24 @@ export function genesisState(event: Event): EntityState | undefined {
     TextBackend.EMPTY,
     Object.freeze(values),
   );
+}
+
+/**
+ * True when a creation's LWW writes are already the values its state shows: fields in name order (code units,
+ * as LwwBackend sorts them), no undefined (stored as null), no `__proto__` (not rebuildable by assignment).
+ */
+export function canonicalWrites(writes: Readonly<Record<string, unknown>>): boolean {
+  let prev: string | undefined;
+  for (const k in writes) {
+    if (!Object.prototype.hasOwnProperty.call(writes, k)) return false;
+    if ((prev !== undefined && k <= prev) || k === '__proto__' || writes[k] === undefined) return false;
+    prev = k;
+  }
+  return true;
+}
+
+/** The values `genesisState(event)` shows, without building the state: the event's own writes when canonical. */
+export function genesisValues(event: Event): Readonly<Record<string, unknown>> {
+  const writes = event.operations.lww ?? {};
+  return canonicalWrites(writes) ? writes : LwwBackend.first(event.id, writes).values;
 }

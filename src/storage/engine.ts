@@ -27,6 +27,12 @@ export interface CommitBatch {
    * single-writer engines may ignore it. States past its end are written unconditionally.
    */
   readonly heads?: readonly (Clock | null)[];
+  /**
+   * Creations whose state is left out of `states` (each event is also in `events`): an entity new to the
+   * engine whose state is exactly `genesisState(event)`, with no other event in the batch. Given only to an
+   * engine that declares `takesCreations`; it keeps that state as if it had been in `states`.
+   */
+  readonly created?: readonly Event[];
 }
 
 /**
@@ -54,6 +60,11 @@ export interface StorageEngine {
   readonly kind: string;
   /** True when several engines may write the same database at once (compare-and-set on `CommitBatch.heads`). */
   readonly shared?: boolean;
+  /**
+   * True when the engine derives a plain creation's state itself (`CommitBatch.created`), so a bulk create
+   * need not build a state per entity. Engines that leave it unset always get every state in `states`.
+   */
+  readonly takesCreations?: boolean;
   /** Declares (or re-declares) a collection; creates its tables and indexes if missing. Idempotent. */
   ensureCollection(spec: CollectionSpec): Promise<void>;
   /** Every collection that has data or was declared. */

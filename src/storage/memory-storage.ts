@@ -1,4 +1,4 @@
-import { type EntityState } from '../entity/entity-state';
+import { canonicalWrites, genesisState, type EntityState } from '../entity/entity-state';
 import { freezeEvent } from '../event/codec';
 import { type Event } from '../event/event';
 import { type Selection } from '../query/ast';
@@ -6,7 +6,7 @@ import { compilePredicate } from '../query/evaluate';
 import { compareRecords } from '../query/order';
 import { selectTable } from './memory/select';
 import { PackedRows } from './memory/packed-rows';
-import { packing } from './memory/pack';
+import { EVENT_KEYS, LWW_ONLY, packing, sameKeys } from './memory/pack';
 import { type CollectionSpec, type CommitBatch, type StorageEngine } from './engine';
 import { StorageError } from '../errors/storage-error';
 import { COLLECTION_NAME_RULE, isCollectionName } from '../model/names';
@@ -57,6 +57,7 @@ export function queryRow(state: EntityState): Row {
 /** Keeps everything in memory: the default for ephemeral nodes and tests. States and events are frozen. */
 export class MemoryStorage implements StorageEngine {
   readonly kind = 'memory';
+  readonly takesCreations: boolean = true;
   readonly #tables = new Map<string, Table>();
   #closed = false;
 
@@ -88,6 +89,8 @@ export class MemoryStorage implements StorageEngine {
     if (this.#closed) throw StorageError.closed('memory');
     // One loop per method: V8 compiles a long loop (a bulk commit) on-stack mid-way, and code after it
     // that had not run yet would then be deoptimized on every later commit.
+    // Creations first: each goes straight to a packed row, and #putEvents then finds it stored.
+    if (batch.created) this.#putCreated(batch.created);
     const born = this.#putEvents(batch.events);
     this.#putStates(batch.states, born);
     // A creation event without a state in the batch still needs its record.
@@ -117,6 +120,23 @@ export class MemoryStorage implements StorageEngine {
       }
     }
     return born;
+  }
+
+  /** Plain creations given without a state (see CommitBatch.created). */
+  #putCreated(created: readonly Event[]): void {
+    for (const e of created) {
+      const t = this.#table(e.collection);
+      // Already held (not what `created` promises): the event is stored as any other, its state kept.
+      if (t.rows.has(e.id) || t.entities.has(e.id)) continue;
+      const writes = e.operations.lww;
+      const layout = writes && canPackDirectly(e, writes) ? t.packed.layoutOf(writes) : undefined;
+      if (layout) t.rows.set(e.id, t.packed.add(e.id, layout, writes as Row));
+      else {
+        const state = genesisState(e) as EntityState;
+        const g = frozenEvent(e);
+        if (!pack(t, state, g)) t.entities.set(e.id, { state, genesis: g, later: undefined });
+      }
+    }
   }
 
   #putStates(states: readonly EntityState[], born: Map<string, Event> | undefined): void {
@@ -201,6 +221,21 @@ function pack(t: Table, state: EntityState, genesis: Event): boolean {
   t.entities.delete(state.id);
   t.rows.set(state.id, t.packed.add(state.id, t.packed.layout(p.fields, p.writes), p.values));
   return true;
+}
+
+/**
+ * True when a creation's writes can be its packed row's values as they are: the event has exactly the keys a
+ * row rebuilds, writes LWW fields alone, in name order, and its writes record is frozen.
+ */
+function canPackDirectly(e: Event, writes: Readonly<Record<string, unknown>>): boolean {
+  return (
+    e.id === e.entityId &&
+    e.parents.length === 0 &&
+    Object.isFrozen(writes) &&
+    sameKeys(e, EVENT_KEYS) &&
+    sameKeys(e.operations, LWW_ONLY) &&
+    canonicalWrites(writes)
+  );
 }
 
 function frozenEvent(e: Event): Event {

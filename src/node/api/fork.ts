@@ -26,7 +26,7 @@ export class Fork implements MutableSource {
   readonly base: Entity | undefined;
   readonly baseHead: Clock;
   // Pending writes by field name (declared fields only, so a plain record is safe and cheaper than a Map).
-  readonly #writes: Record<string, StoredValue> = {};
+  #writes: Record<string, StoredValue> = {};
   #texts: Map<string, TextEditor> | undefined;
   /** The transaction's mutable over this fork. */
   mutable: object | undefined;
@@ -75,20 +75,60 @@ export class Fork implements MutableSource {
    * a value `set` refuses, a required LWW field missing from `data`. Missing text fields start empty.
    */
   initialize(data: Readonly<Record<string, unknown>>): FieldViolation[] | undefined {
-    let problems: FieldViolation[] | undefined;
-    const fields = this.meta.fields;
+    // Written in field-name order when it can be: the creation event's writes are then already the order of
+    // the state's values, and storage can keep one record for both (see MemoryStorage).
+    if (!this.#initializeSorted(data)) {
+      this.#writes = {};
+      let problems: FieldViolation[] | undefined;
+      const fields = this.meta.fields;
+      for (const k in data) {
+        if (!hasOwn(data, k)) continue;
+        try {
+          const f = fields.get(k);
+          // The transaction is open and the fork new: `set` without its guards.
+          if (f?.backend === 'lww') this.#writes[k] = checkFieldValue(this.meta.name, f, data[k]);
+          else this.set(k, data[k]);
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          (problems ??= []).push(...e.violations);
+        }
+      }
+      if (problems) return this.#defaults(data, problems);
+    }
+    return this.#defaults(data, undefined);
+  }
+
+  /**
+   * The common creation: every key of `data` a declared LWW field with a valid value, written in name order.
+   * False (with only `#writes` touched) for anything else, which the general loop then handles.
+   */
+  #initializeSorted(data: Readonly<Record<string, unknown>>): boolean {
+    let keys = 0;
     for (const k in data) {
       if (!hasOwn(data, k)) continue;
+      keys++;
+    }
+    let seen = 0;
+    const model = this.meta.name;
+    for (const f of sortedFields(this.meta)) {
+      if (!hasOwn(data, f.name)) continue;
+      if (f.backend !== 'lww') return false;
+      seen++;
       try {
-        const f = fields.get(k);
-        // The transaction is open and the fork new: `set` without its guards.
-        if (f?.backend === 'lww') this.#writes[k] = checkFieldValue(this.meta.name, f, data[k]);
-        else this.set(k, data[k]);
+        this.#writes[f.name] = checkFieldValue(model, f, data[f.name]);
       } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        (problems ??= []).push(...e.violations);
+        if (e instanceof ValidationError) return false;
+        throw e;
       }
     }
+    return seen === keys;
+  }
+
+  /** Adds the violations of required LWW fields missing from `data` and starts missing text fields empty. */
+  #defaults(
+    data: Readonly<Record<string, unknown>>,
+    problems: FieldViolation[] | undefined,
+  ): FieldViolation[] | undefined {
     for (const f of unsetFields(this.meta)) {
       if (f.name in data) continue;
       if (f.backend === 'lww') {
@@ -186,7 +226,7 @@ export class Fork implements MutableSource {
     if (this.#deleted) return Object.freeze({ delete: true });
     const base = this.base;
     // A new entity's writes are its event's writes as they are (the fork is not written after commit starts).
-    const lww: Record<string, StoredValue> = base ? {} : this.#writes;
+    const lww: Record<string, StoredValue> = base ? {} : Object.freeze(this.#writes);
     let hasLww = false;
     if (base)
       for (const k in this.#writes) {
@@ -216,6 +256,17 @@ export class Fork implements MutableSource {
 }
 
 const unset = new WeakMap<ModelMeta, readonly FieldMeta[]>();
+const byName = new WeakMap<ModelMeta, readonly FieldMeta[]>();
+
+/** The model's fields in name order (code-unit order, as the LWW state sorts them). */
+function sortedFields(meta: ModelMeta): readonly FieldMeta[] {
+  let fields = byName.get(meta);
+  if (!fields) {
+    fields = [...meta.fields.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    byName.set(meta, fields);
+  }
+  return fields;
+}
 
 /** The fields a creation must mention or gets a default for: required LWW fields and text fields, in order. */
 function unsetFields(meta: ModelMeta): readonly FieldMeta[] {

@@ -1,5 +1,5 @@
 import { Entity, type ApplyOptions } from '../../entity/entity';
-import { type EntityState } from '../../entity/entity-state';
+import { genesisState, type EntityState } from '../../entity/entity-state';
 import { AccessDeniedError, StorageError } from '../../errors/errors';
 import { type Event } from '../../event/event';
 import { observeId } from '../../event/ids';
@@ -45,7 +45,16 @@ export function stage(host: ApplyHost, primary: Entity): Work {
   const before = primary.exists && !primary.deleted ? primary.values() : null;
   const fresh = !primary.exists && !host.cache.get(primary.collection, primary.id);
   const next = primary.exists || !fresh ? primary.clone() : primary;
-  return { primary, next, created: undefined, before, fresh, touched: false, changed: false };
+  return {
+    primary,
+    next,
+    created: undefined,
+    genesis: undefined,
+    before,
+    fresh,
+    touched: false,
+    changed: false,
+  };
 }
 
 /**
@@ -63,43 +72,62 @@ export async function commitWork(
 ): Promise<EntityChange[]> {
   if (applied.length === 0 && also.length === 0) return [];
   const touched = all.filter((w) => w.touched);
-  const states = touched.map((w) => w.created ?? (w.next as Entity).state());
-  await checkPolicy(host, touched, states, ctx, local);
+  // A creation handed over as its event alone has no state here (see Work.genesis).
+  const states: EntityState[] = [];
+  let created: Event[] | undefined;
+  for (const w of touched) {
+    if (w.genesis) (created ??= []).push(w.genesis);
+    else states.push(w.created ?? (w.next as Entity).state());
+  }
+  await checkPolicy(host, touched, () => (created ? withCreated(touched, states) : states), ctx, local);
   try {
     const kept = also.length > 0 ? [...states, ...also] : states;
     const heads = host.storage.shared ? storedHeads(touched) : undefined;
-    await host.storage.commit(
-      heads ? { events: applied, states: kept, heads } : { events: applied, states: kept },
-    );
+    const batch = heads ? { events: applied, states: kept, heads } : { events: applied, states: kept };
+    await host.storage.commit(created ? { ...batch, created } : batch);
   } catch (e) {
     throw e instanceof StorageError ? e : StorageError.wrap('committing events', e);
   }
   // Local ids were minted here; remote ones move the clock only once stored (observeId ignores forgeries).
   if (!local) for (const e of applied) observeId(e.id);
   const changes: EntityChange[] = [];
+  let s = 0;
   for (let i = 0; i < touched.length; i++) {
     const w = touched[i] as Work;
-    if (w.fresh) changes.push(new FreshChange(w.primary, states[i] as EntityState, host.cache));
-    else if (w.primary && w.next) {
-      w.primary.adopt(w.next, w.changed);
-      if (w.changed) changes.push({ entity: w.primary, before: w.before });
+    if (w.genesis) changes.push(new FreshChange(undefined, w.genesis, host.cache));
+    else if (w.fresh) changes.push(new FreshChange(w.primary, states[s++] as EntityState, host.cache));
+    else {
+      s++;
+      if (w.primary && w.next) {
+        w.primary.adopt(w.next, w.changed);
+        if (w.changed) changes.push({ entity: w.primary, before: w.before });
+      }
     }
   }
   if (changes.length > 0) host.emit({ changes });
   return changes;
 }
 
-/** Checks each staged change (`states[i]` is `work[i]`'s new state) against validation and the policy. */
+/** Every touched entity's new state, index-aligned with `touched` (creations' built from their event). */
+function withCreated(touched: readonly Work[], states: readonly EntityState[]): EntityState[] {
+  let s = 0;
+  return touched.map((w) =>
+    w.genesis ? (genesisState(w.genesis) as EntityState) : (states[s++] as EntityState),
+  );
+}
+
+/** Checks each staged change (`stateOf()[i]` is `work[i]`'s new state) against validation and the policy. */
 async function checkPolicy(
   host: ApplyHost,
   work: readonly Work[],
-  states: readonly EntityState[],
+  stateOf: () => readonly EntityState[],
   ctx: ContextData,
   local: boolean,
 ): Promise<void> {
   // Exactly PermissiveAgent: a subclass may override checks.
   const permissive = Object.getPrototypeOf(host.policy) === PermissiveAgent.prototype;
   if (permissive && local) return;
+  const states = stateOf();
   for (let i = 0; i < work.length; i++) {
     const w = work[i] as Work;
     const next = states[i] as EntityState;

@@ -1,9 +1,9 @@
 import { Entity } from '../../entity/entity';
-import { type EntityState } from '../../entity/entity-state';
+import { isPlainCreation, type EntityState } from '../../entity/entity-state';
 import { CausalError } from '../../errors/errors';
 import { isGenesis, type Event } from '../../event/event';
 import { type EntityChange, type LocalBases } from '../ports';
-import { type ContextData } from '../policy';
+import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
 import { applyOptions, batchRetriever, commitWork, primaryOf, stage } from './apply-commit';
 import { type Work } from './apply-work';
@@ -28,7 +28,13 @@ export async function applyLocal(
   for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
   const all: Work[] = [];
   const applied: Event[] = [];
-  await stageAll(host, events, bases, all, applied);
+  // Storage that derives a plain creation's state itself gets the event alone (no policy needs the state).
+  const direct =
+    host.durable &&
+    host.storage.takesCreations === true &&
+    !host.storage.shared &&
+    Object.getPrototypeOf(host.policy) === PermissiveAgent.prototype;
+  await stageAll(host, events, bases, all, applied, direct);
   return commitWork(host, all, applied, ctx, true, also);
 }
 
@@ -43,6 +49,7 @@ async function stageAll(
   bases: LocalBases | undefined,
   all: Work[],
   applied: Event[],
+  direct: boolean,
 ): Promise<void> {
   const retriever = batchRetriever(host, events);
   const options = applyOptions(host);
@@ -50,12 +57,28 @@ async function stageAll(
   for (const event of events) {
     // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
     const isNew = host.durable && !host.cache.get(event.collection, event.entityId) && isGenesis(event);
+    if (isNew && direct && isPlainCreation(event)) {
+      const w: Work = {
+        primary: undefined,
+        next: undefined,
+        created: undefined,
+        genesis: event,
+        before: null,
+        fresh: true,
+        touched: true,
+        changed: true,
+      };
+      all.push(w);
+      applied.push(event);
+      continue;
+    }
     const created = isNew ? Entity.genesisState(event) : undefined;
     if (created) {
       all.push({
         primary: undefined,
         next: undefined,
         created,
+        genesis: undefined,
         before: null,
         fresh: true,
         touched: true,

@@ -1,5 +1,6 @@
 import { type Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
+import { type Event } from '../../event/event';
 
 /** One entity's part of a batch being applied. */
 export interface Work {
@@ -9,6 +10,11 @@ export interface Work {
   readonly next: Entity | undefined;
   /** The state of a plain creation computed without an entity (then `primary` and `next` are undefined). */
   readonly created: EntityState | undefined;
+  /**
+   * A plain creation handed to storage as its event alone (the engine takes creations, see
+   * StorageEngine.takesCreations): its state is `genesisState(genesis)`, built only if something reads it.
+   */
+  readonly genesis?: Event | undefined;
   readonly before: Record<string, unknown> | null;
   /** The entity is new to this node and staged on directly (`next` is `primary`). */
   readonly fresh: boolean;

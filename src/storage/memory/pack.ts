@@ -11,7 +11,10 @@ export interface Packing {
 }
 
 const STATE_KEYS = ['id', 'collection', 'head', 'deleted', 'lww', 'text', 'values'];
-const EVENT_KEYS = ['id', 'entityId', 'collection', 'parents', 'operations'];
+/** The keys of an event, in the order a packed row rebuilds them. */
+export const EVENT_KEYS: readonly string[] = ['id', 'entityId', 'collection', 'parents', 'operations'];
+/** The keys of a creation's operations that writes LWW fields alone. */
+export const LWW_ONLY: readonly string[] = ['lww'];
 
 /**
  * How to pack an entity whose state is exactly what its creation event alone gives (every field written once
@@ -28,7 +31,7 @@ export function packing(state: EntityState, genesis: Event, collection: string):
   if (state.head.length !== 1 || state.head[0] !== id) return undefined;
   const ops = genesis.operations;
   const written = ops.lww;
-  if (!written || !sameKeys(ops, ['lww'])) return undefined;
+  if (!written || !sameKeys(ops, LWW_ONLY)) return undefined;
   const values = state.values;
   const fields: string[] = [];
   for (const f in values) {
@@ -60,7 +63,8 @@ export function packing(state: EntityState, genesis: Event, collection: string):
   return { fields, writes, values: frozen };
 }
 
-function sameKeys(o: object, keys: readonly string[]): boolean {
+/** True when `o`'s own enumerable keys are exactly `keys`, in that order. */
+export function sameKeys(o: object, keys: readonly string[]): boolean {
   let i = 0;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;

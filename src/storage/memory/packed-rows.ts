@@ -52,6 +52,31 @@ export class PackedRows {
     return l;
   }
 
+  /**
+   * The layout of a creation whose writes are in field order and are the values themselves (the writes are
+   * then in layout order too).
+   */
+  layoutOf(values: Values): Layout {
+    const last = this.#last;
+    if (last) {
+      let i = 0;
+      let same = true;
+      for (const k in values) {
+        if (last.fields[i] !== k || last.writes[i] !== i) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === last.fields.length) return last;
+    }
+    const fields = Object.keys(values);
+    return this.layout(
+      fields,
+      fields.map((_, i) => i),
+    );
+  }
+
   /** Stores one entity; returns its row. `values` must be frozen, with the layout's fields in its order. */
   add(id: string, layout: Layout, values: Values): number {
     let row = this.#free.pop();

@@ -25,6 +25,8 @@ class Recording extends MemoryStorage {
       this.events.set(e.entityId, list);
     }
     for (const s of batch.states) this.states.set(s.id, s);
+    // A plain creation given as its event alone: the engine keeps exactly the state the event gives.
+    for (const e of batch.created ?? []) this.states.set(e.id, genesisState(e) as EntityState);
   }
 }
 

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     }
     const { wall, cpu, creates: cr } = await once(data);
     walls.push(wall);
-    if (process.env.EACH) console.log(`run ${r}: wall ${wall.toFixed(1)}ms cpu ${cpu.toFixed(1)}ms creates ${cr.toFixed(1)}ms`);
+    if (process.env.EACH)
+      console.log(`run ${r}: wall ${wall.toFixed(1)}ms cpu ${cpu.toFixed(1)}ms creates ${cr.toFixed(1)}ms`);
     cpus.push(cpu);
     creates.push(cr);
   }

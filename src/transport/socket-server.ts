@@ -181,7 +181,7 @@ function serve(
     accepted.ctx,
     (frame) => {
       for (const packed of packPush(frame, options.limits.maxAnswerBytes, node)) {
-        if (writable()) sendWhole(socket.conn, () => socket.emit(EVENTS.push, ...packed.args));
+        if (writable()) sendWhole(socket.conn, packed, () => socket.emit(EVENTS.push, ...packed.args));
       }
     },
     options,
@@ -210,7 +210,7 @@ function serve(
           const error = ProtocolError.answerTooLarge(packed.bytes, options.limits.maxAnswerBytes);
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(error) });
         }
-        sendWhole(socket.conn, () => (ack as (...a: unknown[]) => void)(...packed.args));
+        sendWhole(socket.conn, packed, () => (ack as (...a: unknown[]) => void)(...packed.args));
       };
       let frame: unknown = args[0];
       if (args.length === 3) {

@@ -1,4 +1,5 @@
 import { type Socket } from 'socket.io';
+import { type Packed } from './frame-codec';
 
 type EngineSocket = Socket['conn'];
 
@@ -18,7 +19,8 @@ interface EngineInternals {
 }
 
 /**
- * Runs `send`, one Socket.IO emit or acknowledgement, so that all the parts of its packet leave in one write.
+ * Runs `send`, the Socket.IO emit or acknowledgement of `packed`, so that all the parts of its packet leave in
+ * one write (a packet without an attachment is one part: sent as is).
  *
  * A packet with a binary attachment is encoded as several Engine.IO packets (the header, then the binary),
  * and Engine.IO hands the next one to the WebSocket only once the write of the previous one has completed
@@ -27,7 +29,11 @@ interface EngineInternals {
  * the WebSocket together, and corking the TCP socket makes them one write. When a write is still in
  * progress the parts queue up as before and leave together when it completes.
  */
-export function sendWhole(conn: EngineSocket, send: () => void): void {
+export function sendWhole(conn: EngineSocket, packed: Packed, send: () => void): void {
+  if (packed.args.length < 2) {
+    send();
+    return;
+  }
   const engine = conn as unknown as EngineInternals;
   const transport = engine.transport;
   const tcp = transport.socket?._socket;

@@ -27,7 +27,7 @@ interface EngineInternals {
  * (a tick later): two system calls, and the receiver may wake twice, with the binary part a full write
  * behind. Holding the transport while the packet is encoded queues every part; one flush then gives them to
  * the WebSocket together, and corking the TCP socket makes them one write. When a write is still in
- * progress the parts queue up as before and leave together when it completes.
+ * progress the parts queue up as before, behind it.
  */
 export function sendWhole(conn: EngineSocket, packed: Packed, send: () => void): void {
   if (packed.args.length < 2) {

@@ -16,6 +16,15 @@ export interface Hop {
   read: number;
   /** When the storage commit returned. */
   stored: number;
+  /** This process's CPU time (ms) when the frame arrived, then from there until the first push left (with SYNC_CPU=1; else 0). */
+  cpu: number;
+  pushCpu: number;
+}
+
+/** This process's CPU time (user + system), ms. */
+export function cpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
 }
 
 /** Client side of one round: commit() called, A's request emitted, B's push received, B emitted. */
@@ -86,6 +95,7 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
     ['A: commit() → request emitted', (r) => r.sent - r.t0],
     ['A → server (wire, parse)', (r, h) => h.in - r.sent],
     ['server: frame in → push out', (_r, h) => h.push - h.in],
+    ['  its CPU time', (_r, h) => h.pushCpu],
     ['server → B (wire, parse)', (r, h) => r.received - h.push],
     ['B: push in → live query emits', (r) => r.emitted - r.received],
     ['server: frame in → answer out', (_r, h) => h.ack - h.in],
@@ -96,8 +106,23 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   ];
   const out = ['  hop (µs)                                            p50      p99'];
   const pairs = Array.from({ length: n }, (_, i) => [rounds[i] as Round, hops[i] as Hop] as const);
+  const cpu = hops.some((h) => h.cpu > 0);
   for (const [label, f] of legs) {
+    if (label.includes('CPU') && !cpu) continue;
     const v = pairs.map(([r, h]) => f(r, h));
+    out.push(
+      `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,
+    );
+  }
+  // CPU time per round of each process: everything it did for one commit (frames, storage, writes).
+  const perRound: [string, number[]][] = [
+    ["CPU per round: A and B's process", pairs.map(([r]) => r.cpu)],
+    [
+      'CPU per round: server (frame in → next frame in)',
+      hops.slice(1, n).map((h, i) => h.cpu - (hops[i] as Hop).cpu),
+    ],
+  ];
+  for (const [label, v] of cpu ? perRound : perRound.slice(0, 1)) {
     out.push(
       `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,
     );
@@ -109,7 +134,10 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
     ps.some((p) => p.major === major && p.start < r.emitted && p.end > r.t0);
   const count = (f: (r: Round) => boolean): number => tail.filter(([r]) => f(r)).length;
   const worst = (r: Round, h: Hop): string => {
-    const parts = legs.slice(0, 5).map(([label, f]) => [label, f(r, h)] as const);
+    const parts = legs
+      .slice(0, 6)
+      .filter(([label]) => !label.startsWith(' '))
+      .map(([label, f]) => [label, f(r, h)] as const);
     return parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   };
   const where = new Map<string, number>();

@@ -14,8 +14,11 @@ import { type StorageEngine } from 'ankurah/spi';
 import { SocketServer } from 'ankurah/server';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../samples/albums/models';
-import { gcPauses, type Hop, type Pause } from './sync-hops';
+import { cpuMs, gcPauses, type Hop, type Pause } from './sync-hops';
 import { now } from './stats';
+
+/** SYNC_CPU=1 also records CPU time per hop (two getrusage calls per commit, inside the timed hop). */
+const CPU = process.env.SYNC_CPU === '1';
 
 /** Wraps socket.io's server Socket to time commit frames in, pushes out and answers out. */
 function recordHops(): Hop[] {
@@ -29,7 +32,16 @@ function recordHops(): Hop[] {
   proto.onevent = function (this: unknown, packet) {
     const [ev, frame] = packet.data ?? [];
     if (ev === 'ankurah:req' && (frame as { kind?: string } | null)?.kind === 'commit') {
-      hops.push({ in: now(), push: 0, ack: 0, store: 0, read: 0, stored: 0 });
+      hops.push({
+        in: now(),
+        push: 0,
+        ack: 0,
+        store: 0,
+        read: 0,
+        stored: 0,
+        cpu: CPU ? cpuMs() : 0,
+        pushCpu: 0,
+      });
     }
     onevent.call(this, packet);
   };
@@ -45,7 +57,10 @@ function recordHops(): Hop[] {
   const emit = proto.emit;
   proto.emit = function (this: unknown, ev: string, ...args: unknown[]) {
     const hop = hops.at(-1);
-    if (ev === 'ankurah:push' && hop && hop.push === 0) hop.push = now();
+    if (ev === 'ankurah:push' && hop && hop.push === 0) {
+      hop.push = now();
+      if (CPU) hop.pushCpu = cpuMs() - hop.cpu;
+    }
     return emit.call(this, ev, ...args);
   };
   return hops;

@@ -10,6 +10,7 @@ import { ServerSession, type Accepted } from '../serve/server-session';
 import { type WireStates } from '../protocol/wire-states';
 import { EVENTS } from './events';
 import { backlogOf, terminate } from './socket-backlog';
+import { sendWhole } from './socket-writes';
 import { packFrame, unpackFrame, type Packed, type TransportLimits } from './frame-codec';
 
 /** Options of SocketServer.listen: a port to listen on, or an HTTP server to attach to. */
@@ -180,7 +181,7 @@ function serve(
     accepted.ctx,
     (frame) => {
       for (const packed of packPush(frame, options.limits.maxAnswerBytes, node)) {
-        if (writable()) socket.emit(EVENTS.push, ...packed.args);
+        if (writable()) sendWhole(socket.conn, packed, () => socket.emit(EVENTS.push, ...packed.args));
       }
     },
     options,
@@ -209,7 +210,7 @@ function serve(
           const error = ProtocolError.answerTooLarge(packed.bytes, options.limits.maxAnswerBytes);
           packed = packFrame({ id: (answer as { id?: unknown }).id, ok: false, error: toErrorData(error) });
         }
-        (ack as (...a: unknown[]) => void)(...packed.args);
+        sendWhole(socket.conn, packed, () => (ack as (...a: unknown[]) => void)(...packed.args));
       };
       let frame: unknown = args[0];
       if (args.length === 3) {

@@ -3,7 +3,9 @@ import { type DataSource } from 'typeorm';
 import { sqliteDialect } from './dialects/sqlite';
 import { openDataSource } from './open-storage';
 import { SqlStorage } from './sql-storage';
-import { sqliteConstructor } from './typeorm-internals';
+import { type CommitBatch } from '../engine';
+import { sqliteConnection, sqliteConstructor } from './typeorm-internals';
+import { BACKSTOP_PAGES, WalCheckpoints } from './wal-checkpoints';
 import { sqliteWriterLock, type WriterLock } from './writer-lock';
 
 /** Options of SqliteStorage.open. */
@@ -24,8 +26,17 @@ export interface SqliteOptions {
  * writer per file (the lock is the sidecar file `<file>-lock`).
  */
 export class SqliteStorage extends SqlStorage {
-  protected constructor(ds: DataSource, lock: WriterLock | undefined) {
+  readonly #checkpoints: WalCheckpoints | undefined;
+
+  protected constructor(ds: DataSource, lock: WriterLock | undefined, file: boolean) {
     super(ds, sqliteDialect, { lock });
+    this.#checkpoints = file ? new WalCheckpoints(() => sqliteConnection(ds)) : undefined;
+  }
+
+  /** Commits, then counts the commit towards the next WAL checkpoint (see WalCheckpoints). */
+  override async commit(batch: CommitBatch): Promise<void> {
+    await super.commit(batch);
+    this.#checkpoints?.committed(batch.events.length + batch.states.length);
   }
 
   /**
@@ -46,7 +57,7 @@ export class SqliteStorage extends SqlStorage {
         return sqliteWriterLock(sqliteConstructor(ds), path, options.lockTimeout ?? 0);
       },
       async (ds, lock) => {
-        const storage = new SqliteStorage(ds, lock);
+        const storage = new SqliteStorage(ds, lock, path !== ':memory:' && path !== '');
         await storage.load();
         return storage;
       },
@@ -61,6 +72,8 @@ function prepare(db: Database.Database, busy: number, synchronous: string): void
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
+    // Checkpoints run after commits (WalCheckpoints); SQLite's own, inside a commit, only as a backstop.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
     db.close();

@@ -20,6 +20,7 @@ import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
 
 const QUICK = process.argv.includes('--quick');
+const LIVE_ONLY = process.argv.includes('--live');
 const BULK = 10_000;
 const FAN_N = 10_000;
 const FAN_UPDATES = QUICK ? 500 : 2_000;
@@ -377,6 +378,13 @@ export async function run(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'ank-peers-'));
   try {
+    if (LIVE_ONLY) {
+      // `--live`: the two live-latency rows alone (after the bulk row, as in a full run).
+      await bulkMemory();
+      await fanOut();
+      tails.push(await window(WIN_UPDATES));
+      return;
+    }
     await bulkMemory();
     await fanOut();
     tails.push(await window(WIN_UPDATES));
@@ -386,7 +394,7 @@ export async function run(): Promise<void> {
     heapRow();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    printTable();
+    for (const t of tails) console.log(`  ${t}`);
   }
-  printTable();
-  for (const t of tails) console.log(`  ${t}`);
 }

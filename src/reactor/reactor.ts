@@ -155,9 +155,11 @@ export class Reactor {
    * (a change reaches a few), one candidate list shared by them; same order and calls as the general case.
    */
   #applyOne(c: ReactorChange): void {
-    const hit: Watch[] = [];
+    // Made at the first watch, at its size: a change usually reaches one or two.
+    let hit: Watch[] | undefined;
     const add = (w: Watch): void => {
-      if (!hit.includes(w)) hit.push(w);
+      if (!hit) hit = [w];
+      else if (!hit.includes(w)) hit.push(w);
     };
     let row: Row | undefined;
     try {
@@ -170,7 +172,7 @@ export class Reactor {
     } catch (e) {
       this.#report(asError(e));
     }
-    if (hit.length === 0) return;
+    if (!hit) return;
     // Only a change some watch takes needs the shared entity.
     const candidates: readonly Candidate[] = [{ entity: c.entity, row }];
     for (const w of hit) {

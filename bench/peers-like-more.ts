@@ -19,7 +19,10 @@ interface Edit {
 }
 
 /** Live QUERY over 10k; every update changes the top 50 (enter at the top, leave, move to the top). */
-export async function window(updates: number): Promise<string> {
+export async function window(
+  updates: number,
+  hooks?: { start(): Promise<unknown>; stop(): Promise<unknown> },
+): Promise<string> {
   const data = albums(10_000, 7);
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
@@ -43,6 +46,7 @@ export async function window(updates: number): Promise<string> {
   const gc = watchGc();
   const rnd = random(11);
   const edits: Edit[] = [];
+  await hooks?.start();
   for (let i = 0; i < updates; i++) {
     const inWin = q.items.map((v) => v.id);
     const kind = i % 3;
@@ -66,6 +70,7 @@ export async function window(updates: number): Promise<string> {
     await trx.commit();
     await q.settled();
   }
+  await hooks?.stop();
   const fresh = await ctx.fetch(PlAlbum, QUERY);
   if (fresh.map((v) => v.id).join() !== q.items.map((v) => v.id).join())
     throw new Error('window drifted from fetch');

@@ -25,7 +25,10 @@ const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
-const wanted = (row: string): boolean => !ONLY || ONLY.includes(row);
+// `--live`: the two live-latency rows, after the bulk row as in a full run.
+const LIVE = ['bulk', 'fanout', 'window'];
+const wanted = (row: string): boolean =>
+  process.argv.includes('--live') ? LIVE.includes(row) : !ONLY || ONLY.includes(row);
 const BULK = 10_000;
 const FAN_N = 10_000;
 const FAN_UPDATES = QUICK ? 500 : 2_000;
@@ -413,7 +416,7 @@ export async function run(): Promise<void> {
     if (wanted('heap')) heapRow();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    printTable();
+    for (const t of tails) console.log(`  ${t}`);
   }
-  printTable();
-  for (const t of tails) console.log(`  ${t}`);
 }

@@ -198,7 +198,8 @@ export class Entity implements ViewSource {
     }
     if (clockEquals(event.parents, this.#head)) {
       this.#rejectAfterDelete(event, this.deleted);
-      return this.#commit(event, 'applied', ALWAYS, new Set(this.#head));
+      // Every head member is a parent: the head becomes the event alone (no set of it to build).
+      return this.#commit(event, 'applied', ALWAYS, NO_IDS);
     }
     return undefined;
   }
@@ -286,7 +287,7 @@ export class Entity implements ViewSource {
       );
     }
     this.#head =
-      removed.size === this.#head.length
+      fast || removed.size === this.#head.length
         ? Object.freeze([event.id])
         : clockOf([...this.#head.filter((h) => !removed.has(h)), event.id]);
     if (changed) this.#values = undefined;

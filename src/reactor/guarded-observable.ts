@@ -31,7 +31,14 @@ export class GuardedObservable<T> extends Observable<T> {
           }
         : observerOrNext;
     return super.subscribe({
-      next: (v) => this.#guard(() => o.next?.(v)),
+      // No closure per value: emissions are the hot path (one per commit per subscriber).
+      next: (v) => {
+        try {
+          o.next?.(v);
+        } catch (e) {
+          this.#report(e);
+        }
+      },
       error: (e: unknown) => {
         if (o.error) this.#guard(() => o.error?.(e));
         else this.#report(e);

@@ -110,6 +110,10 @@ export class Reactor {
   /** Routes one batch: each affected watch is called once with its candidates, in batch order. */
   apply(batch: ReactorBatch): void {
     if (this.#watches.size === 0) return;
+    if (batch.changes.length === 1) {
+      this.#applyOne(batch.changes[0] as ReactorChange);
+      return;
+    }
     const routed = new Map<Watch, Candidate[]>();
     // The change being routed; `add` is made once per batch, not once per change.
     let change: ReactorChange | undefined;
@@ -144,6 +148,41 @@ export class Reactor {
         this.#report(asError(e));
       }
     });
+  }
+
+  /**
+   * `apply` for a batch of one change (every single-entity commit): the watches it reaches in a short list
+   * (a change reaches a few), one candidate list shared by them; same order and calls as the general case.
+   */
+  #applyOne(c: ReactorChange): void {
+    // Made at the first watch, at its size: a change usually reaches one or two.
+    let hit: Watch[] | undefined;
+    const add = (w: Watch): void => {
+      if (!hit) hit = [w];
+      else if (!hit.includes(w)) hit.push(w);
+    };
+    let row: Row | undefined;
+    try {
+      const unshared = c.unshared;
+      const raw = unshared ?? c.entity;
+      row = unshared ? unshared.row : rowOf(c.entity);
+      if (row) this.#index.candidates(raw.collection, row, add);
+      this.#members.get(raw.collection)?.get(raw.id)?.forEach(add);
+      this.#loading.get(raw.collection)?.forEach(add);
+    } catch (e) {
+      this.#report(asError(e));
+    }
+    if (!hit) return;
+    // Only a change some watch takes needs the shared entity.
+    const candidates: readonly Candidate[] = [{ entity: c.entity, row }];
+    for (const w of hit) {
+      if (w.closed) continue;
+      try {
+        w.handler.changes(candidates);
+      } catch (e) {
+        this.#report(asError(e));
+      }
+    }
   }
 
   /** How a watch is indexed: by an equality/IN conjunct, a range, or scanned (for tests and diagnostics). */

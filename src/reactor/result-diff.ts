@@ -53,20 +53,26 @@ export function touchedDiff<T>(
   touched: ReadonlyMap<string, Entity>,
   current: (id: string) => T | undefined,
 ): ItemDiff<T>[] {
-  const removes: ItemDiff<T>[] = [];
-  const rest: ItemDiff<T>[] = [];
+  // Usually one entity per emission: lists are made at their first element, at its size.
+  let removes: ItemDiff<T>[] | undefined;
+  let rest: ItemDiff<T>[] | undefined;
   touched.forEach((entity, id) => {
     const was = emitted.get(id);
     const item = current(id);
     if (was && item === undefined) {
-      removes.push({ kind: 'remove', entity: was.entity, item: was.item });
+      const c: ItemDiff<T> = { kind: 'remove', entity: was.entity, item: was.item };
+      if (removes) removes.push(c);
+      else removes = [c];
       emitted.delete(id);
     } else if (item !== undefined) {
-      rest.push({ kind: was ? 'update' : 'add', entity, item });
+      const c: ItemDiff<T> = { kind: was ? 'update' : 'add', entity, item };
+      if (rest) rest.push(c);
+      else rest = [c];
       emitted.set(id, { entity, item });
     }
   });
-  return removes.length === 0 ? rest : removes.concat(rest);
+  if (!removes) return rest ?? [];
+  return rest ? removes.concat(rest) : removes;
 }
 
 /**

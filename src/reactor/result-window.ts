@@ -119,9 +119,9 @@ export class ResultWindow<T> {
     }
     const entry = { entity: c.entity, row, item: old?.item ?? this.#o.wrap(c.entity) };
     const at = this.#lowerBound(row);
-    this.#entries.splice(at, 0, entry);
-    this.#rows.splice(at, 0, row);
-    this.#items.splice(at, 0, entry.item);
+    insertAt(this.#entries, at, entry);
+    insertAt(this.#rows, at, row);
+    insertAt(this.#items, at, entry.item);
     // The row that was last shown is pushed past the limit.
     if (at < this.limit && this.#entries.length > this.limit) this.#edge(this.limit);
     this.#byId.set(id, entry);
@@ -161,9 +161,9 @@ export class ResultWindow<T> {
   /** Takes an entry out of the rows; the caller decides whether the id stays tracked (it usually re-enters). */
   #unlink(entry: Entry<T>): void {
     const at = this.#indexOf(entry);
-    this.#entries.splice(at, 1);
-    this.#rows.splice(at, 1);
-    this.#items.splice(at, 1);
+    removeAt(this.#entries, at);
+    removeAt(this.#rows, at);
+    removeAt(this.#items, at);
     this.#byId.delete(entry.entity.id);
     // The first row past the limit moves up into the shown ones.
     if (at < this.limit && this.#entries.length >= this.limit) this.#edge(this.limit - 1);
@@ -203,4 +203,19 @@ export class ResultWindow<T> {
     }
     return lo;
   }
+}
+
+/** `list.splice(at, 0, value)` without the array of removed elements splice returns. */
+function insertAt<X>(list: X[], at: number, value: X): void {
+  let i = list.length;
+  list.push(value);
+  for (; i > at; i--) list[i] = list[i - 1] as X;
+  list[at] = value;
+}
+
+/** `list.splice(at, 1)` without the array of removed elements. */
+function removeAt<X>(list: X[], at: number): void {
+  const last = list.length - 1;
+  for (let i = at; i < last; i++) list[i] = list[i + 1] as X;
+  list.pop();
 }

@@ -60,7 +60,8 @@ export class LiveQuery<M extends object> {
   readonly #scope: QueryScope;
   readonly #meta: ModelMeta;
   readonly #view: ViewFactory<M>;
-  readonly #items$ = new ReplaySubject<readonly View<M>[]>(1);
+  /** Made for the first `items$` subscriber (most queries are read through `subscribe` or `items`). */
+  #items$: ReplaySubject<readonly View<M>[]> | undefined;
   readonly #changes$ = new Subject<ChangeSet<M>>();
   #items: readonly View<M>[] = [];
   #isLoaded = false;
@@ -96,7 +97,7 @@ export class LiveQuery<M extends object> {
     this.loaded.catch(() => undefined);
     this.#initial = new Promise<void>((resolve) => (this.#resolveInitial = resolve));
     this.items$ = new GuardedObservable(
-      new Observable<readonly View<M>[]>((s) => this.#attach(s, () => this.#items$.subscribe(s))),
+      new Observable<readonly View<M>[]>((s) => this.#attach(s, () => this.#itemsSubject().subscribe(s))),
       report,
     );
     this.changes$ = new GuardedObservable(
@@ -212,7 +213,7 @@ export class LiveQuery<M extends object> {
       // A durable node answers alone; an ephemeral one waits for its peer's answer (in #start).
       if (this.#scope.services.durable) this.#resolveLoaded();
     }
-    this.#items$.next(items);
+    this.#items$?.next(items);
     this.#changes$.next(new ChangeSet(d.initial, items, changes));
   }
 
@@ -224,13 +225,22 @@ export class LiveQuery<M extends object> {
     this.#remote?.close();
     if (terminal.error) {
       this.#rejectLoaded(terminal.error);
-      this.#items$.error(terminal.error);
+      this.#items$?.error(terminal.error);
       this.#changes$.error(terminal.error);
     } else {
       this.#resolveLoaded();
-      this.#items$.complete();
+      this.#items$?.complete();
       this.#changes$.complete();
     }
+  }
+
+  /** The subject behind `items$`, replaying the current items once loaded. */
+  #itemsSubject(): ReplaySubject<readonly View<M>[]> {
+    if (!this.#items$) {
+      this.#items$ = new ReplaySubject<readonly View<M>[]>(1);
+      if (this.#isLoaded) this.#items$.next(this.#items);
+    }
+    return this.#items$;
   }
 
   #attach(

@@ -118,7 +118,7 @@ export class Transaction {
     this.#state = 'committing';
     try {
       const events: Event[] = [];
-      const checks: Promise<void>[] = [];
+      let checks: Promise<void>[] | undefined;
       // Each edit's snapshot, by event id: applying the event where the entity moved on since reads its past there.
       let bases: Map<string, Entity> | undefined;
       for (const fork of this.#forks) {
@@ -126,7 +126,7 @@ export class Transaction {
         if (!operations) continue;
         if (!fork.deleted) {
           const check = checkValues(fork.meta, fork.values());
-          if (check) checks.push(check);
+          if (check) (checks ??= []).push(check);
         }
         const parents = fork.baseHead;
         // After the parents even when one is dated beyond the skew bound (observeId ignores those).
@@ -136,7 +136,7 @@ export class Transaction {
         );
         if (fork.base) (bases ??= new Map()).set(id, fork.base);
       }
-      if (checks.length > 0) await Promise.all(checks);
+      if (checks) await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx, bases);
       this.#state = 'committed';
       for (const fork of this.#forks) fork.settle(true);

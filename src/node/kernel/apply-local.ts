@@ -1,7 +1,8 @@
-import { Entity } from '../../entity/entity';
+import { type ApplyOptions, Entity } from '../../entity/entity';
 import { isPlainCreation, type EntityState } from '../../entity/entity-state';
 import { CausalError } from '../../errors/errors';
 import { isGenesis, type Event } from '../../event/event';
+import { type EventRetriever } from '../../event/lineage';
 import { type EntityChange, type LocalBases } from '../ports';
 import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
@@ -25,7 +26,8 @@ export async function applyLocal(
 ): Promise<EntityChange[]> {
   if (events.length === 0) return [];
   // Events this node just minted cannot be stored yet: only make sure their collections exist.
-  for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
+  if (events.length === 1) await host.ensureCollection(host.metaOf((events[0] as Event).collection));
+  else for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
   const all: Work[] = [];
   const applied: Event[] = [];
   // Storage that derives a plain creation's state itself gets the event alone (no policy needs the state).
@@ -51,9 +53,11 @@ async function stageAll(
   applied: Event[],
   direct: boolean,
 ): Promise<void> {
-  const retriever = batchRetriever(host, events);
-  const options = applyOptions(host);
-  const editing = new Set<Entity>();
+  // Only a merge (an edit made on an older head) walks: built for the first one.
+  let retriever: EventRetriever | undefined;
+  let options: ApplyOptions | undefined;
+  // Only a transaction of several events can hold two for one entity.
+  const editing = events.length > 1 ? new Set<Entity>() : undefined;
   for (const event of events) {
     // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
     const isNew = host.durable && !host.cache.get(event.collection, event.entityId) && isGenesis(event);
@@ -87,18 +91,22 @@ async function stageAll(
       applied.push(event);
       continue;
     }
-    const primary = await primaryOf(host, event, isNew);
+    // A cached entity (every edit of an entity in use) is found without an await.
+    const primary = host.cache.get(event.collection, event.entityId) ?? (await primaryOf(host, event, isNew));
     const w = stage(host, primary);
-    if (editing.has(primary)) {
+    if (editing?.has(primary)) {
       throw CausalError.twoLocalEvents(event);
     }
-    if (!w.fresh) editing.add(primary);
+    if (!w.fresh) editing?.add(primary);
     all.push(w);
     const next = w.next as Entity;
     const base = bases?.get(event.id);
-    const result =
-      next.applyWithoutWalk(event) ??
-      (await next.applyEvent(event, retriever, base ? { ...options, base } : options));
+    let result = next.applyWithoutWalk(event);
+    if (!result) {
+      retriever ??= batchRetriever(host, events);
+      options ??= applyOptions(host);
+      result = await next.applyEvent(event, retriever, base ? { ...options, base } : options);
+    }
     if (result.outcome === 'noop') continue;
     applied.push(event);
     w.touched = true;

@@ -43,6 +43,25 @@ describe('LiveQuery (API.md "Live queries and pub/sub")', () => {
     expect(names((await after)[0]!)).toEqual(['a', 'b', 'c']);
   });
 
+  it('gives a first items$ subscriber after several changes the current items, then completes it', async () => {
+    await createAlbums(ctx, [{ name: 'a', year: 1990 }]);
+    const q = ctx.query(Album, 'year > 1985 ORDER BY name');
+    await q.loaded;
+    await createAlbums(ctx, [{ name: 'b', year: 1991 }]);
+    await createAlbums(ctx, [{ name: 'c', year: 1992 }]);
+    const seen: string[][] = [];
+    let completed = false;
+    q.items$.subscribe({ next: (items) => seen.push(names(items)), complete: () => (completed = true) });
+    expect(seen).toEqual([['a', 'b', 'c']]);
+    await createAlbums(ctx, [{ name: 'd', year: 1993 }]);
+    expect(seen).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c', 'd'],
+    ]);
+    q.unsubscribe();
+    expect(completed).toBe(true);
+  });
+
   it('delivers the initial ChangeSet first, immediately when already loaded', async () => {
     await createAlbums(ctx, [{ name: 'a', year: 2001 }]);
     const q = ctx.query(Album, 'year > 2000');

@@ -25,8 +25,8 @@ export async function walkIndex<T extends Indexed>(
 
 /**
  * Visits the records of a store or index range in key order, in getAll batches (from `firstBatch`, at
- * least 16, doubling up to 2048), until `visit` returns false. `keyOf` gives a record's key in `source`
- * (unique: an index entry ends with the id), the next batch starting after it.
+ * least 16, doubling up to `maxBatch`), until `visit` returns false. `keyOf` gives a record's key in
+ * `source` (unique: an index entry ends with the id), the next batch starting after it.
  */
 export async function readBatches<T>(
   source: IDBObjectStore | IDBIndex,
@@ -34,16 +34,17 @@ export async function readBatches<T>(
   firstBatch: number,
   keyOf: (record: T) => IDBValidKey | undefined,
   visit: (record: T) => boolean,
+  maxBatch = 2048,
 ): Promise<void> {
   let current = range;
-  let size = Math.min(Math.max(16, firstBatch), 2048);
+  let size = Math.min(Math.max(16, firstBatch), maxBatch);
   for (;;) {
     const batch = (await done(source.getAll(current, size))) as T[];
     for (const rec of batch) if (!visit(rec)) return;
     const last = batch.length === size ? keyOf(batch[size - 1] as T) : undefined;
     if (last === undefined) return;
     current = IDBKeyRange.bound(last, range.upper, true, range.upperOpen);
-    size = Math.min(size * 2, 2048);
+    size = Math.min(size * 2, maxBatch);
   }
 }
 

@@ -112,6 +112,9 @@ async function orderedCandidates(
   return out;
 }
 
+/** The largest batch of a read into a top-k window (records held at once). */
+const BIG_BATCH = 8192;
+
 type Match = { readonly row: Record<string, unknown>; readonly state: EntityState };
 
 /**
@@ -152,14 +155,16 @@ export async function runFetch(
   if (plan.kind === 'ordered') {
     for (const rec of await orderedCandidates(store.index(IX), collection, sel, plan)) take(rec);
   } else if (top) {
-    const batch = Math.max(256, (sel.limit ?? 0) + 1);
+    // Every candidate is read: large batches (few round trips), each dropped once it went through the window.
+    const first = Math.max(1024, (sel.limit ?? 0) + 1);
+    const index = store.index(IX);
     if (plan.kind === 'scan') {
       const id = (rec: StateRecord): IDBValidKey => [collection, rec.id];
-      await readBatches(store, allOf(collection), batch, id, take);
+      await readBatches(store, allOf(collection), first, id, take, BIG_BATCH);
     } else {
       const entry = (rec: StateRecord) =>
         rec.ix.find((e) => (e as unknown[])[1] === plan.field) as IDBValidKey | undefined;
-      for (const r of plan.ranges) await readBatches(store.index(IX), r, batch, entry, take);
+      for (const r of plan.ranges) await readBatches(index, r, first, entry, take, BIG_BATCH);
     }
   } else {
     const reads =

@@ -7,6 +7,7 @@ import { SocketServer, type SocketServerHandle } from 'ankurah/server';
 import { bundlePage } from './bundle';
 import { chromiumAvailable, launchChromium, serveStatic, type StaticServer } from './harness';
 import { Todo } from './pages/todo-model';
+import { internals } from '../fixtures/internals';
 import { waitUntil } from '../fixtures/poll';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
@@ -135,6 +136,43 @@ describeBrowser('browser e2e: IndexedDB, offline, shared tabs', () => {
     await t2.evaluate(() => (window as unknown as Win).app.create('After failover', 4));
     expect(await durableNames()).toContain('After failover');
     expect(srv.connections - before).toBe(1);
+    await ctx.close();
+  }, 60_000);
+
+  it("ends a follower tab's live queries on the server when the tab dies without conn.close()", async () => {
+    await waitUntil(() => srv.connections === 0, 'the earlier pages to disconnect');
+    // Watches on the durable node: each live query open in a tab holds one there (through the leader).
+    const watches = () => internals(durable).reactor.size;
+    await waitUntil(() => watches() === 0, 'the earlier pages to end their live queries');
+    const ctx = await browser.newContext();
+    const leader = await openApp(ctx, 'Leader');
+    await leader.evaluate(() => (window as unknown as Win).app.ready());
+    const closed = await openApp(ctx, 'Closed');
+    expect(await closed.evaluate(() => (window as unknown as Win).app.role())).toBe('follower');
+    await waitUntil(() => watches() === 2, "the follower's live query to reach the server");
+    // Closed with no unload handling: the page never calls conn.close(), no 'bye' goes out.
+    await closed.close();
+    await waitUntil(() => watches() === 1, "the closed tab's live query to end on the server");
+
+    const crashed = await openApp(ctx, 'Crashed');
+    await waitUntil(() => watches() === 2, "the second follower's live query to reach the server");
+    const cdp = await ctx.newCDPSession(crashed);
+    void cdp.send('Page.crash').catch(() => undefined);
+    await waitUntil(() => watches() === 1, "the crashed tab's live query to end on the server");
+
+    // A follower (watched by the leader) becomes the leader: it serves and is served as before.
+    const next = await openApp(ctx, 'Next');
+    await waitUntil(() => watches() === 2, "the third follower's live query to reach the server");
+    await leader.close();
+    await next.waitForFunction(() => (window as unknown as Win).app.role() === 'leader');
+    await next.evaluate(() => (window as unknown as Win).app.ready());
+    await waitUntil(() => watches() === 1, "the new leader's live query alone on the server");
+    const last = await openApp(ctx, 'Last');
+    await waitUntil(() => watches() === 2, 'a follower of the new leader to subscribe');
+    await last.evaluate(() => (window as unknown as Win).app.create('Via the new leader', 5));
+    await waitFor(next, 'Via the new leader');
+    await last.close();
+    await waitUntil(() => watches() === 1, "the new leader to end its closed follower's live query");
     await ctx.close();
   }, 60_000);
 });

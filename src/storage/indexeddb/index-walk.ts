@@ -19,18 +19,32 @@ export async function walkIndex<T extends Indexed>(
   visit: (key: IDBValidKey[], record: T) => boolean,
 ): Promise<void> {
   if (desc) return walkCursor(index, range, visit);
+  const entry = (rec: T) => rec.ix.find((e) => (e as unknown[])[1] === field) as IDBValidKey[];
+  return readBatches<T>(index, range, firstBatch, entry, (rec) => visit(entry(rec), rec));
+}
+
+/**
+ * Visits the records of a store or index range in key order, in getAll batches (from `firstBatch`, at
+ * least 16, doubling up to `maxBatch`), until `visit` returns false. `keyOf` gives a record's key in
+ * `source` (unique: an index entry ends with the id), the next batch starting after it.
+ */
+export async function readBatches<T>(
+  source: IDBObjectStore | IDBIndex,
+  range: IDBKeyRange,
+  firstBatch: number,
+  keyOf: (record: T) => IDBValidKey | undefined,
+  visit: (record: T) => boolean,
+  maxBatch = 2048,
+): Promise<void> {
   let current = range;
-  let size = Math.max(16, firstBatch);
+  let size = Math.min(Math.max(16, firstBatch), maxBatch);
   for (;;) {
-    const batch = (await done(index.getAll(current, size))) as T[];
-    let last: IDBValidKey[] | undefined;
-    for (const rec of batch) {
-      last = rec.ix.find((e) => (e as unknown[])[1] === field) as IDBValidKey[];
-      if (!visit(last, rec)) return;
-    }
-    if (batch.length < size || !last) return;
+    const batch = (await done(source.getAll(current, size))) as T[];
+    for (const rec of batch) if (!visit(rec)) return;
+    const last = batch.length === size ? keyOf(batch[size - 1] as T) : undefined;
+    if (last === undefined) return;
     current = IDBKeyRange.bound(last, range.upper, true, range.upperOpen);
-    size = Math.min(size * 2, 2048);
+    size = Math.min(size * 2, maxBatch);
   }
 }
 

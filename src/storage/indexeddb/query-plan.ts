@@ -4,7 +4,8 @@ import { type Selection } from '../../query/ast';
 import { compiledSelection, queryRow } from '../memory-storage';
 import { done } from './idb-request';
 import { boundRange, equalRange, tagOf, tagRange, type IndexTag } from './index-keys';
-import { walkIndex } from './index-walk';
+import { readBatches, walkIndex } from './index-walk';
+import { TopK } from './top-k';
 import { IX, STORES } from './open-db';
 
 /** A kept state record: the key parts, the state, and its index entries. */
@@ -18,7 +19,7 @@ export interface StateRecord {
 /** How a fetch reads its candidates: every state, some index ranges, or an ordered walk of one field's index. */
 type Plan =
   | { readonly kind: 'scan' }
-  | { readonly kind: 'ranges'; readonly ranges: readonly IDBKeyRange[] }
+  | { readonly kind: 'ranges'; readonly field: string; readonly ranges: readonly IDBKeyRange[] }
   | {
       readonly kind: 'ordered';
       readonly field: string;
@@ -44,10 +45,10 @@ export function planFetch(sel: Selection, collection: string, indexed: ReadonlyM
     if (field === undefined || !indexed.has(field)) continue;
     if (c.kind === 'eq') {
       const r = equalRange(collection, field, c.value);
-      if (r) return { kind: 'ranges', ranges: [r] };
+      if (r) return { kind: 'ranges', field, ranges: [r] };
     } else if (c.kind === 'in') {
       const rs = c.values.map((v) => equalRange(collection, field, v));
-      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', ranges: rs };
+      if (rs.every((r) => r !== undefined)) return { kind: 'ranges', field, ranges: rs };
     } else if (!range || field === orderField) {
       const r = boundRange(collection, field, c.low, c.high);
       if (r) range = { field, range: r, tag: tagOf((c.low ?? c.high)?.value ?? null) };
@@ -63,7 +64,7 @@ export function planFetch(sel: Selection, collection: string, indexed: ReadonlyM
       ...(within ? { within } : {}),
     };
   }
-  return range ? { kind: 'ranges', ranges: [range.range] } : { kind: 'scan' };
+  return range ? { kind: 'ranges', field: range.field, ranges: [range.range] } : { kind: 'scan' };
 }
 
 /** Every state record of a collection (keys are [collection, id]; arrays sort after every string id). */
@@ -111,7 +112,16 @@ async function orderedCandidates(
   return out;
 }
 
-/** Runs a fetch inside a read transaction: candidates by plan, then the exact filter, order and limit. */
+/** The largest batch of a read into a top-k window (records held at once). */
+const BIG_BATCH = 8192;
+
+type Match = { readonly row: Record<string, unknown>; readonly state: EntityState };
+
+/**
+ * Runs a fetch inside a read transaction: candidates by plan, then the exact filter, order and limit. With
+ * a LIMIT, scans and ranges are read in batches into a top-k buffer of the window (the exact order, id
+ * tie-break included), so neither every candidate nor every match is held or sorted at once.
+ */
 export async function runFetch(
   tx: IDBTransaction,
   collection: string,
@@ -120,25 +130,49 @@ export async function runFetch(
 ): Promise<EntityState[]> {
   const store = tx.objectStore(STORES.states);
   const plan = planFetch(sel, collection, indexed);
-  let records: StateRecord[];
-  if (plan.kind === 'scan') {
-    records = (await done(store.getAll(allOf(collection)))) as StateRecord[];
-  } else if (plan.kind === 'ranges') {
-    const index = store.index(IX);
-    const parts = await Promise.all(plan.ranges.map((r) => done(index.getAll(r))));
-    records = parts.flat() as StateRecord[];
-  } else {
-    records = await orderedCandidates(store.index(IX), collection, sel, plan);
-  }
   const { match, order } = compiledSelection(sel);
-  const seen = new Set<string>();
-  const rows: { row: Record<string, unknown>; state: EntityState }[] = [];
-  for (const rec of records) {
-    if (rec.s.deleted || seen.has(rec.id)) continue;
-    seen.add(rec.id);
+  const byRow = (a: Match, b: Match): number => order(a.row, b.row);
+  const top = sel.limit === undefined ? undefined : new TopK<Match>(sel.limit, byRow);
+  const all: Match[] = [];
+  // A record comes once from a scan (keyed by id) or one range (one entry per field); IN's ranges may repeat.
+  const seen =
+    plan.kind === 'scan' || (plan.kind === 'ranges' && plan.ranges.length === 1)
+      ? undefined
+      : new Set<string>();
+  const take = (rec: StateRecord): boolean => {
+    if (rec.s.deleted) return true;
+    if (seen) {
+      if (seen.has(rec.id)) return true;
+      seen.add(rec.id);
+    }
     const row = queryRow(rec.s);
-    if (match(row)) rows.push({ row, state: rec.s });
+    if (match(row)) {
+      if (top) top.add({ row, state: rec.s });
+      else all.push({ row, state: rec.s });
+    }
+    return true;
+  };
+  if (plan.kind === 'ordered') {
+    for (const rec of await orderedCandidates(store.index(IX), collection, sel, plan)) take(rec);
+  } else if (top) {
+    // Every candidate is read: large batches (few round trips), each dropped once it went through the window.
+    const first = Math.max(1024, (sel.limit ?? 0) + 1);
+    const index = store.index(IX);
+    if (plan.kind === 'scan') {
+      const id = (rec: StateRecord): IDBValidKey => [collection, rec.id];
+      await readBatches(store, allOf(collection), first, id, take, BIG_BATCH);
+    } else {
+      const entry = (rec: StateRecord) =>
+        rec.ix.find((e) => (e as unknown[])[1] === plan.field) as IDBValidKey | undefined;
+      for (const r of plan.ranges) await readBatches(index, r, first, entry, take, BIG_BATCH);
+    }
+  } else {
+    const reads =
+      plan.kind === 'scan'
+        ? [done(store.getAll(allOf(collection)))]
+        : plan.ranges.map((r) => done(store.index(IX).getAll(r)));
+    for (const part of await Promise.all(reads)) for (const rec of part as StateRecord[]) take(rec);
   }
-  rows.sort((a, b) => order(a.row, b.row));
-  return (sel.limit === undefined ? rows : rows.slice(0, sel.limit)).map((r) => r.state);
+  if (top) return top.sorted().map((m) => m.state);
+  return all.sort(byRow).map((m) => m.state);
 }

@@ -5,6 +5,7 @@ import { replicaOf, type Node } from '../../node/node';
 import { SocketClient, type SocketClientOptions } from '../socket-client';
 import { LeaderRelay } from './leader-relay';
 import { Follower } from './follower';
+import { holdTabLock, TabWatch, type LockManagerLike } from './tab-locks';
 import { type TabChannel, type TabMessage } from './tab-messages';
 
 /** Options of connectShared: SocketClient's, plus the name tabs of one app share. */
@@ -41,17 +42,16 @@ function safe(channel: TabChannel): TabChannel {
   };
 }
 
-interface LockManagerLike {
-  request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
-}
-
 /**
  * Connects an ephemeral node the way SocketClient.connect does, but shares one connection among the tabs
  * of an origin: the tab holding the Web Lock `ankurah-leader:<name>` is the leader and holds the socket;
  * the others reach the durable node through it over a BroadcastChannel. Every tab adopts every push and
  * every acknowledged commit, so tabs see each other's edits as soon as the leader has them. When the
- * leader tab closes, the lock passes to another tab, which connects and takes over. Resolves at once (the
- * node is ready, as usual, once a durable peer is attached: `await node.ready()`).
+ * leader tab closes, the lock passes to another tab, which connects and takes over. Each tab also holds
+ * the lock `ankurah-tab:<name>:<tab>` for its life, taken before it calls anything; the leader asks for the
+ * lock of each tab it serves, which the browser grants once that tab is gone (even crashed, with no
+ * `close()`), and then ends that tab's live queries on the server. Resolves once this tab's lock is held
+ * (the node is ready, as usual, once a durable peer is attached: `await node.ready()`).
  */
 export async function connectShared(
   node: Node,
@@ -65,9 +65,11 @@ export async function connectShared(
   }
   const name = options.name ?? 'ankurah';
   const tab = newId();
+  const abort = new AbortController();
+  // Taken before any call goes out: a leader that asks for it is granted it only once this tab is gone.
+  await holdTabLock(locks, name, tab, abort.signal);
   const channel = safe(new BroadcastChannel(`ankurah:${name}`) as unknown as TabChannel);
   const role$ = new BehaviorSubject<'leader' | 'follower'>('follower');
-  const abort = new AbortController();
   let closed = false;
   let relay: LeaderRelay | undefined;
   const follower = new Follower(node, channel, tab);
@@ -81,7 +83,9 @@ export async function connectShared(
   const lead = async (): Promise<void> => {
     if (closed) return;
     follower.stop('this tab became the leader');
-    relay = new LeaderRelay(channel, tab);
+    const watch = new TabWatch(locks, name);
+    abort.signal.addEventListener('abort', () => watch.close());
+    relay = new LeaderRelay(channel, tab, (t, gone) => watch.watch(t, gone));
     role$.next('leader');
     relay.announce();
     let delay = options.reconnectionDelay ?? 250;

@@ -7,10 +7,14 @@ import { type TabChannel, type TabMessage } from './tab-messages';
 
 type Call = Extract<TabMessage, { t: 'call' }>;
 
+/** Calls `gone` once the follower tab `tab` is gone, even if it died without a 'bye' (see TabWatch). */
+export type WatchTab = (tab: string, gone: () => void) => void;
+
 /**
  * The leader tab's side of a shared connection: it makes the followers' calls on its own session (their
  * live query ids prefixed by tab, so they never collide), hands every push to every tab, and hands each
- * acknowledged commit to the tabs that did not make it, so tabs see each other's edits at once.
+ * acknowledged commit to the tabs that did not make it, so tabs see each other's edits at once. With a
+ * `watch`, it watches each tab it serves from its first call on, and forgets a tab once it is gone.
  */
 export class LeaderRelay implements ConnectionShare {
   readonly #channel: TabChannel;
@@ -19,10 +23,15 @@ export class LeaderRelay implements ConnectionShare {
   #link: PeerLink | undefined;
   /** Each follower's live queries on the server, by tab, to end them when the tab leaves. */
   readonly #subs = new Map<string, Set<string>>();
+  readonly #watch: WatchTab | undefined;
+  /** The tabs watched since their first call, and those gone (their late calls are dropped). */
+  readonly #watched = new Set<string>();
+  readonly #gone = new Set<string>();
 
-  constructor(channel: TabChannel, tab: string) {
+  constructor(channel: TabChannel, tab: string, watch?: WatchTab) {
     this.#channel = channel;
     this.#tab = tab;
+    this.#watch = watch;
   }
 
   /** Tells every tab whether this leader holds a connection. */
@@ -83,11 +92,21 @@ export class LeaderRelay implements ConnectionShare {
   handle(msg: TabMessage): void {
     if (msg.t === 'who') this.announce();
     else if (msg.t === 'call' && msg.to === this.#tab) void this.serve(msg);
-    else if (msg.t === 'bye') this.forget(msg.from);
+    else if (msg.t === 'bye') this.#left(msg.from);
+  }
+
+  #left(tab: string): void {
+    this.#gone.add(tab);
+    this.forget(tab);
   }
 
   /** Makes one follower call on the session and answers it. */
   async serve(call: Call): Promise<void> {
+    if (this.#gone.has(call.from) || call.from === this.#tab) return;
+    if (this.#watch && !this.#watched.has(call.from)) {
+      this.#watched.add(call.from);
+      this.#watch(call.from, () => this.#left(call.from));
+    }
     const session = this.#session;
     try {
       if (!session) throw UnavailableError.leaderNotConnected();

@@ -75,9 +75,9 @@ export function indexPlans(): void {
     test('ordered walks that need several batches agree with the evaluator', async () => {
       const many = { name: 'many', columns: [{ name: 'n', type: 'integer', index: true }] } as const;
       await engine.ensureCollection(many);
-      const states = Array.from({ length: 300 }, (_, i) => {
+      const states = Array.from({ length: 2600 }, (_, i) => {
         const id = newId();
-        const values = { n: i % 150, tenth: i % 10 === 0 };
+        const values = { n: i % 150, tenth: i % 10 === 0, m: (i * 37) % 101, tie: i % 3 };
         return { id, collection: 'many', head: [id], deleted: false, lww: {}, text: {}, values };
       });
       await engine.commit({ events: [], states });
@@ -87,6 +87,15 @@ export function indexPlans(): void {
         'tenth = true ORDER BY n DESC LIMIT 7',
         'n >= 140 ORDER BY n LIMIT 40',
         'true ORDER BY n LIMIT 250',
+        // A range or a scan read in batches (1024, then 2048) into the top-k window (m, tie not indexed).
+        'n >= 10 ORDER BY m LIMIT 5',
+        'n >= 10 ORDER BY m DESC, n LIMIT 12',
+        'n >= 10 ORDER BY tie LIMIT 20',
+        'n < 140 ORDER BY tie DESC LIMIT 1500',
+        'tenth = false ORDER BY m, tie LIMIT 9',
+        'true ORDER BY tie LIMIT 0',
+        'n IN (5, 5, 7) ORDER BY tie LIMIT 3',
+        'n IN (5, 7, 9) ORDER BY m',
       ]) {
         const sel = parseSelection(q);
         const got = (await engine.fetchStates('many', sel)).map((x) => x.id);

@@ -6,7 +6,7 @@
 import { MemoryStorage, Node, SocketClient } from 'ankurah';
 import { newId } from '../../../src/event/ids';
 import { Follower } from '../../../src/transport/shared/follower';
-import { LeaderRelay } from '../../../src/transport/shared/leader-relay';
+import { LeaderRelay, type WatchTab } from '../../../src/transport/shared/leader-relay';
 import { type TabChannel, type TabMessage } from '../../../src/transport/shared/tab-messages';
 import { Album, Artist } from '../../fixtures/models';
 import { internals } from '../../fixtures/internals';
@@ -25,7 +25,7 @@ describe('tab relay (one connection shared by tabs)', () => {
   const rig = new Rig();
   afterEach(() => rig.closeAll());
 
-  async function tabs(url: string, followers: number) {
+  async function tabs(url: string, followers: number, watch?: WatchTab) {
     const name = `relay-${newId()}`;
     const ephemeral = async () => {
       const storage = new MemoryStorage();
@@ -35,7 +35,7 @@ describe('tab relay (one connection shared by tabs)', () => {
     const lead = await ephemeral();
     const leaderTab = newId();
     const lc = channel(rig, name);
-    const relay = new LeaderRelay(lc, leaderTab);
+    const relay = new LeaderRelay(lc, leaderTab, watch);
     listen(lc, relay);
     const conn = rig.track(await SocketClient.connect(lead.node, url, { share: relay }), (c) => c.close());
     const rest = [];
@@ -47,7 +47,7 @@ describe('tab relay (one connection shared by tabs)', () => {
       listen(fc, follower);
       follower.ask();
       await f.node.ready();
-      rest.push({ ...f, follower });
+      rest.push({ ...f, follower, tab });
     }
     return { lead: { ...lead, conn }, followers: rest };
   }
@@ -104,4 +104,25 @@ describe('tab relay (one connection shared by tabs)', () => {
     expect(again.connections).toBe(1);
     lead.conn.close();
   }, 30_000);
+
+  it("watches each follower from its first call and ends a gone follower's live queries", async () => {
+    const { node: server, srv } = await rig.server();
+    // Stands in for the Web Lock a browser grants once the tab is gone (test/browser/sync-e2e covers it).
+    const watched = new Map<string, () => void>();
+    const watches: string[] = [];
+    const { lead, followers } = await tabs(srv.url, 1, (tab, gone) => {
+      watches.push(tab);
+      watched.set(tab, gone);
+    });
+    const f = followers[0] as (typeof followers)[0];
+    const base = internals(server).reactor.size;
+    const q = f.node.context().query(Album, 'true ORDER BY name');
+    await q.loaded;
+    await addAlbum(f.node, 'Before');
+    await waitUntil(() => internals(server).reactor.size === base + 1, 'the live query on the server');
+    expect(watches).toEqual([f.tab]);
+    (watched.get(f.tab) as () => void)();
+    await waitUntil(() => internals(server).reactor.size === base, "the gone tab's live query to end");
+    lead.conn.close();
+  });
 });

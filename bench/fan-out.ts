@@ -7,11 +7,9 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { MemoryStorage, Node } from 'ankurah';
 import { albums, PlAlbum } from './peers-models';
-import { percentile, random } from './stats';
+import { collectGarbage, percentile, random } from './stats';
 import { begin, end, type Sample, watchGc } from './peers-tails';
 
 const N = 10_000;
@@ -19,12 +17,6 @@ const UPDATES = Number(process.env.UPDATES ?? 2_000);
 const RUNS = Number(process.env.RUNS ?? 5);
 
 const blocks: number[] = [];
-
-/** A full garbage collection (V8's gc(), exposed at run time). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 async function main(): Promise<void> {
   const data = albums(N);

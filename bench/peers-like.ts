@@ -14,7 +14,7 @@ import { type Context, MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { albums, type AlbumData, PlAlbum, PlAlbumNx, PlDoc } from './peers-models';
 import { RX_SCHEMA } from './peers-heap';
-import { now, percentile, random } from './stats';
+import { collectGarbage, now, percentile, random } from './stats';
 import { begin, end, type Sample, watchGc } from './peers-tails';
 import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
@@ -408,11 +408,18 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ank-peers-'));
   try {
     if (wanted('bulk')) await bulkMemory();
+    // Each row starts from a collected heap, not with the garbage of the row before it.
+    collectGarbage();
     if (wanted('fanout')) await fanOut();
+    collectGarbage();
     if (wanted('window')) tails.push(await window(WIN_UPDATES));
+    collectGarbage();
     if (wanted('text')) await text();
+    collectGarbage();
     if (wanted('fetch')) await orderedFetch(dir);
+    collectGarbage();
     if (wanted('sqlite')) await sqliteBulk(dir);
+    collectGarbage();
     if (wanted('heap')) heapRow();
   } finally {
     rmSync(dir, { recursive: true, force: true });

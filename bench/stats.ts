@@ -1,4 +1,6 @@
 /* Small helpers shared by the benchmark scripts. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Milliseconds since an arbitrary origin, sub-millisecond precision. */
 export function now(): number {
@@ -39,4 +41,10 @@ export function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A full garbage collection (V8's gc(), exposed at run time): a row starts without the garbage of the last. */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }

@@ -91,14 +91,17 @@ export class MemoryStorage implements StorageEngine {
     // that had not run yet would then be deoptimized on every later commit.
     // Creations first: each goes straight to a packed row, and #putEvents then finds it stored.
     if (batch.created) this.#putCreated(batch.created);
-    const born = this.#putEvents(batch.events);
+    const born = this.#putEvents(batch.events, statedIn(batch.states));
     this.#putStates(batch.states, born);
     // A creation event without a state in the batch still needs its record.
     if (born) for (const g of born.values()) held(this.#table(g.collection), g.id).genesis ??= g;
   }
 
   /** Stores the events; returns the creation events of entities not held before, by id (kept for packing). */
-  #putEvents(events: readonly Event[]): Map<string, Event> | undefined {
+  #putEvents(
+    events: readonly Event[],
+    stated: (collection: string, id: string) => boolean,
+  ): Map<string, Event> | undefined {
     let born: Map<string, Event> | undefined;
     for (const e of events) {
       const t = this.#table(e.collection);
@@ -110,7 +113,8 @@ export class MemoryStorage implements StorageEngine {
         else if (born.get(e.id)!.collection !== e.collection) held(t, e.id).genesis ??= frozenEvent(e);
       } else if (!t.events.has(e.id)) {
         t.events.set(e.id, frozenEvent(e));
-        const h = held(t, e.entityId);
+        // A packed entity is unpacked without rebuilding the state the batch is about to replace.
+        const h = held(t, e.entityId, stated(e.collection, e.entityId));
         (h.later ??= []).push(e.id);
         const g = born?.get(e.entityId);
         if (g?.collection === e.collection) {
@@ -150,7 +154,7 @@ export class MemoryStorage implements StorageEngine {
         if (!pack(t, state, g)) t.entities.set(s.id, { state, genesis: g, later: undefined });
         continue;
       }
-      const h = held(t, s.id);
+      const h = held(t, s.id, true);
       h.state = state;
       if (h.genesis && !h.later) pack(t, state, h.genesis);
     }
@@ -196,15 +200,22 @@ export class MemoryStorage implements StorageEngine {
   }
 }
 
-/** The full record of an entity, unpacking its row if it has one. */
-function held(t: Table, id: string): Held {
+/**
+ * The full record of an entity, unpacking its row if it has one (`replaced`: the caller sets its state at
+ * once, so the row's state is not rebuilt).
+ */
+function held(t: Table, id: string, replaced = false): Held {
   let h = t.entities.get(id);
   if (!h) {
     const row = t.rows.get(id);
     h =
       row === undefined
         ? { state: undefined, genesis: undefined, later: undefined }
-        : { state: t.packed.state(row), genesis: t.packed.genesis(row), later: undefined };
+        : {
+            state: replaced ? undefined : t.packed.state(row),
+            genesis: t.packed.genesis(row),
+            later: undefined,
+          };
     if (row !== undefined) {
       t.packed.remove(row);
       t.rows.delete(id);
@@ -236,6 +247,15 @@ function canPackDirectly(e: Event, writes: Readonly<Record<string, unknown>>): b
     sameKeys(e.operations, LWW_ONLY) &&
     canonicalWrites(writes)
   );
+}
+
+/** Whether a batch's states include an entity's (a scan for a few states, a set for more). */
+function statedIn(states: readonly EntityState[]): (collection: string, id: string) => boolean {
+  if (states.length === 0) return () => false;
+  if (states.length <= 8) return (c, id) => states.some((s) => s.id === id && s.collection === c);
+  let keys: Set<string> | undefined;
+  return (c, id) =>
+    (keys ??= new Set(states.map((s) => `${s.collection}\u0000${s.id}`))).has(`${c}\u0000${id}`);
 }
 
 function frozenEvent(e: Event): Event {

@@ -70,6 +70,26 @@ describe('MemoryStorage: creations given as their event alone (CommitBatch.creat
     expect(text(await storage.getEvents('artist', [e.id]))).toBe(text([e]));
   });
 
+  it('unpacking an entity keeps its state when the batch brings none, and takes the batch state when it does', async () => {
+    const storage = new MemoryStorage();
+    const a = creation('01AAAAAAAAAAAAAAAAAAAAAAA5', { name: 'a' });
+    const b = creation('01AAAAAAAAAAAAAAAAAAAAAAA6', { name: 'b' });
+    await storage.commit({ events: [a, b], states: [], created: [a, b] });
+    const later = (of: Event, id: string): Event =>
+      Object.freeze({ id, entityId: of.id, collection: 'artist', parents: [of.id], operations: {} });
+    // An event of a packed entity without its state (as a batch that only stores history may carry).
+    await storage.commit({ events: [later(a, '01AAAAAAAAAAAAAAAAAAAAAAA7')], states: [] });
+    expect(text(await storage.getState('artist', a.id))).toBe(text(genesisState(a)));
+    // With its state: the batch's state is kept, the packed one is not rebuilt first.
+    const next = { ...(genesisState(b) as EntityState), values: { name: 'b2' } };
+    await storage.commit({ events: [later(b, '01AAAAAAAAAAAAAAAAAAAAAAA8')], states: [next] });
+    expect((await storage.getState('artist', b.id))?.values).toEqual({ name: 'b2' });
+    expect((await storage.entityEvents('artist', b.id)).map((e) => e.id)).toEqual([
+      b.id,
+      '01AAAAAAAAAAAAAAAAAAAAAAA8',
+    ]);
+  });
+
   it('an engine that does not take creations gets every state', async () => {
     const seen: CommitBatch[] = [];
     class Plain extends MemoryStorage {

@@ -133,9 +133,7 @@ export class Reactor {
         const unshared = c.unshared;
         const raw = unshared ?? c.entity;
         row = unshared ? unshared.row : rowOf(c.entity);
-        if (row) this.#index.candidates(raw.collection, row, add);
-        this.#members.get(raw.collection)?.get(raw.id)?.forEach(add);
-        this.#loading.get(raw.collection)?.forEach(add);
+        this.#reach(raw.collection, raw.id, row, add);
       }
     } catch (e) {
       this.#report(asError(e));
@@ -166,9 +164,7 @@ export class Reactor {
       const unshared = c.unshared;
       const raw = unshared ?? c.entity;
       row = unshared ? unshared.row : rowOf(c.entity);
-      if (row) this.#index.candidates(raw.collection, row, add);
-      this.#members.get(raw.collection)?.get(raw.id)?.forEach(add);
-      this.#loading.get(raw.collection)?.forEach(add);
+      this.#reach(raw.collection, raw.id, row, add);
     } catch (e) {
       this.#report(asError(e));
     }
@@ -183,6 +179,16 @@ export class Reactor {
         this.#report(asError(e));
       }
     }
+  }
+
+  /**
+   * Calls `add` for every watch a change of entity `id` may concern: those whose predicate its new `row`
+   * may match (none when deleted), those it is a member of, and those still loading.
+   */
+  #reach(collection: string, id: string, row: Row | undefined, add: (w: Watch) => void): void {
+    if (row) this.#index.candidates(collection, row, add);
+    this.#members.get(collection)?.get(id)?.forEach(add);
+    this.#loading.get(collection)?.forEach(add);
   }
 
   /** How a watch is indexed: by an equality/IN conjunct, a range, or scanned (for tests and diagnostics). */

@@ -20,20 +20,35 @@ export function compareRecords(orderBy: readonly OrderKey[], options: PathOption
   return (a, b) => keys(a, b) || compareIds(a['id'], b['id']);
 }
 
-/** The ORDER BY keys alone, without the id tie-break (0 when every key ties); see compareRecords. */
+/**
+ * The ORDER BY keys alone, without the id tie-break (0 when every key ties); see compareRecords. When every
+ * key is a top-level field and no references are followed (the common ORDER BY, and the hot path of a bounded
+ * scan, which compares each match with the window's last row), the fields are read directly.
+ */
 export function compareKeys(orderBy: readonly OrderKey[], options: PathOptions = {}): RecordComparator {
   const { deref } = options;
-  // One top-level field, no references to follow (the common ORDER BY): read it directly.
-  const only = orderBy.length === 1 ? orderBy[0] : undefined;
-  if (only && only.path.length === 1 && deref === undefined) {
-    const field = only.path[0] as string;
-    const sign = only.direction === 'desc' ? -1 : 1;
-    return (a, b) => compareKey(own(a, field), own(b, field), sign);
+  const signs = orderBy.map((k) => (k.direction === 'desc' ? -1 : 1));
+  if (deref === undefined && orderBy.every((k) => k.path.length === 1)) {
+    const fields = orderBy.map((k) => k.path[0] as string);
+    if (fields.length === 1) {
+      const field = fields[0] as string;
+      const sign = signs[0] as number;
+      return (a, b) => compareKey(own(a, field), own(b, field), sign);
+    }
+    return (a, b) => {
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i] as string;
+        const c = compareKey(own(a, f), own(b, f), signs[i] as number);
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
   }
-  const keys = orderBy.map(({ path, direction }) => ({ path, sign: direction === 'desc' ? -1 : 1 }));
+  const paths = orderBy.map((k) => k.path);
   return (a, b) => {
-    for (const { path, sign } of keys) {
-      const c = compareKey(valueAt(a, path, deref), valueAt(b, path, deref), sign);
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i] as OrderKey['path'];
+      const c = compareKey(valueAt(a, path, deref), valueAt(b, path, deref), signs[i] as number);
       if (c !== 0) return c;
     }
     return 0;

@@ -130,7 +130,7 @@ export class MemoryStorage implements StorageEngine {
   #putCreated(created: readonly Event[]): void {
     for (const e of created) {
       const t = this.#table(e.collection);
-      // Already held (not what `created` promises): the event is stored as any other, its state kept.
+      // Already held (not what `created` promises): the event is stored like every other event, its state kept.
       if (t.rows.has(e.id) || t.entities.has(e.id)) continue;
       const writes = e.operations.lww;
       const layout = writes && canPackDirectly(e, writes) ? t.packed.layoutOf(writes) : undefined;

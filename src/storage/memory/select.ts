@@ -3,7 +3,7 @@ import { selectionPaths } from '../../query/analyze';
 import { type Selection } from '../../query/ast';
 import { compareStrings } from '../../query/collation';
 import { compilePredicate } from '../../query/evaluate';
-import { orderKeys } from './order-keys';
+import { compareKeys } from '../../query/order';
 import { type PackedRows } from './packed-rows';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -27,7 +27,7 @@ function planOf(sel: Selection): Plan {
     p = {
       readsId: selectionPaths(sel).some((path) => path[0] === 'id'),
       match: compilePredicate(sel.predicate),
-      keys: orderKeys(sel.orderBy),
+      keys: compareKeys(sel.orderBy),
     };
     plans.set(sel, p);
   }

@@ -1,9 +1,8 @@
 /* The bulk-create row of peers-like alone: 10,000 albums created in one transaction on MemoryStorage. */
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { MemoryStorage, Node } from 'ankurah';
 import { albums, PlAlbum } from './peers-models';
+import { profileHooks } from './profile';
 
 const N = Number(process.env.BULK ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 10);
@@ -31,16 +30,12 @@ async function main(): Promise<void> {
   const cpus: number[] = [];
   const creates: number[] = [];
   const prof = process.env.PROF;
-  let session: Session | undefined;
-  const post = (m: string, p?: object): Promise<unknown> =>
-    new Promise((res, rej) => (session as Session).post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  const hooks = prof ? profileHooks(prof, 'cpu', 100) : undefined;
+  let profiling = false;
   for (let r = 0; r < RUNS; r++) {
-    if (prof && r === Number(process.env.PROF_FROM ?? 2)) {
-      session = new Session();
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.setSamplingInterval', { interval: 100 });
-      await post('Profiler.start');
+    if (hooks && r === Number(process.env.PROF_FROM ?? 2)) {
+      await hooks.start();
+      profiling = true;
     }
     const { wall, cpu, creates: cr } = await once(data);
     walls.push(wall);
@@ -49,10 +44,7 @@ async function main(): Promise<void> {
     cpus.push(cpu);
     creates.push(cr);
   }
-  if (prof && session) {
-    const { profile } = (await post('Profiler.stop')) as { profile: object };
-    writeFileSync(prof, JSON.stringify(profile));
-  }
+  if (profiling) await hooks?.stop();
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const k = (ms: number): string => `${Math.round(N / ms)}k/s`;
   console.log(

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
-import { albums, PlAlbum } from './peers-models';
+import { albums, createAll, PlAlbum } from './peers-models';
+import { type ProfileHooks } from './profile';
 import { add, f, k, us } from './peers-table';
 import { now, percentile, random } from './stats';
 import { internals } from '../test/fixtures/internals';
@@ -25,17 +26,11 @@ const WINDOW_WARM_UP = 300;
  * Live QUERY over 10k; every update changes the top 50 (enter at the top, leave, move to the top). The
  * first WINDOW_WARM_UP updates are not measured (the raw baseline replays them too, untimed).
  */
-export async function window(
-  updates: number,
-  hooks?: { start(): Promise<unknown>; stop(): Promise<unknown> },
-): Promise<string> {
+export async function window(updates: number, hooks?: ProfileHooks): Promise<string> {
   const data = albums(10_000, 7);
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
-  const ids: string[] = [];
-  const trx0 = ctx.begin();
-  for (const a of data) ids.push((await trx0.create(PlAlbum, { ...a })).id);
-  await trx0.commit();
+  const ids = await createAll(ctx, PlAlbum, data);
   const index = new Map(ids.map((id, i) => [id, i]));
   const q = ctx.query(PlAlbum, QUERY);
   await q.loaded;

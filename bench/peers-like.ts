@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { type Context, MemoryStorage, Node } from 'ankurah';
+import { MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
-import { albums, type AlbumData, PlAlbum, PlAlbumNx, PlDoc } from './peers-models';
+import { albums, type AlbumData, createAll, PlAlbum, PlAlbumNx, PlDoc } from './peers-models';
+import { fanOutRun } from './fan-out-run';
 import { RX_SCHEMA } from './peers-heap';
 import { collectGarbage, now, percentile, random } from './stats';
-import { begin, end, type Sample, watchGc } from './peers-tails';
+import { watchGc } from './peers-tails';
 import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
 
@@ -40,21 +41,6 @@ const QUERY_RUNS = QUICK ? 5 : 15;
 
 function median(xs: readonly number[]): number {
   return percentile(xs, 50);
-}
-
-async function createAll(
-  ctx: Context,
-  model: typeof PlAlbum | typeof PlAlbumNx,
-  data: readonly AlbumData[],
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (let b = 0; b < data.length; b += 10_000) {
-    const trx = ctx.begin();
-    for (let i = b; i < Math.min(data.length, b + 10_000); i++)
-      ids.push((await trx.create(model, { ...data[i]! })).id);
-    await trx.commit();
-  }
-  return ids;
 }
 
 /** The part of an RxDB collection the bench uses. */
@@ -158,29 +144,9 @@ async function fanOut(): Promise<void> {
   const node = await Node.durable(new MemoryStorage(), { models: [PlAlbum] });
   const ctx = node.context();
   const ids = await createAll(ctx, PlAlbum, data);
-  const run = async (seed: number, updates: number): Promise<Sample[]> => {
-    const qs = Array.from({ length: 100 }, (_, y) => ctx.query(PlAlbum, 'year = ?', 1950 + y));
-    await Promise.all(qs.map((q) => q.loaded));
-    const lat: Sample[] = [];
-    let t0 = begin();
-    let seen = -1;
-    let i = 0;
-    // One sample per commit: its first emission (each update emits on two queries at most).
-    qs.forEach((q) => q.subscribe((c) => !c.initial && seen !== i && ((seen = i), lat.push(end(t0)))));
-    const rnd = random(seed);
-    for (i = 0; i < updates; i++) {
-      const id = ids[Math.floor(rnd() * ids.length)]!;
-      const trx = ctx.begin();
-      (await trx.edit(PlAlbum, id)).year = 1950 + Math.floor(rnd() * 100);
-      t0 = begin();
-      await trx.commit();
-    }
-    qs.forEach((q) => q.unsubscribe());
-    return lat;
-  };
-  await run(9, Math.min(500, FAN_UPDATES)); // warm-up
+  await fanOutRun(ctx, ids, 9, Math.min(500, FAN_UPDATES)); // warm-up
   const gc = watchGc();
-  const samples = await run(1, FAN_UPDATES);
+  const samples = (await fanOutRun(ctx, ids, 1, FAN_UPDATES)).lat;
   await new Promise((r) => setTimeout(r, 50)); // let the GC observer's entries arrive
   gc.stop();
   const lat = samples.map((x) => x.ms);

@@ -1,7 +1,7 @@
 /* Models and seeded data shared by the peers-like benchmark and its heap child process. */
 import 'reflect-metadata';
 import { random } from './stats';
-import { Field, Model, Text } from 'ankurah';
+import { type Context, Field, Model, Text } from 'ankurah';
 
 /** An album as the issue describes it: name of 20 chars, artist of 500, year 1950–2049; `year` indexed. */
 @Model('plalbum')
@@ -43,4 +43,20 @@ export function albums(n: number, seed = 42): AlbumData[] {
     out.push({ name, artist: `Artist ${Math.floor(rnd() * 500)}`, year: 1950 + Math.floor(rnd() * 100) });
   }
   return out;
+}
+
+/** Creates the albums in transactions of 10,000; returns their ids in order. */
+export async function createAll(
+  ctx: Context,
+  model: typeof PlAlbum | typeof PlAlbumNx,
+  data: readonly AlbumData[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let b = 0; b < data.length; b += 10_000) {
+    const trx = ctx.begin();
+    for (let i = b; i < Math.min(data.length, b + 10_000); i++)
+      ids.push((await trx.create(model, { ...data[i]! })).id);
+    await trx.commit();
+  }
+  return ids;
 }

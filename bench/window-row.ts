@@ -5,32 +5,18 @@
  * bench/window-row.ts` (UPDATES=1000 RUNS=3).
  */
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { profileHooks } from './profile';
 import { window } from './peers-like-more';
 
 async function main(): Promise<void> {
   const runs = Number(process.env.RUNS ?? 3);
   const prof = process.env.PROF;
-  const session = new Session();
-  const post = (m: string, p?: object): Promise<unknown> =>
-    new Promise((res, rej) => session.post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
-  const hooks = {
-    start: async (): Promise<void> => {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.setSamplingInterval', { interval: 50 });
-      await post('Profiler.start');
-    },
-    stop: async (): Promise<void> => {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      writeFileSync(prof as string, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
   for (let r = 0; r < runs; r++) {
     const c0 = process.cpuUsage();
-    const tail = await window(Number(process.env.UPDATES ?? 1_000), prof && r === 1 ? hooks : undefined);
+    const tail = await window(
+      Number(process.env.UPDATES ?? 1_000),
+      prof && r === 1 ? profileHooks(prof, 'cpu') : undefined,
+    );
     const c = process.cpuUsage(c0);
     console.log(`  CPU ${((c.user + c.system) / 1000).toFixed(0)} ms (with setup); ${tail}`);
   }

@@ -5,7 +5,7 @@ import { compiledSelection, queryRow } from '../memory-storage';
 import { done } from './idb-request';
 import { boundRange, equalRange, tagOf, tagRange, type IndexTag } from './index-keys';
 import { readBatches, walkIndex } from './index-walk';
-import { TopK } from './top-k';
+import { TopK } from '../top-k';
 import { IX, STORES } from './open-db';
 
 /** A kept state record: the key parts, the state, and its index entries. */

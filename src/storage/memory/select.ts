@@ -4,6 +4,7 @@ import { type Selection } from '../../query/ast';
 import { compareStrings } from '../../query/collation';
 import { compilePredicate } from '../../query/evaluate';
 import { compareKeys } from '../../query/order';
+import { TopK } from '../top-k';
 import { type PackedRows } from './packed-rows';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -42,52 +43,37 @@ interface Hit<T> {
 
 /** The matches of one selection in its order (ORDER BY, then id), cut at its LIMIT: a sorted window when bounded. */
 class Window<T> {
-  readonly #hits: Hit<T>[] = [];
   readonly #keys: (a: Row, b: Row) => number;
   readonly #limit: number | undefined;
-  readonly #bounded: boolean;
+  /** The bounded window (LIMIT up to TOP_K_MAX); otherwise every hit, sorted at the end. */
+  readonly #top: TopK<Hit<T>> | undefined;
+  readonly #all: Hit<T>[] = [];
 
   constructor(sel: Selection, plan: Plan) {
     this.#keys = plan.keys;
     this.#limit = sel.limit;
-    this.#bounded = sel.limit !== undefined && sel.limit <= TOP_K_MAX;
+    this.#top =
+      sel.limit !== undefined && sel.limit <= TOP_K_MAX ? new TopK(sel.limit, this.#order) : undefined;
   }
 
   #order = (a: Hit<T>, b: Hit<T>): number => this.#keys(a.row, b.row) || compareStrings(a.id, b.id);
 
   /** False when a matching row would fall outside a full window (it need not be copied or offered). */
   admits(row: Row, id: string): boolean {
-    const hits = this.#hits;
-    if (!this.#bounded || hits.length < (this.#limit as number)) return true;
-    const last = hits[hits.length - 1] as Hit<T>;
-    return (this.#keys(row, last.row) || compareStrings(id, last.id)) < 0;
+    const last = this.#top?.lastOfFull;
+    return last === undefined || (this.#keys(row, last.row) || compareStrings(id, last.id)) < 0;
   }
 
   /** Adds a matching row (admitted, when bounded). */
   add(row: Row, id: string, ref: T): void {
-    const hit = { row, id, ref };
-    const hits = this.#hits;
-    if (!this.#bounded) {
-      hits.push(hit);
-      return;
-    }
-    let lo = 0;
-    let hi = hits.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#order(hits[mid] as Hit<T>, hit) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    hits.splice(lo, 0, hit);
-    if (hits.length > (this.#limit as number)) hits.pop();
+    if (this.#top) this.#top.add({ row, id, ref });
+    else this.#all.push({ row, id, ref });
   }
 
   result(): T[] {
-    const hits = this.#hits;
-    if (!this.#bounded) {
-      hits.sort(this.#order);
-      if (this.#limit !== undefined && hits.length > this.#limit) hits.length = this.#limit;
-    }
+    if (this.#top) return this.#top.sorted().map((h) => h.ref);
+    const hits = this.#all.sort(this.#order);
+    if (this.#limit !== undefined && hits.length > this.#limit) hits.length = this.#limit;
     return hits.map((h) => h.ref);
   }
 }

@@ -2,7 +2,8 @@
  * The first `limit` items of a stream under a total order, kept in a sorted buffer of at most `limit`
  * items: an item is compared with the last kept one and dropped when it sorts after it (the common case
  * once the buffer is full), else inserted by binary search. For ORDER BY … LIMIT over many candidates:
- * memory and comparisons stay bounded by the window instead of a sort of every match.
+ * memory and comparisons stay bounded by the window instead of a sort of every match. Used by the memory
+ * and IndexedDB engines.
  */
 export class TopK<T> {
   readonly #limit: number;
@@ -29,6 +30,12 @@ export class TopK<T> {
     }
     items.splice(lo, 0, item);
     if (items.length > this.#limit) items.pop();
+  }
+
+  /** The item kept last, once `limit` items are kept (a later item is kept only if it sorts before it). */
+  get lastOfFull(): T | undefined {
+    const items = this.#items;
+    return this.#limit > 0 && items.length === this.#limit ? items[items.length - 1] : undefined;
   }
 
   /** The items kept, in order. */

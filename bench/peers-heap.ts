@@ -40,6 +40,10 @@ async function main(): Promise<void> {
     await db.albums!.bulkInsert(
       data.map((a) => ({ id: `01J${(id++).toString(36).padStart(23, '0')}`, ...a })),
     );
+    // Its memory storage fills its documents map and indexes later (on idle or the next read): a read makes
+    // it do so now, so the heap holds the albums as RxDB keeps them.
+    const stored = await db.albums!.storageInstance.findDocumentsById([`01J${'0'.padStart(23, '0')}`], false);
+    if (stored.length !== 1) throw new Error('RxDB did not store the first album');
     keep = db;
   } else throw new Error(`unknown kind ${kind}`);
   const after = heap();

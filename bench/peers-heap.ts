@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { MemoryStorage, Node } from 'ankurah';
 import { albums, PlAlbum } from './peers-models';
+import { tinyStore } from './peers-tinybase';
 
 function heap(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
     const stored = await db.albums!.storageInstance.findDocumentsById([`01J${'0'.padStart(23, '0')}`], false);
     if (stored.length !== 1) throw new Error('RxDB did not store the first album');
     keep = db;
+  } else if (kind === 'tinybase') {
+    keep = tinyStore(data);
   } else throw new Error(`unknown kind ${kind}`);
   const after = heap();
   process.stdout.write(JSON.stringify({ bytes: after - before, alive: keep !== undefined }));

@@ -47,15 +47,22 @@ export function watchGc(): { explain: (samples: readonly Sample[]) => string; st
     const gcMs = inSpan.reduce((a, p) => a + p.end - p.start, 0);
     const major = tail.filter((s) => hit(s, true)).length;
     const minor = tail.filter((s) => !hit(s, true) && hit(s, false)).length;
+    // Samples taken without CPU readings (NaN) cannot tell a descheduled process from a slow step.
+    const withCpu = samples.every((s) => !Number.isNaN(s.cpu));
     const waited = tail.filter((s) => s.cpu < s.ms / 2).length;
-    const cpu99 = percentile(
-      samples.map((s) => s.cpu),
-      99,
-    );
+    const cpu99 = withCpu
+      ? percentile(
+          samples.map((s) => s.cpu),
+          99,
+        )
+      : NaN;
+    const cpu = withCpu
+      ? `${waited} of them used < half their wall time on CPU (the process was descheduled); p99 of CPU time ` +
+        `per sample ${(cpu99 * 1000).toFixed(0)} µs; `
+      : '';
     return (
       `p99 tail (${tail.length} samples >= ${(cut * 1000).toFixed(0)} µs): ${major} overlap a major GC, ${minor} a ` +
-      `scavenge, ${tail.length - major - minor} no GC; ${waited} of them used < half their wall time on CPU ` +
-      `(the process was descheduled); p99 of CPU time per sample ${(cpu99 * 1000).toFixed(0)} µs; ` +
+      `scavenge, ${tail.length - major - minor} no GC; ${cpu}` +
       `GC inside samples ${gcMs.toFixed(1)} ms of ${samples.reduce((a, s) => a + s.ms, 0).toFixed(1)} ms ` +
       `(${pauses.length} GC pauses seen in all)`
     );

@@ -35,7 +35,7 @@ export interface Round {
   /** A's answer to its commit arrived (in the same process as B). */
   acked: number;
   emitted: number;
-  /** CPU time of the clients' process during the round, ms. */
+  /** CPU time of the clients' process during the round, ms (with SYNC_CPU=1; else NaN). */
   cpu: number;
 }
 
@@ -122,7 +122,8 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
       hops.slice(1, n).map((h, i) => h.cpu - (hops[i] as Hop).cpu),
     ],
   ];
-  for (const [label, v] of cpu ? perRound : perRound.slice(0, 1)) {
+  const clientsCpu = rounds.every((r) => !Number.isNaN(r.cpu));
+  for (const [label, v] of perRound.filter((_, i) => (i === 0 ? clientsCpu : cpu))) {
     out.push(
       `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,
     );
@@ -145,8 +146,10 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   out.push(
     `  p99 tail (${tail.length} rounds >= ${us(cut)} µs): major GC clients ${count((r) => overlaps(gc.clients, r, true))}, ` +
       `server ${count((r) => overlaps(gc.server, r, true))}; scavenge clients ${count((r) => overlaps(gc.clients, r, false))}, ` +
-      `server ${count((r) => overlaps(gc.server, r, false))}; clients' process on CPU < half the round ` +
-      `${count((r) => r.cpu < (r.emitted - r.t0) / 2)}`,
+      `server ${count((r) => overlaps(gc.server, r, false))}` +
+      (clientsCpu
+        ? `; clients' process on CPU < half the round ${count((r) => r.cpu < (r.emitted - r.t0) / 2)}`
+        : ''),
     `  A's answer arrived before B's push in ${pairs.filter(([r]) => r.acked < r.received).length}, between B's push ` +
       `and B's emission in ${pairs.filter(([r]) => r.acked > r.received && r.acked < r.emitted).length} of ${n} rounds`,
     `  slowest hop of each tail round: ${[...where].map(([k, v]) => `${k} ×${v}`).join('; ')}`,

@@ -122,7 +122,8 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
       hops.slice(1, n).map((h, i) => h.cpu - (hops[i] as Hop).cpu),
     ],
   ];
-  const clientsCpu = rounds.every((r) => !Number.isNaN(r.cpu));
+  // Without SYNC_CPU=1 the clients send no CPU time (NaN, which arrives as null through process.send).
+  const clientsCpu = rounds.every((r) => Number.isFinite(r.cpu));
   for (const [label, v] of perRound.filter((_, i) => (i === 0 ? clientsCpu : cpu))) {
     out.push(
       `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,

@@ -103,7 +103,8 @@ export class MemoryStorage implements StorageEngine {
     stated: (collection: string, id: string) => boolean,
   ): Map<string, Event> | undefined {
     let born: Map<string, Event> | undefined;
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as Event;
       const t = this.#table(e.collection);
       if (e.id === e.entityId) {
         if (t.rows.has(e.id)) continue;
@@ -128,7 +129,8 @@ export class MemoryStorage implements StorageEngine {
 
   /** Plain creations given without a state (see CommitBatch.created). */
   #putCreated(created: readonly Event[]): void {
-    for (const e of created) {
+    for (let i = 0; i < created.length; i++) {
+      const e = created[i] as Event;
       const t = this.#table(e.collection);
       // Already held (not what `created` promises): the event is stored like every other event, its state kept.
       if (t.rows.has(e.id) || t.entities.has(e.id)) continue;

@@ -354,7 +354,14 @@ async function text(): Promise<void> {
   };
   await ours(50);
   raw(50);
+  // The row is a mean over the commits: a GC pause inside them shows in it, so say how much there was.
+  const gc = watchGc();
+  const start = performance.now();
   const o = await ours(TEXT_COMMITS);
+  const span = { start, ms: performance.now() - start, cpu: NaN };
+  await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
+  gc.stop();
+  tails.push(`text: ${gc.inside(span)}`);
   const r = raw(TEXT_COMMITS);
   await node.close();
   add(

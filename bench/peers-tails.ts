@@ -25,7 +25,11 @@ export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
 }
 
 /** Starts recording GC pauses; `explain` tells how much of the p99 tail of some samples overlapped one. */
-export function watchGc(): { explain: (samples: readonly Sample[]) => string; stop: () => void } {
+export function watchGc(): {
+  explain: (samples: readonly Sample[]) => string;
+  inside: (span: Sample) => string;
+  stop: () => void;
+} {
   const pauses: { start: number; end: number; major: boolean }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -67,7 +71,18 @@ export function watchGc(): { explain: (samples: readonly Sample[]) => string; st
       `(${pauses.length} GC pauses seen in all)`
     );
   };
-  return { explain, stop: () => obs.disconnect() };
+  /** The GC pauses inside one span of time (performance.now() ms), major and minor. */
+  const inside = (span: Sample): string => {
+    const within = pauses.filter((p) => p.start < span.start + span.ms && p.end > span.start);
+    const ms = (major: boolean): string =>
+      within
+        .filter((p) => p.major === major)
+        .reduce((a, p) => a + p.end - p.start, 0)
+        .toFixed(1);
+    const n = within.filter((p) => p.major).length;
+    return `GC pauses inside the ${span.ms.toFixed(0)} ms of our commits: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
+  };
+  return { explain, inside, stop: () => obs.disconnect() };
 }
 
 export const pnow = (): number => performance.now();

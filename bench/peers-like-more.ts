@@ -17,8 +17,8 @@ const QUERY = 'year > 2000 ORDER BY name LIMIT 50';
 /**
  * Updates made before the measured ones, as the fan-out row warms up: the p99 is the steady state's. V8 is
  * still compiling the window's paths (entering at the top, leaving, the buffer refilling) through about the
- * first 1,500: after 300, the p99 was 202–1835 µs in three fresh processes, with no GC in the tail; after
- * 1,500, 76–208 µs.
+ * first 1,500: after 300, the p99 was 187–1835 µs in eight fresh processes (9 or 10 of the 11 tail samples
+ * overlapping no GC, where that was measured); after 1,500, 63–208 µs.
  */
 const WINDOW_WARM_UP = 1_500;
 

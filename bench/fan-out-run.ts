@@ -8,8 +8,8 @@ import { random } from './stats';
 export interface FanOutOptions {
   /**
    * No CPU reading per sample. The readings (a getrusage system call before and after each sample, outside
-   * its clock) cost the measured code about 6 µs of its p50 on a VM, where a system call evicts what the next
-   * commit would find in the caches; without them the samples carry no CPU time (NaN).
+   * its clock) cost the measured code 6–20 µs of its p50 on a VM with page-table isolation, where the code
+   * after a system call finds the TLB cold; without them the samples carry no CPU time (NaN).
    */
   readonly noSampleCpu?: boolean;
   /** Called after each block of 100 updates with its CPU per update (µs). */

@@ -130,22 +130,13 @@ export class Reactor {
       for (const c of batch.changes) {
         change = c;
         candidate = undefined;
-        const unshared = c.unshared;
-        const raw = unshared ?? c.entity;
-        row = unshared ? unshared.row : rowOf(c.entity);
-        this.#reach(raw.collection, raw.id, row, add);
+        row = rowOfChange(c);
+        this.#reach(c, row, add);
       }
     } catch (e) {
       this.#report(asError(e));
     }
-    routed.forEach((candidates, w) => {
-      if (w.closed) return;
-      try {
-        w.handler.changes(candidates);
-      } catch (e) {
-        this.#report(asError(e));
-      }
-    });
+    routed.forEach((candidates, w) => this.#deliver(w, candidates));
   }
 
   /**
@@ -161,31 +152,33 @@ export class Reactor {
     };
     let row: Row | undefined;
     try {
-      const unshared = c.unshared;
-      const raw = unshared ?? c.entity;
-      row = unshared ? unshared.row : rowOf(c.entity);
-      this.#reach(raw.collection, raw.id, row, add);
+      row = rowOfChange(c);
+      this.#reach(c, row, add);
     } catch (e) {
       this.#report(asError(e));
     }
     if (!hit) return;
     // Only a change some watch takes needs the shared entity.
     const candidates: readonly Candidate[] = [{ entity: c.entity, row }];
-    for (const w of hit) {
-      if (w.closed) continue;
-      try {
-        w.handler.changes(candidates);
-      } catch (e) {
-        this.#report(asError(e));
-      }
+    for (const w of hit) this.#deliver(w, candidates);
+  }
+
+  /** Hands a watch its candidates; a throwing handler is reported, not passed on. */
+  #deliver(w: Watch, candidates: readonly Candidate[]): void {
+    if (w.closed) return;
+    try {
+      w.handler.changes(candidates);
+    } catch (e) {
+      this.#report(asError(e));
     }
   }
 
   /**
-   * Calls `add` for every watch a change of entity `id` may concern: those whose predicate its new `row`
-   * may match (none when deleted), those it is a member of, and those still loading.
+   * Calls `add` for every watch change `c` may concern: those whose predicate its new `row` may match (none
+   * when deleted), those its entity is a member of, and those still loading.
    */
-  #reach(collection: string, id: string, row: Row | undefined, add: (w: Watch) => void): void {
+  #reach(c: ReactorChange, row: Row | undefined, add: (w: Watch) => void): void {
+    const { collection, id } = c.unshared ?? c.entity;
     if (row) this.#index.candidates(collection, row, add);
     this.#members.get(collection)?.get(id)?.forEach(add);
     this.#loading.get(collection)?.forEach(add);
@@ -218,4 +211,9 @@ function setMember<K>(map: Map<K, Set<Watch>>, k: K, w: Watch, on: boolean): voi
     if (!set) map.set(k, (set = new Set()));
     set.add(w);
   } else if (set?.delete(w) && set.size === 0) map.delete(k);
+}
+
+/** The row a change is routed by: its unshared copy's when it has one, else its entity's. */
+function rowOfChange(c: ReactorChange): Row | undefined {
+  return c.unshared ? c.unshared.row : rowOf(c.entity);
 }

@@ -64,35 +64,24 @@ async function stageAll(
     const event = events[k] as Event;
     // A durable node holds every event, so an unknown genesis event means a new entity: skip the read.
     const isNew = host.durable && !host.cache.get(event.collection, event.entityId) && isGenesis(event);
-    if (isNew && direct && isPlainCreation(event)) {
-      const w: Work = {
-        primary: undefined,
-        next: undefined,
-        created: undefined,
-        genesis: event,
-        before: null,
-        fresh: true,
-        touched: true,
-        changed: true,
-      };
-      all.push(w);
-      applied.push(event);
-      continue;
-    }
-    const created = isNew ? Entity.genesisState(event) : undefined;
-    if (created) {
-      all.push({
-        primary: undefined,
-        next: undefined,
-        created,
-        genesis: undefined,
-        before: null,
-        fresh: true,
-        touched: true,
-        changed: true,
-      });
-      applied.push(event);
-      continue;
+    if (isNew) {
+      // A plain creation needs no entity: storage that takes creations gets the event alone, any other its state.
+      const genesis = direct && isPlainCreation(event) ? event : undefined;
+      const created = genesis ? undefined : Entity.genesisState(event);
+      if (genesis || created) {
+        all.push({
+          primary: undefined,
+          next: undefined,
+          created,
+          genesis,
+          before: null,
+          fresh: true,
+          touched: true,
+          changed: true,
+        });
+        applied.push(event);
+        continue;
+      }
     }
     // A cached entity (every edit of an entity in use) is found without an await.
     const primary = host.cache.get(event.collection, event.entityId) ?? (await primaryOf(host, event, isNew));

@@ -19,8 +19,13 @@ export async function walkIndex<T extends Indexed>(
   visit: (key: IDBValidKey[], record: T) => boolean,
 ): Promise<void> {
   if (desc) return walkCursor(index, range, visit);
-  const entry = (rec: T) => rec.ix.find((e) => (e as unknown[])[1] === field) as IDBValidKey[];
-  return readBatches<T>(index, range, firstBatch, entry, (rec) => visit(entry(rec), rec));
+  const entry = indexEntry<T>(field);
+  return readBatches<T>(index, range, firstBatch, entry, (rec) => visit(entry(rec) as IDBValidKey[], rec));
+}
+
+/** A record's entry in the index for `field` (its key there). */
+export function indexEntry<T extends Indexed>(field: string): (record: T) => IDBValidKey | undefined {
+  return (rec) => rec.ix.find((e) => (e as unknown[])[1] === field) as IDBValidKey | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { type Selection } from '../../query/ast';
 import { compiledSelection, queryRow } from '../memory-storage';
 import { done } from './idb-request';
 import { boundRange, equalRange, tagOf, tagRange, type IndexTag } from './index-keys';
-import { readBatches, walkIndex } from './index-walk';
+import { indexEntry, readBatches, walkIndex } from './index-walk';
 import { TopK } from '../top-k';
 import { IX, STORES } from './open-db';
 
@@ -162,8 +162,7 @@ export async function runFetch(
       const id = (rec: StateRecord): IDBValidKey => [collection, rec.id];
       await readBatches(store, allOf(collection), first, id, take, BIG_BATCH);
     } else {
-      const entry = (rec: StateRecord) =>
-        rec.ix.find((e) => (e as unknown[])[1] === plan.field) as IDBValidKey | undefined;
+      const entry = indexEntry<StateRecord>(plan.field);
       for (const r of plan.ranges) await readBatches(index, r, first, entry, take, BIG_BATCH);
     }
   } else {

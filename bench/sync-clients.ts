@@ -1,12 +1,14 @@
 /*
- * Child process of bench/sync.ts: clients A and B (ephemeral nodes, SocketClient) in one process, and a raw
- * Socket.IO echo client. Blocks of echo round trips and of commit → live query rounds alternate, so that both
- * figures see the same load. Reports the samples, the per-round marks and its GC pauses.
+ * Child process of bench/sync.ts: clients A and B (ephemeral nodes, SocketClient) in one process, and raw
+ * Socket.IO clients of the echo server (an echo client, and two relay clients standing for A and B). Blocks of
+ * echo round trips, of commit → live query rounds and of relay rounds alternate, so that all three figures see
+ * the same load. Reports the samples, the per-round marks and its GC pauses.
  */
 import 'reflect-metadata';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { MemoryStorage, Node, SocketClient } from 'ankurah';
 import { Album } from '../samples/albums/models';
+import { type RelayFrame } from './sync-echo';
 import { clientMarks, gcPauses, type Round } from './sync-hops';
 import { now } from './stats';
 
@@ -39,11 +41,23 @@ async function client(url: string): Promise<{ node: Node; conn: SocketClient }> 
   return { node, conn };
 }
 
+/** A raw Socket.IO client of the echo server, connected. */
+async function rawClient(url: string): Promise<Socket> {
+  const s = io(url, { transports: ['websocket'] });
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  return s;
+}
+
 async function main(run: ClientsRun): Promise<void> {
   const marks = clientMarks();
   const pauses = gcPauses();
-  const echo = io(run.echoUrl, { transports: ['websocket'] });
-  await new Promise<void>((r) => echo.once('connect', () => r()));
+  const echo = await rawClient(run.echoUrl);
+  // The relay's A and B: A sends a commit-like frame, B's push is awaited with A's answer, as in our rounds.
+  const relayA = await rawClient(run.echoUrl);
+  const relayB = await rawClient(run.echoUrl);
+  await relayB.emitWithAck('watch', null);
+  let relayed: (() => void) | undefined;
+  relayB.on('relayed', () => relayed?.());
   const a = await client(run.url);
   const b = await client(run.url);
   const trx = a.node.context().begin();
@@ -90,23 +104,52 @@ async function main(run: ClientsRun): Promise<void> {
     return now() - t0;
   };
 
+  let r = 0;
+  const relayEntity = '01JRELAYENTITY0000000000AA';
+  let relayHead = '01JRELAYEVENT0000000000000';
+  const relayOnce = async (): Promise<number> => {
+    r++;
+    const event = `01JRELAY${String(r).padStart(18, '0')}`;
+    const frame: RelayFrame = {
+      id: r,
+      events: [
+        {
+          id: event,
+          entityId: relayEntity,
+          parents: [relayHead],
+          operations: {
+            lww: r === 1 ? { name: 'bench', artist: 'A', year: 1900, notes: '' } : { year: 1901 + (r % 199) },
+          },
+        },
+      ],
+    };
+    relayHead = event;
+    const seen = new Promise<void>((res) => (relayed = res));
+    const t0 = now();
+    await Promise.all([seen, relayA.emitWithAck('relay', frame)]);
+    return now() - t0;
+  };
+
   for (let i = 0; i < run.warmUp; i++) {
     await echoOnce();
     await round();
+    await relayOnce();
   }
   const echoes: number[] = [];
   const rounds: Round[] = [];
+  const relays: number[] = [];
   for (let blk = 0; blk < run.blocks; blk++) {
     for (let i = 0; i < run.perBlock; i++) echoes.push(await echoOnce());
     for (let i = 0; i < run.perBlock; i++) rounds.push(await round());
+    for (let i = 0; i < run.perBlock; i++) relays.push(await relayOnce());
   }
   q.unsubscribe();
-  echo.close();
+  for (const s of [echo, relayA, relayB]) s.close();
   for (const c of [a, b]) {
     c.conn.close();
     await c.node.close();
   }
-  process.send?.({ echoes, rounds, pauses });
+  process.send?.({ echoes, rounds, relays, pauses });
 }
 
 process.once('message', (msg: ClientsRun) => {

@@ -6,9 +6,9 @@
  */
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
-import { MemoryStorage, Node, SocketClient } from 'ankurah';
 import { Album } from '../samples/albums/models';
 import { type RelayFrame } from './sync-echo';
+import { client, ECHO_PAYLOAD } from './sync-shared';
 import { clientMarks, gcPauses, type Round } from './sync-hops';
 import { now } from './stats';
 
@@ -26,20 +26,6 @@ export interface ClientsRun {
  * µs (it finds the caches cold), so the readings would slow only our rounds.
  */
 const CPU = process.env.SYNC_CPU === '1';
-
-/** What the echo carries: about the size of a one-field commit frame. */
-const ECHO_PAYLOAD = {
-  id: 1,
-  kind: 'commit',
-  events: [{ id: 'x'.repeat(26), parents: [], operations: { lww: { year: 1 } } }],
-};
-
-async function client(url: string): Promise<{ node: Node; conn: SocketClient }> {
-  const node = await Node.ephemeral(new MemoryStorage(), { models: [Album] });
-  const conn = await SocketClient.connect(node, url);
-  await node.ready();
-  return { node, conn };
-}
 
 /** A raw Socket.IO client of the echo server, connected. */
 async function rawClient(url: string): Promise<Socket> {

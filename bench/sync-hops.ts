@@ -107,11 +107,15 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   const out = ['  hop (µs)                                            p50      p99'];
   const pairs = Array.from({ length: n }, (_, i) => [rounds[i] as Round, hops[i] as Hop] as const);
   const cpu = hops.some((h) => h.cpu > 0);
+  const line = (label: string, v: readonly number[]): string =>
+    `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`;
   for (const [label, f] of legs) {
     if (label.includes('CPU') && !cpu) continue;
-    const v = pairs.map(([r, h]) => f(r, h));
     out.push(
-      `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,
+      line(
+        label,
+        pairs.map(([r, h]) => f(r, h)),
+      ),
     );
   }
   // CPU time per round of each process: everything it did for one commit (frames, storage, writes).
@@ -124,11 +128,7 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   ];
   // Without SYNC_CPU=1 the clients send no CPU time (NaN, which arrives as null through process.send).
   const clientsCpu = rounds.every((r) => Number.isFinite(r.cpu));
-  for (const [label, v] of perRound.filter((_, i) => (i === 0 ? clientsCpu : cpu))) {
-    out.push(
-      `    ${label.padEnd(46)} ${us(percentile(v, 50)).padStart(7)} ${us(percentile(v, 99)).padStart(8)}`,
-    );
-  }
+  for (const [label, v] of perRound.filter((_, i) => (i === 0 ? clientsCpu : cpu))) out.push(line(label, v));
   const total = pairs.map(([r]) => r.emitted - r.t0);
   const cut = percentile(total, 99);
   const tail = pairs.filter(([r]) => r.emitted - r.t0 >= cut);

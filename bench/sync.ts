@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import { MemoryStorage, Node, SocketClient } from 'ankurah';
+import { MemoryStorage, Node } from 'ankurah';
 import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
 import { type ClientsRun } from './sync-clients';
+import { client, ECHO_PAYLOAD } from './sync-shared';
 import { breakdown, type Hop, type Pause, type Round } from './sync-hops';
 import { now, percentile, rate, row } from './stats';
 
@@ -24,13 +25,6 @@ const MEMORY_CLIENTS = 100;
 /** The target of the three-process row: p50 at most this many echo round trips, p99 at most this (ms). */
 const TARGET_RATIO = 3;
 const TARGET_P99 = 2;
-
-/** What the echo carries: about the size of a one-field commit frame. */
-const ECHO_PAYLOAD = {
-  id: 1,
-  kind: 'commit',
-  events: [{ id: 'x'.repeat(26), parents: [], operations: { lww: { year: 1 } } }],
-};
 
 /** Times ROUND_TRIPS echoes (after WARM_UP untimed ones) against an echo server at `url`. */
 async function echoRoundTrips(url: string): Promise<number[]> {
@@ -113,13 +107,6 @@ interface Across {
   readonly relays: number[];
   readonly toB: number[];
   readonly tails: string[];
-}
-
-async function client(url: string): Promise<{ node: Node; conn: SocketClient }> {
-  const node = await Node.ephemeral(new MemoryStorage(), { models: [Album] });
-  const conn = await SocketClient.connect(node, url);
-  await node.ready();
-  return { node, conn };
 }
 
 /** Per round: from the commit call until B's live query emits, and until A's commit resolves (acknowledged). */

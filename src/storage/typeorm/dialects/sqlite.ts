@@ -60,7 +60,20 @@ export function onConflictInsert(
 async function commit(session: CommitSession, work: readonly CollectionWork[]): Promise<ConflictRef[]> {
   const db = sqliteConnection(session.ds);
   if (!db?.open) throw StorageError.connectionNotOpen(session.what);
-  db.transaction(() => {
+  writeWork(db)(work);
+  return [];
+}
+
+const writers = new WeakMap<Database.Database, (work: readonly CollectionWork[]) => void>();
+
+/**
+ * The connection's commit transaction, made once: better-sqlite3 builds four wrapper functions and their
+ * properties for each `db.transaction(fn)`, which cost a commit about as much as its BEGIN.
+ */
+function writeWork(db: Database.Database): (work: readonly CollectionWork[]) => void {
+  let write = writers.get(db);
+  if (write) return write;
+  write = db.transaction((work: readonly CollectionWork[]) => {
     // Events before states: a state never refers to an event that is not kept. Rows go in batch order, which
     // a multi-row statement keeps (the first copy of an event stays, the last copy of a state wins).
     for (const w of work) {
@@ -75,8 +88,9 @@ async function commit(session: CommitSession, work: readonly CollectionWork[]): 
         w.writer.stateRow(s, into, at),
       );
     }
-  })();
-  return [];
+  });
+  writers.set(db, write);
+  return write;
 }
 
 /** Inserts items through the multi-row statement while a full one remains, then the single-row one. */

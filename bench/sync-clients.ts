@@ -2,14 +2,14 @@
  * Child process of bench/sync.ts: clients A and B (ephemeral nodes, SocketClient) in one process, and raw
  * Socket.IO clients of the echo server (an echo client, and two relay clients standing for A and B). Blocks of
  * echo round trips, of commit → live query rounds and of relay rounds alternate, so that all three figures see
- * the same load. Reports the samples, the per-round marks and its GC pauses.
+ * the same load; they are measured twice, while the processes warm up and once they are steady (ClientsResult). Reports the samples, the per-round marks and its GC pauses.
  */
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
 import { Album } from '../samples/albums/models';
 import { type RelayFrame } from './sync-echo';
 import { client, ECHO_PAYLOAD } from './sync-shared';
-import { clientMarks, gcPauses, type Round } from './sync-hops';
+import { clientMarks, gcPauses, type Pause, type Round } from './sync-hops';
 import { now } from './stats';
 
 export interface ClientsRun {
@@ -17,7 +17,27 @@ export interface ClientsRun {
   readonly echoUrl: string;
   readonly blocks: number;
   readonly perBlock: number;
+  /** Untimed rounds of each kind before the first measured phase. */
   readonly warmUp: number;
+  /** Further untimed rounds of each kind between the two measured phases. */
+  readonly steadyWarmUp: number;
+}
+
+/** One measured phase: `blocks` blocks of each kind, in the order they ran. */
+export interface Phase {
+  readonly echoes: number[];
+  readonly rounds: Round[];
+  readonly relays: number[];
+}
+
+/**
+ * Two phases: `warming`, right after `warmUp` rounds, while V8 is still optimising the code of all three
+ * processes (its compiler threads share the machine's cores), and `steady`, after `steadyWarmUp` more.
+ */
+export interface ClientsResult {
+  readonly warming: Phase;
+  readonly steady: Phase;
+  readonly pauses: Pause[];
 }
 
 /**
@@ -116,26 +136,38 @@ async function main(run: ClientsRun): Promise<void> {
     return now() - t0;
   };
 
-  for (let i = 0; i < run.warmUp; i++) {
-    await echoOnce();
-    await round();
-    await relayOnce();
-  }
-  const echoes: number[] = [];
-  const rounds: Round[] = [];
-  const relays: number[] = [];
-  for (let blk = 0; blk < run.blocks; blk++) {
-    for (let i = 0; i < run.perBlock; i++) echoes.push(await echoOnce());
-    for (let i = 0; i < run.perBlock; i++) rounds.push(await round());
-    for (let i = 0; i < run.perBlock; i++) relays.push(await relayOnce());
-  }
+  const warm = async (rounds: number): Promise<void> => {
+    for (let i = 0; i < rounds; i++) {
+      await echoOnce();
+      await round();
+      await relayOnce();
+    }
+  };
+  const measure = async (): Promise<Phase> => {
+    const phase: Phase = { echoes: [], rounds: [], relays: [] };
+    for (let blk = 0; blk < run.blocks; blk++) {
+      for (let i = 0; i < run.perBlock; i++) phase.echoes.push(await echoOnce());
+      for (let i = 0; i < run.perBlock; i++) phase.rounds.push(await round());
+      for (let i = 0; i < run.perBlock; i++) phase.relays.push(await relayOnce());
+    }
+    return phase;
+  };
+  await warm(run.warmUp);
+  const warming = await measure();
+  await warm(run.steadyWarmUp);
+  const steady = await measure();
   q.unsubscribe();
   for (const s of [echo, relayA, relayB]) s.close();
   for (const c of [a, b]) {
     c.conn.close();
     await c.node.close();
   }
-  process.send?.({ echoes, rounds, relays, pauses });
+  const done: ClientsResult = { warming, steady, pauses };
+  // Exits only once the result is written: an exit right after send() can lose it.
+  await new Promise<void>((resolve, reject) => {
+    if (!process.send) resolve();
+    else process.send(done, undefined, {}, (e) => (e ? reject(e) : resolve()));
+  });
 }
 
 process.once('message', (msg: ClientsRun) => {

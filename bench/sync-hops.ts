@@ -87,6 +87,7 @@ export function clientMarks(): { sent: number; received: number; acked: number }
 }
 
 const us = (ms: number): string => `${(ms * 1000).toFixed(0)}`;
+const median = (v: readonly number[]): number => percentile(v, 50);
 
 /** p50 / p99 of each hop, and what the rounds at or above the p99 overlapped. */
 export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: GcSides): string[] {
@@ -135,6 +136,7 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   const overlaps = (ps: readonly Pause[], r: Round, major: boolean): boolean =>
     ps.some((p) => p.major === major && p.start < r.emitted && p.end > r.t0);
   const count = (f: (r: Round) => boolean): number => tail.filter(([r]) => f(r)).length;
+  const checkpointed = (r: Round): boolean => gc.checkpoints.some((p) => p.start < r.emitted && p.end > r.t0);
   const worst = (r: Round, h: Hop): string => {
     const parts = legs
       .slice(0, 6)
@@ -147,19 +149,44 @@ export function breakdown(rounds: readonly Round[], hops: readonly Hop[], gc: Gc
   out.push(
     `  p99 tail (${tail.length} rounds >= ${us(cut)} µs): major GC clients ${count((r) => overlaps(gc.clients, r, true))}, ` +
       `server ${count((r) => overlaps(gc.server, r, true))}; scavenge clients ${count((r) => overlaps(gc.clients, r, false))}, ` +
-      `server ${count((r) => overlaps(gc.server, r, false))}` +
+      `server ${count((r) => overlaps(gc.server, r, false))}; a WAL checkpoint on the server ${count(checkpointed)}` +
       (clientsCpu
         ? `; clients' process on CPU < half the round ${count((r) => r.cpu < (r.emitted - r.t0) / 2)}`
         : ''),
     `  A's answer arrived before B's push in ${pairs.filter(([r]) => r.acked < r.received).length}, between B's push ` +
       `and B's emission in ${pairs.filter(([r]) => r.acked > r.received && r.acked < r.emitted).length} of ${n} rounds`,
     `  slowest hop of each tail round: ${[...where].map(([k, v]) => `${k} ×${v}`).join('; ')}`,
+    `  the server's part of the tail rounds (median µs): before storage.commit ` +
+      `${us(median(tail.map(([, h]) => h.stored - h.store - h.in)))}, storage.commit ${us(median(tail.map(([, h]) => h.store)))}, ` +
+      `after it until the push ${us(median(tail.map(([, h]) => h.push - h.stored)))}; ` +
+      `${gc.checkpoints.length} WAL checkpoints in the whole run`,
   );
   return out;
 }
 
-/** The GC pauses of the clients' process and of the server's. */
+/** The GC pauses of the clients' process and of the server's, and the server's WAL checkpoints. */
 export interface GcSides {
   clients: readonly Pause[];
   server: readonly Pause[];
+  /** When the server's SQLite storage ran a WAL checkpoint (hrtime ms; `major` unused). */
+  checkpoints: readonly Pause[];
+}
+
+/** Starts recording when better-sqlite3 runs a WAL checkpoint in this process (SqliteStorage's, after commits). */
+export function walCheckpoints(pragma: {
+  prototype: { pragma(source: string, ...a: unknown[]): unknown };
+}): Pause[] {
+  const out: Pause[] = [];
+  const proto = pragma.prototype;
+  const original = proto.pragma;
+  proto.pragma = function (this: unknown, source: string, ...a: unknown[]) {
+    if (!source.startsWith('wal_checkpoint')) return original.call(this, source, ...a);
+    const start = now();
+    try {
+      return original.call(this, source, ...a);
+    } finally {
+      out.push({ start, end: now(), major: false });
+    }
+  };
+  return out;
 }

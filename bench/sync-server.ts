@@ -2,19 +2,20 @@
  * Child process of bench/sync.ts: a durable node served over Socket.IO, reporting its heap on request.
  * `--sqlite` stores on a SQLite file (a temporary directory) instead of memory; `--hops` records, per commit
  * request, when its frame arrived and when the pushes and the answer left (hrtime ms, comparable across
- * processes), and the GC pauses, sent on 'hops'.
+ * processes), the GC pauses and the WAL checkpoints, sent on 'hops'.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Socket } from 'socket.io';
 import { MemoryStorage, Node } from 'ankurah';
 import { type StorageEngine } from 'ankurah/spi';
 import { SocketServer } from 'ankurah/server';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../samples/albums/models';
-import { cpuMs, gcPauses, type Hop, type Pause } from './sync-hops';
+import { cpuMs, gcPauses, walCheckpoints, type Hop, type Pause } from './sync-hops';
 import { now } from './stats';
 
 /** SYNC_CPU=1 also records CPU time per hop (two getrusage calls per commit, inside the timed hop). */
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const sqlite = process.argv.includes('--sqlite');
   const hops = process.argv.includes('--hops') ? recordHops() : undefined;
   const pauses: Pause[] | undefined = hops ? gcPauses() : undefined;
+  const checkpoints: Pause[] = hops ? walCheckpoints(Database) : [];
   const dir = sqlite ? mkdtempSync(join(tmpdir(), 'ankurah-sync-')) : undefined;
   const storage = dir ? await SqliteStorage.open(join(dir, 'server.db')) : new MemoryStorage();
   if (hops) timeStorage(storage, hops);
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
         connections: srv.connections,
       });
     } else if (msg === 'hops') {
-      process.send?.({ hops: hops ?? [], pauses: pauses ?? [] });
+      process.send?.({ hops: hops ?? [], pauses: pauses ?? [], checkpoints });
     } else if (msg === 'close') {
       void srv
         .close()

@@ -10,14 +10,20 @@ import { io } from 'socket.io-client';
 import { MemoryStorage, Node } from 'ankurah';
 import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
-import { type ClientsRun } from './sync-clients';
+import { type ClientsResult, type ClientsRun, type Phase } from './sync-clients';
 import { client, ECHO_PAYLOAD } from './sync-shared';
-import { breakdown, type Hop, type Pause, type Round } from './sync-hops';
+import { breakdown, type Hop, type Pause } from './sync-hops';
 import { now, percentile, rate, row } from './stats';
 
 const ROUND_TRIPS = 2_000;
 const LATENCY_SAMPLES = 1_000;
 const WARM_UP = 300;
+/**
+ * Untimed rounds of each kind before the across-process rows' steady phase. Measured 2026-12-05: the p50 of
+ * successive blocks of 100 rounds falls until about 2,000 rounds of each kind have run (V8 still optimising),
+ * then stays level.
+ */
+const STEADY_WARM_UP = 3_000;
 const CLIENTS = 10;
 const QUERIES_PER_CLIENT = 10;
 const COMMITS_PER_CLIENT = 200;
@@ -71,7 +77,7 @@ async function child(
 const ACROSS_BLOCKS = 10;
 
 /** A's commit → B's live query, the server (on SQLite unless `memory`) in one process, A and B in another. */
-async function acrossProcesses(memory: boolean): Promise<Across> {
+async function acrossProcesses(memory: boolean): Promise<{ warming: Across; steady: Across }> {
   const echo = await child('sync-echo.ts');
   const server = await child('sync-server.ts', [], memory ? ['--hops'] : ['--sqlite', '--hops']);
   const clients = fork(join(__dirname, 'sync-clients.ts'), [], { execArgv: TS_CHILD });
@@ -81,27 +87,34 @@ async function acrossProcesses(memory: boolean): Promise<Across> {
     blocks: ACROSS_BLOCKS,
     perBlock: LATENCY_SAMPLES / ACROSS_BLOCKS,
     warmUp: WARM_UP,
+    steadyWarmUp: STEADY_WARM_UP,
   };
-  type Result = { echoes: number[]; rounds: Round[]; relays: number[]; pauses: Pause[] };
-  const result = await new Promise<Result>((resolve, reject) => {
-    clients.once('message', (m) => resolve(m as Result));
+  const result = await new Promise<ClientsResult>((resolve, reject) => {
+    clients.once('message', (m) => resolve(m as ClientsResult));
     clients.once('exit', (code) => reject(new Error(`sync-clients exited with ${code}`)));
     clients.send(run);
   });
-  const side = await ask<{ hops: Hop[]; pauses: Pause[] }>(server.proc, 'hops');
+  const side = await ask<{ hops: Hop[]; pauses: Pause[]; checkpoints: Pause[] }>(server.proc, 'hops');
   server.proc.send('close');
   echo.proc.send('close');
-  const hops = side.hops.slice(-result.rounds.length);
-  const tails = breakdown(result.rounds, hops, { clients: result.pauses, server: side.pauses });
+  // The server's hops are in commit order: the steady phase's rounds last, the warming phase's before its
+  // STEADY_WARM_UP untimed ones.
+  const n = result.steady.rounds.length;
+  const end = side.hops.length;
+  const gc = { clients: result.pauses, server: side.pauses, checkpoints: side.checkpoints };
+  const phase = (p: Phase, hops: readonly Hop[]): Across => ({
+    echoes: p.echoes,
+    relays: p.relays,
+    toB: p.rounds.map((r) => r.emitted - r.t0),
+    tails: breakdown(p.rounds, hops, gc),
+  });
   return {
-    echoes: result.echoes,
-    relays: result.relays,
-    toB: result.rounds.map((r) => r.emitted - r.t0),
-    tails,
+    warming: phase(result.warming, side.hops.slice(end - 2 * n - STEADY_WARM_UP, end - n - STEADY_WARM_UP)),
+    steady: phase(result.steady, side.hops.slice(end - n)),
   };
 }
 
-/** The three-process samples: echo round trips, our rounds, the hand-written relay's rounds (sync-echo.ts). */
+/** The three-process samples of one phase: echo round trips, our rounds, the hand-written relay's rounds. */
 interface Across {
   readonly echoes: number[];
   readonly relays: number[];
@@ -215,8 +228,8 @@ function percentileRow(label: string, samples: readonly number[], base?: number)
   return p50;
 }
 
-/** Prints the target row: B's emission across processes against the echo measured in the same run. */
-function printAcross(label: string, across: Across): void {
+/** Prints the target row of one phase: B's emission across processes against the echo in the same run. */
+function printAcross(label: string, across: Across, judged: boolean): void {
   console.log(`  (${label})`);
   row('', 'p50 ms', 'p99 ms', 'ratio p50');
   const echoP50 = percentileRow(`raw socket.io echo round trip (${across.echoes.length})`, across.echoes);
@@ -231,24 +244,37 @@ function printAcross(label: string, across: Across): void {
     `  ours against the hand-written relay: p50 ${(p50 / floor).toFixed(2)}x; ` +
       `p99 ${p99.toFixed(3)} against ${percentile(across.relays, 99).toFixed(3)} ms`,
   );
-  const met = p50 <= TARGET_RATIO * echoP50 && p99 <= TARGET_P99;
+  const p50met = p50 <= TARGET_RATIO * echoP50;
+  const p99met = p99 <= TARGET_P99;
   console.log(
-    `  target: p50 <= ${TARGET_RATIO}x the echo (${(TARGET_RATIO * echoP50).toFixed(3)} ms), p99 <= ${TARGET_P99} ms: ` +
-      (met ? 'met' : 'NOT met'),
+    `  target${judged ? '' : ' (judged on the steady phase)'}: p50 <= ${TARGET_RATIO}x the echo ` +
+      `(${(TARGET_RATIO * echoP50).toFixed(3)} ms) ${p50met ? 'met' : 'NOT met'}; p99 <= ${TARGET_P99} ms ` +
+      (p99met ? 'met' : 'NOT met'),
   );
   for (const line of across.tails) console.log(line);
+}
+
+/** Prints both phases of the three-process rows; the target is judged on the steady one. */
+function printPhases(label: string, phases: { warming: Across; steady: Across }): void {
+  printAcross(`${label}; warming up: after ${WARM_UP} rounds of each kind`, phases.warming, false);
+  const before = WARM_UP + LATENCY_SAMPLES + STEADY_WARM_UP;
+  printAcross(
+    `${label}; steady: after ${before.toLocaleString('en')} rounds of each kind`,
+    phases.steady,
+    true,
+  );
 }
 
 /** Runs the sync benchmark; `--across` runs only the three-process rows (the target's). */
 export async function run(): Promise<void> {
   const onlyAcross = process.argv.includes('--across');
   if (!onlyAcross) await inOneProcess();
-  printAcross(
+  printPhases(
     'durable server on SQLite in one process, A and B in another, echo server in a third: the target row',
     await acrossProcesses(false),
   );
   if (!onlyAcross) {
-    printAcross('the same with the durable server on MemoryStorage', await acrossProcesses(true));
+    printPhases('the same with the durable server on MemoryStorage', await acrossProcesses(true));
   }
 }
 

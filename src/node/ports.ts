@@ -9,7 +9,7 @@ import { type Reactor } from '../reactor/reactor';
 import { type StorageEngine } from '../storage/engine';
 import {
   type EntityRef,
-  type HeldEntity,
+  type Holding,
   type PeerAttach,
   type RemoteQuery,
   type RemoteStates,
@@ -75,7 +75,7 @@ export interface NodeServices {
   trackQuery(
     collection: string,
     selection: Selection,
-    held: () => readonly HeldEntity[],
+    held: Holding,
     failed?: (error: Error) => void,
   ): RemoteQuery;
   /** Reports an error that has no caller to reject (on the node's errors$). */

@@ -188,7 +188,10 @@ export class LiveQuery<M extends object> {
         this.#remote = node.trackQuery(
           this.#meta.collection,
           sel,
-          () => this.#items.map((v) => ({ id: v.id, head: v.head })),
+          {
+            list: () => this.#items.map((v) => ({ id: v.id, head: v.head })),
+            has: (id) => this.#items.some((v) => v.id === id),
+          },
           (e) => this.#finish({ error: e }),
         );
         // A refusal (a limit of the peer, access denied) rejects `loaded`; a lost connection does not.

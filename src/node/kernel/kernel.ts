@@ -13,7 +13,7 @@ import { Reactor } from '../../reactor/reactor';
 import { type StorageEngine } from '../../storage/engine';
 import { Serial } from '../../storage/serial';
 import { type NodeOptions } from '../options';
-import { type EntityRef, type HeldEntity, type RemoteQuery, type RemoteStates } from '../peers/peer';
+import { type EntityRef, type Holding, type RemoteQuery, type RemoteStates } from '../peers/peer';
 import { PeerHub } from '../peers/hub';
 import { PermissiveAgent, type ContextData, type PolicyAgent } from '../policy';
 import {
@@ -211,7 +211,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   trackQuery(
     collection: string,
     selection: Selection,
-    held: () => readonly HeldEntity[],
+    held: Holding,
     failed?: (error: Error) => void,
   ): RemoteQuery {
     return this.peers.trackQuery(collection, selection, held, failed);

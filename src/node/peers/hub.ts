@@ -12,7 +12,7 @@ import { CommitSender } from './sender';
 import { outboxRecord, readOutbox } from './outbox';
 import {
   type DurablePeer,
-  type HeldEntity,
+  type Holding,
   type PeerAttach,
   type PeerLink,
   type RemoteQuery,
@@ -61,16 +61,17 @@ export class PeerHub implements PeerAttach {
       closed: () => this.#closed,
       report: (e) => this.#report(e),
     });
+    this.#queries = new RemoteQueries({
+      peer: () => this.#peer,
+      adopt: (update) => this.#adopt(update),
+      report: (e) => this.#report(e),
+    });
     this.#reads = new PeerReads({
       replica: node,
       peer: () => this.#peer,
       adopt: (update) => this.#adopt(update),
       queued: (collection) => this.#queue.entitiesIn(collection),
-    });
-    this.#queries = new RemoteQueries({
-      peer: () => this.#peer,
-      adopt: (update) => this.#adopt(update),
-      report: (e) => this.#report(e),
+      covered: (collection, id) => this.#queries.covers(collection, id),
     });
     this.#resetReady();
   }
@@ -120,7 +121,10 @@ export class PeerHub implements PeerAttach {
     };
   }
 
-  /** One entity: from the peer while connected (adopted locally), else from what this node holds. */
+  /**
+   * One entity: from the peer while connected (adopted locally), unless a live query synced on that peer holds
+   * it (its pushes keep the copy current); else from what this node holds.
+   */
   load(collection: string, id: string): Promise<Entity | undefined> {
     return this.#reads.load(collection, id);
   }
@@ -182,7 +186,7 @@ export class PeerHub implements PeerAttach {
   trackQuery(
     collection: string,
     selection: Selection,
-    held: () => readonly HeldEntity[],
+    held: Holding,
     failed?: (error: Error) => void,
   ): RemoteQuery {
     return this.#queries.track(collection, selection, held, failed);

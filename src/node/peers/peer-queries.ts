@@ -1,6 +1,6 @@
 import { UnavailableError, asError } from '../../errors/errors';
 import { type Selection } from '../../query/ast';
-import { type DurablePeer, type HeldEntity, type RemoteQuery, type RemoteStates } from './peer';
+import { type DurablePeer, type Holding, type RemoteQuery, type RemoteStates } from './peer';
 
 /** What the relayed live queries need from the peer hub. */
 export interface QueryHost {
@@ -13,8 +13,13 @@ class Tracked implements RemoteQuery {
   readonly sub: string;
   readonly collection: string;
   selection: Selection;
-  readonly held: () => readonly HeldEntity[];
+  readonly held: Holding;
   synced: Promise<void> = Promise.resolve();
+  /**
+   * The peer whose subscription matches this query's selection and result now: set once its answer to the
+   * subscription (or to the last selection change) is adopted, cleared while a change is on its way.
+   */
+  liveOn: DurablePeer | undefined;
   /** Told when a peer refuses the query after a reconnect (the first answer is `synced`'s). */
   readonly failed: ((error: Error) => void) | undefined;
   readonly #owner: RemoteQueries;
@@ -27,7 +32,7 @@ class Tracked implements RemoteQuery {
     sub: string,
     collection: string,
     selection: Selection,
-    held: () => readonly HeldEntity[],
+    held: Holding,
     failed: ((error: Error) => void) | undefined,
   ) {
     this.failed = failed;
@@ -45,9 +50,15 @@ class Tracked implements RemoteQuery {
    * query closed meanwhile (the peer answers an unsubscribe that overtook the setup that way).
    */
   async establish(peer: DurablePeer): Promise<void> {
+    this.liveOn = undefined;
     try {
-      const update = await peer.subscribe(this.sub, this.collection, this.selection, this.held());
-      if (this.#host.peer() === peer && !this.#closed) await this.#host.adopt(update);
+      const selection = this.selection;
+      const update = await peer.subscribe(this.sub, this.collection, selection, this.held.list());
+      if (this.#host.peer() === peer && !this.#closed) {
+        await this.#host.adopt(update);
+        // Not when the selection changed meanwhile: its update is still to be answered.
+        if (this.selection === selection && this.#host.peer() === peer) this.liveOn = peer;
+      }
     } catch (e) {
       if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
@@ -59,6 +70,7 @@ class Tracked implements RemoteQuery {
    */
   async update(selection: Selection): Promise<void> {
     this.selection = selection;
+    this.liveOn = undefined;
     let synced: Promise<void>;
     do {
       synced = this.synced;
@@ -67,8 +79,11 @@ class Tracked implements RemoteQuery {
     const peer = this.#host.peer();
     if (!peer || this.#closed) return;
     try {
-      const update = await peer.update(this.sub, selection, this.held());
-      if (this.#host.peer() === peer && !this.#closed) await this.#host.adopt(update);
+      const update = await peer.update(this.sub, selection, this.held.list());
+      if (this.#host.peer() === peer && !this.#closed) {
+        await this.#host.adopt(update);
+        if (this.selection === selection && this.#host.peer() === peer) this.liveOn = peer;
+      }
     } catch (e) {
       if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
@@ -110,7 +125,7 @@ export class RemoteQueries {
   track(
     collection: string,
     selection: Selection,
-    held: () => readonly HeldEntity[],
+    held: Holding,
     failed?: (error: Error) => void,
   ): RemoteQuery {
     const q = new Tracked(this, this.#host, `q${++this.#seq}`, collection, selection, held, failed);
@@ -130,6 +145,20 @@ export class RemoteQueries {
         this.#host.report(e);
       });
     }
+  }
+
+  /**
+   * True when a live query synced on the current peer holds the entity: the peer pushes every change to it
+   * (or its removal from the result) for as long as the subscription lasts, so the local copy is as current
+   * as a read would make it, short of a push still on its way.
+   */
+  covers(collection: string, id: string): boolean {
+    const peer = this.#host.peer();
+    if (!peer) return false;
+    for (const q of this.#queries.values()) {
+      if (q.liveOn === peer && q.collection === collection && q.held.has(id)) return true;
+    }
+    return false;
   }
 
   forget(q: Tracked): boolean {

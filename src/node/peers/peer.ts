@@ -15,6 +15,14 @@ export interface HeldEntity {
   readonly head: Clock;
 }
 
+/** What a relayed live query holds now: sent on every (re)subscription, and asked when a read could use it. */
+export interface Holding {
+  /** The entities with the heads of their copies. */
+  list(): readonly HeldEntity[];
+  /** True when the query's current result holds the entity. */
+  has(id: string): boolean;
+}
+
 /**
  * What a durable peer sends back for the entities a request touched: the states the caller may see, and the
  * entities it must drop (deleted, or hidden from it by the peer's policy filter: their values are not sent).

@@ -23,6 +23,8 @@ export interface ReadHost {
   adopt(update: RemoteStates): Promise<Entity[]>;
   /** The ids of a collection's entities that queued commits touch. */
   queued(collection: string): Set<string>;
+  /** True when a live query synced on the current peer holds the entity (see RemoteQueries.covers). */
+  covered(collection: string, id: string): boolean;
 }
 
 /** An ephemeral node's reads: answered by the durable peer while connected (and adopted), else locally. */
@@ -33,9 +35,17 @@ export class PeerReads {
     this.#host = host;
   }
 
-  /** One entity: from the peer while connected (adopted locally), else from what this node holds. */
+  /**
+   * One entity: from the peer while connected (adopted locally), else from what this node holds. While a live
+   * query synced on the peer holds it, the copy here is read: the peer pushes its changes to that query.
+   */
   async load(collection: string, id: string): Promise<Entity | undefined> {
     const peer = this.#host.peer();
+    if (peer && this.#host.covered(collection, id)) {
+      // The peer pushes this entity's changes to a live query that holds it: no round trip for the read.
+      const held = await this.#host.replica.loadLocal(collection, id);
+      if (held) return held;
+    }
     if (peer) {
       try {
         const [entity] = await this.#host.adopt(await peer.get(collection, id));

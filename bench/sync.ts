@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import { MemoryStorage, Node } from 'ankurah';
+import { MemoryStorage, Node, type View } from 'ankurah';
 import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
 import { type ClientsResult, type ClientsRun, type Phase } from './sync-clients';
@@ -156,6 +156,50 @@ async function commitToLiveQuery(url: string): Promise<{ toB: number[]; toAck: n
   return { toB, toAck };
 }
 
+/**
+ * Per round, from `begin()` until the commit is acknowledged, an edit of one album: `held`, of the view a live
+ * query on the client holds (read locally: one round trip, the commit); else by id, with no live query (a get,
+ * then the commit). The rounds alternate, LATENCY_SAMPLES of each after WARM_UP of each.
+ */
+async function editToAck(url: string): Promise<{ held: number[]; byId: number[] }> {
+  const a = await client(url);
+  const heldId = await addAlbum(a.node, 'held', 1900);
+  const otherId = await addAlbum(a.node, 'other', 1900);
+  const q = a.node.context().query(Album, "name = 'held'");
+  await q.loaded;
+  const held: number[] = [];
+  const byId: number[] = [];
+  for (let n = 1; n <= LATENCY_SAMPLES + WARM_UP; n++) {
+    const year = 1900 + (n % 200);
+    let t0 = now();
+    const t = a.node.context().begin();
+    (await t.edit(q.items[0] as View<Album>)).year = year;
+    await t.commit();
+    const tHeld = now() - t0;
+    t0 = now();
+    const u = a.node.context().begin();
+    (await u.edit(Album, otherId)).year = year;
+    await u.commit();
+    const tById = now() - t0;
+    if (n > WARM_UP) {
+      held.push(tHeld);
+      byId.push(tById);
+    }
+  }
+  if (q.items[0]?.id !== heldId) throw new Error('the live query lost the held album');
+  q.unsubscribe();
+  a.conn.close();
+  await a.node.close();
+  return { held, byId };
+}
+
+async function addAlbum(node: Node, name: string, year: number): Promise<string> {
+  const trx = node.context().begin();
+  const id = (await trx.create(Album, { name, artist: 'A', year, notes: '' })).id;
+  await trx.commit();
+  return id;
+}
+
 async function throughput(url: string): Promise<{ ms: number; commits: number; pushes: number }> {
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => client(url)));
   let pushes = 0;
@@ -283,6 +327,7 @@ async function inOneProcess(): Promise<void> {
   const server = await Node.durable(new MemoryStorage(), { models: [Album] });
   const srv = await SocketServer.listen(server, { port: 0, host: '127.0.0.1' });
   const latency = await commitToLiveQuery(srv.url);
+  const edits = await editToAck(srv.url);
   const tput = await throughput(srv.url);
   await srv.close();
   await server.close();
@@ -294,6 +339,8 @@ async function inOneProcess(): Promise<void> {
   const rawP50 = percentileRow(`raw socket.io echo round trip (${ROUND_TRIPS})`, raw);
   percentileRow(`commit on A → B's live query emits (${LATENCY_SAMPLES})`, latency.toB, rawP50);
   percentileRow(`  same commits: A's commit() resolves (acknowledged)`, latency.toAck, rawP50);
+  percentileRow(`begin → edit(view a live query holds) → acknowledged`, edits.held, rawP50);
+  percentileRow(`begin → edit(Album, id), no live query (get) → acknowledged`, edits.byId, rawP50);
   row(
     `${CLIENTS} clients × ${QUERIES_PER_CLIENT} live queries, ${tput.commits} commits`,
     rate(tput.commits, tput.ms),

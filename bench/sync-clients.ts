@@ -2,7 +2,8 @@
  * Child process of bench/sync.ts: clients A and B (ephemeral nodes, SocketClient) in one process, and raw
  * Socket.IO clients of the echo server (an echo client, and two relay clients standing for A and B). Blocks of
  * echo round trips, of commit → live query rounds and of relay rounds alternate, so that all three figures see
- * the same load; they are measured twice, while the processes warm up and once they are steady (ClientsResult). Reports the samples, the per-round marks and its GC pauses.
+ * the same load; they are measured twice, while the processes warm up and once they are steady (ClientsResult).
+ * Reports the samples, the per-round marks and its GC pauses.
  */
 import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';

@@ -173,11 +173,11 @@ export interface GcSides {
 }
 
 /** Starts recording when better-sqlite3 runs a WAL checkpoint in this process (SqliteStorage's, after commits). */
-export function walCheckpoints(pragma: {
+export function walCheckpoints(database: {
   prototype: { pragma(source: string, ...a: unknown[]): unknown };
 }): Pause[] {
   const out: Pause[] = [];
-  const proto = pragma.prototype;
+  const proto = database.prototype;
   const original = proto.pragma;
   proto.pragma = function (this: unknown, source: string, ...a: unknown[]) {
     if (!source.startsWith('wal_checkpoint')) return original.call(this, source, ...a);

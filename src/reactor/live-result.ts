@@ -75,6 +75,11 @@ export class LiveResult<T = Entity> {
     return this.#items;
   }
 
+  /** True when the entity is among the items shown (a LIMIT window's, not the buffer kept beyond it). */
+  shows(id: string): boolean {
+    return this.#window.visibleIndex(id) >= 0;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

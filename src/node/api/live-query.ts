@@ -190,7 +190,7 @@ export class LiveQuery<M extends object> {
           sel,
           {
             list: () => this.#items.map((v) => ({ id: v.id, head: v.head })),
-            has: (id) => this.#items.some((v) => v.id === id),
+            has: (id) => this.#result?.shows(id) ?? false,
           },
           (e) => this.#finish({ error: e }),
         );

@@ -54,11 +54,7 @@ class Tracked implements RemoteQuery {
     try {
       const selection = this.selection;
       const update = await peer.subscribe(this.sub, this.collection, selection, this.held.list());
-      if (this.#host.peer() === peer && !this.#closed) {
-        await this.#host.adopt(update);
-        // Not when the selection changed meanwhile: its update is still to be answered.
-        if (this.selection === selection && this.#host.peer() === peer) this.liveOn = peer;
-      }
+      await this.#answered(peer, selection, update);
     } catch (e) {
       if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
@@ -80,13 +76,20 @@ class Tracked implements RemoteQuery {
     if (!peer || this.#closed) return;
     try {
       const update = await peer.update(this.sub, selection, this.held.list());
-      if (this.#host.peer() === peer && !this.#closed) {
-        await this.#host.adopt(update);
-        if (this.selection === selection && this.#host.peer() === peer) this.liveOn = peer;
-      }
+      await this.#answered(peer, selection, update);
     } catch (e) {
       if (!(e instanceof UnavailableError) && !this.#closed) throw e;
     }
+  }
+
+  /**
+   * Adopts `peer`'s answer for `selection` while that peer is current; the query is then live on it, unless
+   * the selection changed meanwhile (that change is still to be answered).
+   */
+  async #answered(peer: DurablePeer, selection: Selection, update: RemoteStates): Promise<void> {
+    if (this.#host.peer() !== peer || this.#closed) return;
+    await this.#host.adopt(update);
+    if (this.selection === selection && this.#host.peer() === peer) this.liveOn = peer;
   }
 
   close(): void {

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { io, type Socket } from 'socket.io-client';
 import { Album } from '../samples/albums/models';
 import { type RelayFrame } from './sync-echo';
-import { client, ECHO_PAYLOAD } from './sync-shared';
+import { addAlbum, client, ECHO_PAYLOAD } from './sync-shared';
 import { clientMarks, gcPauses, type Pause, type Round } from './sync-hops';
 import { now } from './stats';
 
@@ -67,9 +67,7 @@ async function main(run: ClientsRun): Promise<void> {
   relayB.on('relayed', () => relayed?.());
   const a = await client(run.url);
   const b = await client(run.url);
-  const trx = a.node.context().begin();
-  const id = (await trx.create(Album, { name: 'bench', artist: 'A', year: 1900, notes: '' })).id;
-  await trx.commit();
+  const id = await addAlbum(a.node, 'bench', 1900);
   const q = b.node.context().query(Album, "name = 'bench'");
   const waiting = new Map<number, () => void>();
   q.items$.subscribe((items) => {

@@ -11,7 +11,7 @@ import { MemoryStorage, Node, type View } from 'ankurah';
 import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
 import { type ClientsResult, type ClientsRun, type Phase } from './sync-clients';
-import { client, ECHO_PAYLOAD } from './sync-shared';
+import { addAlbum, client, ECHO_PAYLOAD } from './sync-shared';
 import { breakdown, type Hop, type Pause } from './sync-hops';
 import { now, percentile, rate, row } from './stats';
 
@@ -126,9 +126,7 @@ interface Across {
 async function commitToLiveQuery(url: string): Promise<{ toB: number[]; toAck: number[] }> {
   const a = await client(url);
   const b = await client(url);
-  const trx = a.node.context().begin();
-  const id = (await trx.create(Album, { name: 'bench', artist: 'A', year: 1900, notes: '' })).id;
-  await trx.commit();
+  const id = await addAlbum(a.node, 'bench', 1900);
   const q = b.node.context().query(Album, "name = 'bench'");
   await firstValueFrom(q.items$.pipe(filter((items) => items.length === 1)));
   const toB: number[] = [];
@@ -191,13 +189,6 @@ async function editToAck(url: string): Promise<{ held: number[]; byId: number[] 
   a.conn.close();
   await a.node.close();
   return { held, byId };
-}
-
-async function addAlbum(node: Node, name: string, year: number): Promise<string> {
-  const trx = node.context().begin();
-  const id = (await trx.create(Album, { name, artist: 'A', year, notes: '' })).id;
-  await trx.commit();
-  return id;
 }
 
 async function throughput(url: string): Promise<{ ms: number; commits: number; pushes: number }> {

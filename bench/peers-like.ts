@@ -8,14 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { MemoryStorage, Node } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { albums, type AlbumData, createAll, PlAlbum, PlAlbumNx, PlDoc } from './peers-models';
 import { fanOutRun } from './fan-out-run';
 import { RX_SCHEMA } from './peers-heap';
-import { collectGarbage, now, percentile, random } from './stats';
+import { collectGarbage, now, percentile, random, sqliteHandle } from './stats';
 import { watchGc } from './peers-tails';
 import { add, f, k, printTable, us } from './peers-table';
 import { sqliteBulk, window } from './peers-like-more';
@@ -297,16 +296,16 @@ async function orderedFetch(dir: string): Promise<void> {
     [PlAlbumNx, 'no index'],
   ] as const) {
     const file = join(dir, `${label.replace(' ', '-')}.db`);
-    const node = await Node.durable(await SqliteStorage.open(file), { models: [model] });
+    const storage = await SqliteStorage.open(file);
+    const node = await Node.durable(storage, { models: [model] });
     const ctx = node.context();
     await createAll(ctx, model, data);
     const table = model === PlAlbum ? 'plalbum' : 'plalbumnx';
-    const raw = new Database(file, { readonly: true });
-    const stmt = raw.prepare(
+    // On the storage's own connection (its exclusive lock keeps others out): the same SQL, the same cache.
+    const stmt = sqliteHandle(storage).prepare(
       `SELECT "id", "_head", "_state" FROM "${table}" WHERE "year" > ? ORDER BY "name" LIMIT 50`,
     );
     const [ours, sql] = await timeAlternating([() => ctx.fetch(model, QUERY), () => stmt.all(2000)]);
-    raw.close();
     await node.close();
     add(
       `fetch same query, SQLite, ${label}, same node`,

@@ -1,4 +1,5 @@
 /* Small helpers shared by the benchmark scripts. */
+import type Database from 'better-sqlite3';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -47,4 +48,12 @@ export function random(seed: number): () => number {
 export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * The better-sqlite3 connection of a SQLite storage: raw SQL baselines run on it, as SqliteStorage holds its
+ * file in exclusive locking mode (no other connection can read it while it is open).
+ */
+export function sqliteHandle(storage: { readonly dataSource: { readonly driver: unknown } }): Database.Database {
+  return (storage.dataSource.driver as { databaseConnection: Database.Database }).databaseConnection;
 }

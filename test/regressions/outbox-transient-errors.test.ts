@@ -216,7 +216,8 @@ describe('regression: a busy SQLite database on the durable node', () => {
 
   it('delays queued commits until another writer releases its lock; none is lost', async () => {
     const file = join(dir, 'server.db');
-    const srv = await Node.durable(await SqliteStorage.open(file, { busyTimeout: 20 }), {
+    // Normal locking: only then can another connection (standing for another process) take the write lock.
+    const srv = await Node.durable(await SqliteStorage.open(file, { busyTimeout: 20, locking: 'normal' }), {
       models: [Album, Artist],
     });
     const a = await Node.ephemeral(new MemoryStorage(), {

@@ -131,6 +131,19 @@ describe('one writer per SQLite file', () => {
     await after.commit(genesis('b'));
     await after.close();
   });
+
+  test('a writer killed after its commits (exclusive locking: the WAL index was in its memory): every commit is there on reopening', async () => {
+    const path = join(dir, 'killed-after-commits.db');
+    const holder = spawnWriter(['sqlite', path, '50']);
+    expect(await holder.line).toBe('open');
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    const after = await SqliteStorage.open(path);
+    expect(await after.fetchStates('c', parseSelection('true'))).toHaveLength(50);
+    await after.commit(genesis('c'));
+    expect(await after.fetchStates('c', parseSelection('true'))).toHaveLength(51);
+    await after.close();
+  });
 });
 
 const pg = postgresAvailable();

@@ -72,15 +72,128 @@ describe('opening SQLite storage', () => {
   });
 });
 
+describe('SQLite event tables', () => {
+  const event = (id: string, parents: string[], a: number) => ({
+    id,
+    entityId: '01J00000000000000000000001',
+    collection: 'm',
+    parents,
+    operations: { lww: { a } },
+  });
+  const state = (head: string, a: number) => ({
+    id: '01J00000000000000000000001',
+    collection: 'm',
+    head: [head],
+    deleted: false,
+    lww: {},
+    text: {},
+    values: { a },
+  });
+  const tableSql = (db: Database.Database, name: string): string =>
+    (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+
+  test('a new events table keeps its rows in the primary key (WITHOUT ROWID); states keep a rowid', async () => {
+    const s = await SqliteStorage.open(current);
+    await s.ensureCollection({ name: 'm', columns: [] });
+    expect(tableSql(handleOf(s), 'm_events')).toMatch(/WITHOUT ROWID\s*$/);
+    expect(tableSql(handleOf(s), 'm')).not.toMatch(/WITHOUT ROWID/);
+    await s.close();
+  });
+
+  test('an events table made with a rowid (by an earlier version) is read and written as before', async () => {
+    const e1 = '01J00000000000000000000001';
+    const e2 = '01J00000000000000000000002';
+    let s = await SqliteStorage.open(current);
+    await s.ensureCollection({ name: 'm', columns: [] });
+    await s.commit({ events: [event(e1, [], 1)], states: [state(e1, 1)] });
+    await s.close();
+    // Rebuild the table as earlier versions made it: a rowid table with the same columns and indexes.
+    const db = new Database(current);
+    const sql = tableSql(db, 'm_events').replace(/\s*WITHOUT ROWID\s*$/, '');
+    db.exec(`ALTER TABLE "m_events" RENAME TO "old"; ${sql}; INSERT INTO "m_events" SELECT * FROM "old";
+      DROP TABLE "old"; CREATE INDEX "m_events_entity_idx" ON "m_events" ("entity_id", "id")`);
+    expect(tableSql(db, 'm_events')).not.toMatch(/WITHOUT ROWID/);
+    db.close();
+
+    s = await SqliteStorage.open(current);
+    await s.commit({ events: [event(e2, [e1], 2), event(e1, [], 1)], states: [state(e2, 2)] });
+    expect((await s.getEvents('m', [e1, e2])).map((e) => e.id).sort()).toEqual([e1, e2]);
+    expect((await s.entityEvents('m', '01J00000000000000000000001')).map((e) => e.id)).toEqual([e1, e2]);
+    expect((await s.getState('m', '01J00000000000000000000001'))?.values).toEqual({ a: 2 });
+    expect(tableSql(handleOf(s), 'm_events')).not.toMatch(/WITHOUT ROWID/);
+    await s.close();
+  });
+});
+
+describe('SQLite locking mode', () => {
+  /** A storage with one committed row in collection 'm'. */
+  async function withRow(path: string, locking?: 'exclusive' | 'normal'): Promise<SqliteStorage> {
+    const s = await SqliteStorage.open(path, locking ? { locking } : {});
+    await s.ensureCollection({ name: 'm', columns: [] });
+    const id = '01J00000000000000000000000';
+    await s.commit({
+      events: [{ id, entityId: id, collection: 'm', parents: [], operations: { lww: { a: 1 } } }],
+      states: [{ id, collection: 'm', head: [id], deleted: false, lww: {}, text: {}, values: { a: 1 } }],
+    });
+    return s;
+  }
+  /** What another connection (standing for another process) gets when it reads the file. */
+  function readElsewhere(path: string): number | string {
+    const db = new Database(path, { readonly: true, timeout: 0 });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM "m"').get() as { n: number }).n;
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      db.close();
+    }
+  }
+
+  test('exclusive by default: no other connection reads the file while the storage is open, no -shm file; readable once closed', async () => {
+    const s = await withRow(current);
+    const [mode] = await s.dataSource.query('PRAGMA locking_mode');
+    expect(mode?.locking_mode).toBe('exclusive');
+    expect(readElsewhere(current)).toMatch(/locked/);
+    expect(existsSync(`${current}-shm`)).toBe(false);
+    await s.close();
+    expect(readElsewhere(current)).toBe(1);
+  });
+
+  test("'normal': other connections read the file while the storage is open", async () => {
+    const s = await withRow(current, 'normal');
+    const [mode] = await s.dataSource.query('PRAGMA locking_mode');
+    expect(mode?.locking_mode).toBe('normal');
+    expect(readElsewhere(current)).toBe(1);
+    await s.close();
+  });
+
+  test('a second node on a file held in exclusive mode is refused at once with the writer-locked error', async () => {
+    const s = await withRow(current);
+    const started = Date.now();
+    const err = (await SqliteStorage.open(current, { busyTimeout: 60_000 }).catch(
+      (e: unknown) => e,
+    )) as StorageError;
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.message).toMatch(/another Ankurah node/);
+    // SQLite's busy timeout was not waited for: the writer lock is taken before the file is touched.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await s.close();
+  });
+});
+
 /** The better-sqlite3 handle under a SqliteStorage. */
 function handleOf(storage: SqliteStorage): Database.Database {
   return (storage.dataSource.driver as unknown as { databaseConnection: Database.Database })
     .databaseConnection;
 }
 
-/** Counts rows of a table on a separate, read-only connection to the file. */
-function countOn(path: string, sql: string, ...params: unknown[]): number {
-  const db = new Database(path, { readonly: true });
+/**
+ * Counts rows of a table: on the storage's own connection while it is open (its exclusive locking keeps
+ * other connections out), else on a separate, read-only connection to the file.
+ */
+function countOn(target: string | Database.Database, sql: string, ...params: unknown[]): number {
+  if (typeof target !== 'string') return (target.prepare(sql).get(...params) as { n: number }).n;
+  const db = new Database(target, { readonly: true });
   try {
     return (db.prepare(sql).get(...params) as { n: number }).n;
   } finally {
@@ -112,10 +225,10 @@ describe('a SQLite connection closed under the engine', () => {
     const ids = [first.id, closing.id];
     const inList = ids.map(() => '?').join(', ');
     expect(
-      countOn(current, `SELECT count(*) AS n FROM "album_events" WHERE "entity_id" IN (${inList})`, ...ids),
+      countOn(db, `SELECT count(*) AS n FROM "album_events" WHERE "entity_id" IN (${inList})`, ...ids),
     ).toBe(0);
-    expect(countOn(current, `SELECT count(*) AS n FROM "album" WHERE "id" IN (${inList})`, ...ids)).toBe(0);
-    expect(countOn(current, 'SELECT count(*) AS n FROM "album_events" WHERE "entity_id" = ?', kept.id)).toBe(
+    expect(countOn(db, `SELECT count(*) AS n FROM "album" WHERE "id" IN (${inList})`, ...ids)).toBe(0);
+    expect(countOn(db, 'SELECT count(*) AS n FROM "album_events" WHERE "entity_id" = ?', kept.id)).toBe(
       1,
     );
 

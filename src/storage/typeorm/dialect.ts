@@ -112,6 +112,11 @@ export interface Dialect {
    * head did not (the transaction is then rolled back).
    */
   commit(session: CommitSession, work: readonly CollectionWork[], cas: boolean): Promise<ConflictRef[]>;
+  /**
+   * The same commit run synchronously to its end, for engines whose driver is synchronous (SQLite; never
+   * `cas`). SqlStorage uses it when nothing else is queued on the connection (see SqlStorage.commit).
+   */
+  readonly commitNow?: (ds: DataSource, what: () => string, work: readonly CollectionWork[]) => void;
 }
 
 /** The values of a VALUES tuple list of `rows` rows of `width` placeholders. */

@@ -54,6 +54,8 @@ export class SqlStorage implements StorageEngine {
   readonly #serial: Serial | undefined;
   readonly #lock: WriterLock | undefined;
   readonly #ddlLock: DdlLock | undefined;
+  // Operations called and not ended yet (see #op).
+  #pending = 0;
   #closed = false;
 
   protected constructor(ds: DataSource, d: Dialect, mode: SqlStorageMode) {
@@ -79,10 +81,12 @@ export class SqlStorage implements StorageEngine {
     }, 'opening storage');
   }
 
-  async ensureCollection(spec: CollectionSpec): Promise<void> {
-    this.#checkOpen();
-    await this.#writing();
-    await this.#ddl.run(() => this.#ensure(spec));
+  ensureCollection(spec: CollectionSpec): Promise<void> {
+    return this.#op(async () => {
+      this.#checkOpen();
+      await this.#writing();
+      await this.#ddl.run(() => this.#ensure(spec));
+    });
   }
 
   async #ensure(spec: CollectionSpec): Promise<void> {
@@ -135,6 +139,11 @@ export class SqlStorage implements StorageEngine {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#checkOpen();
+    if (this.#commitNow(batch)) return;
+    return this.#op(() => this.#commitQueued(batch));
+  }
+
+  async #commitQueued(batch: CommitBatch): Promise<void> {
     await this.#writing();
     for (const name of batchCollections(batch)) {
       if (!this.#known.has(name)) await this.ensureCollection({ name, columns: [] });
@@ -153,6 +162,28 @@ export class SqlStorage implements StorageEngine {
     if (conflicts.length > 0) throw new StorageConflict(conflicts);
   }
 
+  /**
+   * The usual SQLite commit, run at once (synchronously, in the call) when no other operation of this storage
+   * is in progress, from its call to its end: its collections have tables and the writer lock is held. It
+   * cannot land inside another caller's operation nor overtake one called before it, and it skips the
+   * queue's and the query runner's turns of the event loop. False when the commit must take the queue
+   * (another engine, an operation in progress, a collection without tables yet).
+   */
+  #commitNow(batch: CommitBatch): boolean {
+    const now = this.#d.commitNow;
+    if (!now || this.#pending > 0 || !this.#serial?.idle || (this.#lock && !this.#lock.held)) return false;
+    for (const e of batch.events) if (!this.#known.has(e.collection)) return false;
+    for (const s of batch.states) if (!this.#known.has(s.collection)) return false;
+    if (batch.events.length === 0 && batch.states.length === 0) return true;
+    const what = (): string => `committing ${batch.events.length} events and ${batch.states.length} states`;
+    try {
+      now(this.dataSource, what, collectWork(batch, (c) => this.#writer(c)));
+    } catch (e) {
+      throw e instanceof StorageError ? e : StorageError.wrap(what(), e);
+    }
+    return true;
+  }
+
   /** True when the collection has tables; a shared engine also finds the collections other nodes created. */
   async #has(collection: string): Promise<boolean> {
     if (this.#known.has(collection) || !this.shared) return this.#known.has(collection);
@@ -165,36 +196,52 @@ export class SqlStorage implements StorageEngine {
     return this.#known.has(collection);
   }
 
-  async getState(collection: string, id: string): Promise<EntityState | undefined> {
-    this.#checkOpen();
-    if (!(await this.#has(collection))) return undefined;
-    return this.#runner((qr) => this.#reader.state(qr, collection, id), `reading ${collection}/${id}`);
+  getState(collection: string, id: string): Promise<EntityState | undefined> {
+    return this.#op(async () => {
+      this.#checkOpen();
+      if (!(await this.#has(collection))) return undefined;
+      return this.#runner((qr) => this.#reader.state(qr, collection, id), `reading ${collection}/${id}`);
+    });
   }
 
-  async fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
-    this.#checkOpen();
-    const known = (await this.#has(collection)) ? this.#known.get(collection) : undefined;
-    if (!known || selection.limit === 0) return [];
-    const what = `querying '${collection}'`;
-    return this.#reader.fetch((fn) => this.#runner(fn, what), collection, known.columns, selection);
+  fetchStates(collection: string, selection: Selection): Promise<EntityState[]> {
+    return this.#op(async () => {
+      this.#checkOpen();
+      const known = (await this.#has(collection)) ? this.#known.get(collection) : undefined;
+      if (!known || selection.limit === 0) return [];
+      const what = `querying '${collection}'`;
+      return this.#reader.fetch((fn) => this.#runner(fn, what), collection, known.columns, selection);
+    });
   }
 
-  async getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {
-    this.#checkOpen();
-    if (ids.length === 0 || !(await this.#has(collection))) return [];
-    return this.#runner(
-      (qr) => this.#reader.events(qr, collection, ids),
-      `reading events of '${collection}'`,
-    );
+  getEvents(collection: string, ids: readonly string[]): Promise<Event[]> {
+    return this.#op(async () => {
+      this.#checkOpen();
+      if (ids.length === 0 || !(await this.#has(collection))) return [];
+      return this.#runner(
+        (qr) => this.#reader.events(qr, collection, ids),
+        `reading events of '${collection}'`,
+      );
+    });
   }
 
-  async entityEvents(collection: string, entityId: string): Promise<Event[]> {
-    this.#checkOpen();
-    if (!(await this.#has(collection))) return [];
-    return this.#runner(
-      (qr) => this.#reader.history(qr, collection, entityId),
-      `reading the history of ${collection}/${entityId}`,
-    );
+  entityEvents(collection: string, entityId: string): Promise<Event[]> {
+    return this.#op(async () => {
+      this.#checkOpen();
+      if (!(await this.#has(collection))) return [];
+      return this.#runner(
+        (qr) => this.#reader.history(qr, collection, entityId),
+        `reading the history of ${collection}/${entityId}`,
+      );
+    });
+  }
+
+  /** Runs an operation of this storage, counted as in progress from its call to its end (see #commitNow). */
+  #op<T>(fn: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    return fn().finally(() => {
+      this.#pending--;
+    });
   }
 
   async close(): Promise<void> {

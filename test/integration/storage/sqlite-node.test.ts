@@ -6,6 +6,7 @@ import { Node, StorageError } from 'ankurah';
 import { SqliteStorage } from 'ankurah/typeorm';
 import { Album } from '../../fixtures/models';
 import { commitWithFaultyEntity, expectStillServing, nodeOnStorage } from './faults';
+import { parseSelection } from '../../../src/query/parser';
 
 const dir = mkdtempSync(join(tmpdir(), 'ankurah-sqlite-node-'));
 let n = 0;
@@ -68,6 +69,25 @@ describe('opening SQLite storage', () => {
     const [fk] = await s.dataSource.query('PRAGMA foreign_keys');
     const [busy] = await s.dataSource.query('PRAGMA busy_timeout');
     expect([mode?.journal_mode, fk?.foreign_keys, busy?.timeout]).toEqual(['wal', 1, 1234]);
+    await s.close();
+  });
+});
+
+describe('SQLite commits in call order', () => {
+  const row = (id: string): Parameters<SqliteStorage['commit']>[0] => ({
+    events: [{ id, entityId: id, collection: 'm', parents: [], operations: { lww: { a: 1 } } }],
+    states: [{ id, collection: 'm', head: [id], deleted: false, lww: {}, text: {}, values: { a: 1 } }],
+  });
+
+  test('a commit called while a read is queued runs after it (it runs at once only on an idle connection)', async () => {
+    const s = await SqliteStorage.open(current);
+    await s.ensureCollection({ name: 'm', columns: [] });
+    await s.commit(row('01J00000000000000000000001'));
+    const reading = s.fetchStates('m', parseSelection('true'));
+    const writing = s.commit(row('01J00000000000000000000002'));
+    expect(await reading).toHaveLength(1);
+    await writing;
+    expect(await s.fetchStates('m', parseSelection('true'))).toHaveLength(2);
     await s.close();
   });
 });

@@ -23,6 +23,25 @@ describe('Serial', () => {
     expect(log).toEqual(['slow', 'fast']);
   });
 
+  it('is idle only while nothing is queued or running, failures included', async () => {
+    const serial = new Serial();
+    expect(serial.idle).toBe(true);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = serial.run(() => gate);
+    const second = serial.run(async () => {
+      throw new Error('boom');
+    });
+    expect(serial.idle).toBe(false);
+    release();
+    await first;
+    expect(serial.idle).toBe(false);
+    await expect(second).rejects.toThrow('boom');
+    // The count drops when the tail settles, a turn after the operation.
+    await serial.run(async () => undefined);
+    expect(serial.idle).toBe(true);
+  });
+
   it('keeps no operation result alive once it settled', async () => {
     const serial = new Serial();
     let ref: WeakRef<object> | undefined;

@@ -18,6 +18,7 @@ import { type ManyRows } from '../row-writer';
 import { EVENT_COLUMNS } from '../columns';
 import { sqliteConnection } from '../typeorm-internals';
 import type Database from 'better-sqlite3';
+import { type DataSource } from 'typeorm';
 
 const types: Record<FieldType, ColumnDef> = {
   string: { type: 'text' },
@@ -58,10 +59,15 @@ export function onConflictInsert(
  * with no query-runner round trip per statement. SQLite has one writer per file, so it never checks heads.
  */
 async function commit(session: CommitSession, work: readonly CollectionWork[]): Promise<ConflictRef[]> {
-  const db = sqliteConnection(session.ds);
-  if (!db?.open) throw StorageError.connectionNotOpen(session.what);
-  writeWork(db)(work);
+  commitNow(session.ds, () => session.what, work);
   return [];
+}
+
+/** The same transaction, synchronously (see Dialect.commitNow). */
+function commitNow(ds: DataSource, what: () => string, work: readonly CollectionWork[]): void {
+  const db = sqliteConnection(ds);
+  if (!db?.open) throw StorageError.connectionNotOpen(what());
+  writeWork(db)(work);
 }
 
 const writers = new WeakMap<Database.Database, (work: readonly CollectionWork[]) => void>();
@@ -165,4 +171,5 @@ export const sqliteDialect: Dialect = {
     },
   },
   commit,
+  commitNow,
 };

@@ -2,9 +2,10 @@
  * Child process of bench/sync.ts: a bare Socket.IO server, the raw baselines across processes.
  * - `echo`: answers with what it got (the raw round trip).
  * - `relay`: the floor of a durable relay written by hand. One commit-like frame from one client: the event row
- *   and the entity's state row written in one SQLite transaction (WAL, synchronous=NORMAL, the tables and
- *   indexes our SqliteStorage makes for Album, statements prepared once), then the state pushed to the clients
- *   that sent `watch`, then the answer (the state) to the sender. No validation, no policy, no causal checks.
+ *   and the entity's state row written in one SQLite transaction (WAL, synchronous=NORMAL, exclusive locking,
+ *   the tables and indexes our SqliteStorage makes for Album, statements prepared once), then the state pushed
+ *   to the clients that sent `watch`, then the answer (the state) to the sender. No validation, no policy, no
+ *   causal checks.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,7 @@ interface RelayState {
 
 const dir = mkdtempSync(join(tmpdir(), 'ankurah-relay-'));
 const db = new Database(join(dir, 'relay.db'));
+db.pragma('locking_mode = EXCLUSIVE');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec(`
@@ -47,7 +49,7 @@ db.exec(`
   CREATE INDEX "album__mismatch_idx" ON "album" ("_mismatch") WHERE "_mismatch" = 1;
   CREATE INDEX "album_year_idx" ON "album" ("year");
   CREATE TABLE "album_events" ("id" text PRIMARY KEY NOT NULL, "entity_id" text NOT NULL, "parents" text NOT NULL,
-    "operations" text NOT NULL);
+    "operations" text NOT NULL) WITHOUT ROWID;
   CREATE INDEX "album_events_entity_idx" ON "album_events" ("entity_id", "id");
 `);
 const insertEvent = db.prepare<unknown[]>(

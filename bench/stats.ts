@@ -54,6 +54,8 @@ export function collectGarbage(): void {
  * The better-sqlite3 connection of a SQLite storage: raw SQL baselines run on it, as SqliteStorage holds its
  * file in exclusive locking mode (no other connection can read it while it is open).
  */
-export function sqliteHandle(storage: { readonly dataSource: { readonly driver: unknown } }): Database.Database {
+export function sqliteHandle(storage: {
+  readonly dataSource: { readonly driver: unknown };
+}): Database.Database {
   return (storage.dataSource.driver as { databaseConnection: Database.Database }).databaseConnection;
 }

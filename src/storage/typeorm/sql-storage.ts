@@ -177,7 +177,11 @@ export class SqlStorage implements StorageEngine {
     if (batch.events.length === 0 && batch.states.length === 0) return true;
     const what = (): string => `committing ${batch.events.length} events and ${batch.states.length} states`;
     try {
-      now(this.dataSource, what, collectWork(batch, (c) => this.#writer(c)));
+      now(
+        this.dataSource,
+        what,
+        collectWork(batch, (c) => this.#writer(c)),
+      );
     } catch (e) {
       throw e instanceof StorageError ? e : StorageError.wrap(what(), e);
     }

@@ -248,9 +248,7 @@ describe('a SQLite connection closed under the engine', () => {
       countOn(db, `SELECT count(*) AS n FROM "album_events" WHERE "entity_id" IN (${inList})`, ...ids),
     ).toBe(0);
     expect(countOn(db, `SELECT count(*) AS n FROM "album" WHERE "id" IN (${inList})`, ...ids)).toBe(0);
-    expect(countOn(db, 'SELECT count(*) AS n FROM "album_events" WHERE "entity_id" = ?', kept.id)).toBe(
-      1,
-    );
+    expect(countOn(db, 'SELECT count(*) AS n FROM "album_events" WHERE "entity_id" = ?', kept.id)).toBe(1);
 
     await expectStillServing(ctx, kept);
     await node.close();

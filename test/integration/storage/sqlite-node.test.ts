@@ -51,6 +51,13 @@ describe('opening SQLite storage', () => {
     expect(err.cause).toBeDefined();
   });
 
+  test('a missing directory is created (before the writer lock, whose file goes next to the database)', async () => {
+    const path = join(dir, `missing-${n}`, 'deeper', 'app.db');
+    const s = await SqliteStorage.open(path);
+    expect([existsSync(path), existsSync(`${path}-lock`)]).toEqual([true, true]);
+    await s.close();
+  });
+
   test("':memory:' works and keeps data while open", async () => {
     const s = await SqliteStorage.open(':memory:');
     await s.ensureCollection({ name: 'm', columns: [] });

@@ -139,9 +139,16 @@ export class SqlStorage implements StorageEngine {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#checkOpen();
-    if (this.#commitNow(batch)) return;
-    return this.#op(() => this.#commitQueued(batch));
+    if (this.#commitNow(batch)) {
+      this.committed(batch);
+      return;
+    }
+    await this.#op(() => this.#commitQueued(batch));
+    this.committed(batch);
   }
+
+  /** Called after each commit that returned (SQLite counts it towards its next WAL checkpoint). */
+  protected committed(_batch: CommitBatch): void {}
 
   async #commitQueued(batch: CommitBatch): Promise<void> {
     await this.#writing();

@@ -43,9 +43,8 @@ export class SqliteStorage extends SqlStorage {
     this.#checkpoints = file ? new WalCheckpoints(() => sqliteConnection(ds)) : undefined;
   }
 
-  /** Commits, then counts the commit towards the next WAL checkpoint (see WalCheckpoints). */
-  override async commit(batch: CommitBatch): Promise<void> {
-    await super.commit(batch);
+  /** Counts a commit towards the next WAL checkpoint (see WalCheckpoints). */
+  protected override committed(batch: CommitBatch): void {
     this.#checkpoints?.committed(batch.events.length + batch.states.length);
   }
 

@@ -114,7 +114,7 @@ export interface Dialect {
   commit(session: CommitSession, work: readonly CollectionWork[], cas: boolean): Promise<ConflictRef[]>;
   /**
    * The same commit run synchronously to its end, for engines whose driver is synchronous (SQLite; never
-   * `cas`). SqlStorage uses it when nothing else is queued on the connection (see SqlStorage.commit).
+   * `cas`). SqlStorage uses it when no other operation of the storage is in progress (see #commitNow there).
    */
   readonly commitNow?: (ds: DataSource, what: () => string, work: readonly CollectionWork[]) => void;
 }

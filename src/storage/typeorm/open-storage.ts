@@ -3,11 +3,10 @@ import { StorageError } from '../../errors/errors';
 import { type WriterLock } from './writer-lock';
 
 /**
- * Initialises a DataSource, takes the database's writer lock with `lock` (after, or with `lockFirst` before,
- * the initialisation), and runs `setup` on both; on any
- * failure the lock is released and the DataSource destroyed (nothing half-open is left). A refused lock
- * rejects with its own StorageError; any other failure with a StorageError naming `where` and carrying the
- * cause.
+ * Initialises a DataSource, takes the database's writer lock with `lock` (after the initialisation, or with
+ * `lockFirst` before it), and runs `setup` on both; on any failure the lock is released and the DataSource
+ * destroyed (nothing half-open is left). A refused lock rejects with its own StorageError; any other failure
+ * with a StorageError naming `where` and carrying the cause.
  */
 export async function openDataSource<T>(
   options: DataSourceOptions,

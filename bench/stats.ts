@@ -1,5 +1,7 @@
 /* Small helpers shared by the benchmark scripts. */
 import type Database from 'better-sqlite3';
+import { type DataSource } from 'typeorm';
+import { sqliteConnection } from '../src/storage/typeorm/typeorm-internals';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -54,8 +56,8 @@ export function collectGarbage(): void {
  * The better-sqlite3 connection of a SQLite storage: raw SQL baselines run on it, as SqliteStorage holds its
  * file in exclusive locking mode (no other connection can read it while it is open).
  */
-export function sqliteHandle(storage: {
-  readonly dataSource: { readonly driver: unknown };
-}): Database.Database {
-  return (storage.dataSource.driver as { databaseConnection: Database.Database }).databaseConnection;
+export function sqliteHandle(storage: { readonly dataSource: DataSource }): Database.Database {
+  const db = sqliteConnection(storage.dataSource);
+  if (!db) throw new Error('the SQLite storage has no open connection');
+  return db;
 }

@@ -179,8 +179,7 @@ export class SqlStorage implements StorageEngine {
   #commitNow(batch: CommitBatch): boolean {
     const now = this.#d.commitNow;
     if (!now || this.#pending > 0 || !this.#serial?.idle || (this.#lock && !this.#lock.held)) return false;
-    for (const e of batch.events) if (!this.#known.has(e.collection)) return false;
-    for (const s of batch.states) if (!this.#known.has(s.collection)) return false;
+    for (const name of batchCollections(batch)) if (!this.#known.has(name)) return false;
     if (batch.events.length === 0 && batch.states.length === 0) return true;
     const what = (): string => `committing ${batch.events.length} events and ${batch.states.length} states`;
     try {

@@ -152,6 +152,14 @@ export class InternalError extends AnkurahError {
     });
   }
 
+  /** Invariant: whoever adopts a push with events says how (adoptStates' EventAdoption). */
+  static eventsWithoutAdoption(): InternalError {
+    return new InternalError(
+      'INTERNAL',
+      'Internal error: pushed events were adopted without an EventAdoption',
+    );
+  }
+
   /** Invariant: a subscription's filter is compiled before its states are materialised. */
   static filterNotCompiled(collection: string): InternalError {
     return new InternalError(

@@ -27,11 +27,25 @@ import { type TextClients } from './text-clients';
 /** The entity snapshot each local event was made on, by event id (edits only; creations have none). */
 export type LocalBases = ReadonlyMap<string, Entity>;
 
+/** How adoptStates treats the events of a push (RemoteStates.events), per entity. */
+export interface EventAdoption {
+  /** True to leave the entity's events alone (the node holds a newer state, or one is waiting for it). */
+  keep(ref: EntityRef): boolean;
+  /** The node's copy is not at the events' parents (or it lacks the entity): it is to be read again. */
+  stale(ref: EntityRef): void;
+}
+
 /** One entity changed by a commit or a remote update, with its values before the change. */
 export interface EntityChange {
   readonly entity: Entity;
   /** Values before the change; null when the entity did not exist (or was deleted) before. */
   readonly before: Readonly<Record<string, unknown>> | null;
+  /**
+   * The events this change applied to the entity, in the order applied, when the change is exactly them (a
+   * commit or a batch of remote events, not a creation); a durable node pushes them to peers that hold the
+   * entity at the first one's parents instead of its state.
+   */
+  readonly events?: readonly Event[];
 }
 
 /** A set of entity changes applied together: one commit, or one batch of remote events. */
@@ -128,9 +142,14 @@ export interface ReplicaPort {
   applyRemote(events: readonly Event[], ctx: ContextData): Promise<EntityChange[]>;
   /**
    * Adopts states a durable peer sent and drops `gone` entities locally; entities for which `keep` is true
-   * are left alone. Resolves to the live entities of `states`.
+   * are left alone. Pushed events are applied where the copy is at their parents, see EventAdoption.
+   * Resolves to the live entities of `states`.
    */
-  adoptStates(update: RemoteStates, keep: (ref: EntityRef) => boolean): Promise<Entity[]>;
+  adoptStates(
+    update: RemoteStates,
+    keep: (ref: EntityRef) => boolean,
+    pushed?: EventAdoption,
+  ): Promise<Entity[]>;
   /**
    * Shared storage (several durable nodes on one database, kept in step by a fan-out): re-reads entities another
    * node changed and emits their changes as one `refreshed` batch; `'catchUp'` re-reads everything held live or

@@ -33,7 +33,8 @@ export function fastRequest(raw: unknown, limits: Limits): Request | undefined {
   return { id, kind, events: out } as Request;
 }
 
-function fastEvent(e: unknown): Event | undefined {
+/** An event from a well-formed frame, or undefined when zod must decide (shared by commits and pushes). */
+export function fastEvent(e: unknown): Event | undefined {
   if (!isPlain(e) || !keysIn(e, 5)) return undefined;
   const { id, entityId, collection, parents, operations: ops } = e;
   if (!isUlid(id) || !isUlid(entityId) || !isCollection(collection) || !isClock(parents)) return undefined;

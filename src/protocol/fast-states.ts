@@ -1,7 +1,9 @@
 import { type EntityState } from '../entity/entity-state';
 import { clockOf } from '../event/clock';
+import { type Event } from '../event/event';
 import { type EntityRef, type RemoteStates } from '../node/peers/peer';
 import { bytesOf, isClock, isCollection, isField, isPlain, isUlid } from './fast-checks';
+import { fastEvent } from './fast-requests';
 import { isJson } from './wire-schemas';
 
 // The zod schema of RemoteStates costs ~10-20 µs per frame, a large share of a live update's latency. This
@@ -12,8 +14,9 @@ import { isJson } from './wire-schemas';
 /** RemoteStates decoded from a well-formed frame, or undefined when zod must decide. */
 export function fastRemoteStates(raw: unknown): RemoteStates | undefined {
   if (!isPlain(raw)) return undefined;
-  const { states, gone, seq } = raw;
+  const { states, gone, seq, events } = raw;
   if (!Array.isArray(states) || !Array.isArray(gone)) return undefined;
+  if (events !== undefined && !Array.isArray(events)) return undefined;
   if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 0)) return undefined;
   const outStates: EntityState[] = [];
   for (const s of states as unknown[]) {
@@ -27,9 +30,22 @@ export function fastRemoteStates(raw: unknown): RemoteStates | undefined {
     if (!isCollection(g.collection) || !isUlid(g.id)) return undefined;
     outGone.push({ collection: g.collection, id: g.id });
   }
-  return seq === undefined
-    ? { states: outStates, gone: outGone }
-    : { states: outStates, gone: outGone, seq: seq as number };
+  let outEvents: Event[] | undefined;
+  if (events !== undefined) {
+    outEvents = [];
+    for (const e of events as unknown[]) {
+      const event = fastEvent(e);
+      if (!event) return undefined;
+      outEvents.push(event);
+    }
+  }
+  const out: RemoteStates = { states: outStates, gone: outGone };
+  if (seq === undefined && !outEvents) return out;
+  return {
+    ...out,
+    ...(seq !== undefined ? { seq: seq as number } : {}),
+    ...(outEvents ? { events: outEvents } : {}),
+  };
 }
 
 function fastState(s: unknown): EntityState | undefined {

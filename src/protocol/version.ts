@@ -1,2 +1,2 @@
 /** The wire protocol version; peers speaking another version are refused at hello with both versions named. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -115,6 +115,7 @@ export const remoteStatesSchema = z.object({
   states: z.array(stateSchema),
   gone: z.array(refSchema),
   seq: z.number().int().nonnegative().optional(),
+  events: z.array(eventSchema).optional(),
 });
 
 /** An entity the caller holds, with the head of its copy. */

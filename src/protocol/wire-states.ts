@@ -12,6 +12,8 @@ export interface WireStates {
   readonly states: readonly WireState[];
   readonly gone: readonly EntityRef[];
   readonly seq?: number;
+  /** Pushes only: events that carry held entities forward (see RemoteStates.events). */
+  readonly events?: readonly Event[];
 }
 
 /** The last wire state built per live entity: every connection pushed the same change shares it. */

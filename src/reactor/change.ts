@@ -1,5 +1,6 @@
 import { type Entity } from '../entity/entity';
 import { entityRow } from '../entity/row';
+import { type Event } from '../event/event';
 
 /** An entity's query row: its current values plus `id` (what compiled predicates and orderings read). */
 export type Row = Readonly<Record<string, unknown>>;
@@ -15,6 +16,8 @@ export interface ReactorChange {
   readonly unshared?: { readonly collection: string; readonly id: string; readonly row: Row | undefined };
   /** Values before the change (unused by the reactor, which trusts its own membership sets instead). */
   readonly before: Readonly<Record<string, unknown>> | null;
+  /** The events the change applied, when it is exactly them (see EntityChange.events); handed to the watches. */
+  readonly events?: readonly Event[];
 }
 
 /** The changes applied together by one commit or one batch of remote events. */
@@ -26,6 +29,8 @@ export interface ReactorBatch {
 export interface Candidate {
   readonly entity: Entity;
   readonly row: Row | undefined;
+  /** The change's events, when it is exactly them (see EntityChange.events). */
+  readonly events?: readonly Event[] | undefined;
 }
 
 /** The row a predicate is evaluated over, or undefined for a deleted entity (which matches nothing). */

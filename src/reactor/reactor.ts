@@ -121,7 +121,11 @@ export class Reactor {
     let candidate: Candidate | undefined;
     const add = (w: Watch): void => {
       // Only a change some watch takes needs the shared entity.
-      candidate ??= { entity: (change as ReactorChange).entity, row };
+      candidate ??= {
+        entity: (change as ReactorChange).entity,
+        row,
+        events: (change as ReactorChange).events,
+      };
       const list = routed.get(w);
       if (!list) routed.set(w, [candidate]);
       else if (list[list.length - 1] !== candidate) list.push(candidate);
@@ -159,7 +163,7 @@ export class Reactor {
     }
     if (!hit) return;
     // Only a change some watch takes needs the shared entity.
-    const candidates: readonly Candidate[] = [{ entity: c.entity, row }];
+    const candidates: readonly Candidate[] = [{ entity: c.entity, row, events: c.events }];
     for (const w of hit) this.#deliver(w, candidates);
   }
 

@@ -6,7 +6,7 @@ import { type Watch } from '../reactor/watch';
 import { type EntityRef, type HeldEntity } from '../node/peers/peer';
 import { type Limits } from '../protocol/limits';
 import { type WireStates } from '../protocol/wire-states';
-import { headKey, type Visibility } from './visibility';
+import { BROKEN, headKey, type EventChunks, type Visibility } from './visibility';
 
 interface ServerSub {
   readonly id: string;
@@ -23,10 +23,11 @@ interface ServerSub {
  * One connection's live queries on a durable node, each registered with the node's reactor as a watch on
  * its policy-filtered selection, so a change is tested only against the subscriptions its row can satisfy
  * (the reactor's index) and those holding the entity (tracked ids). An entity that enters or changes inside
- * a result is pushed as its state, one that leaves is pushed as its state when still visible to the
- * connection and as `gone` when the policy filter hides it (its values never leave). Everything routed in
- * one tick goes out as one push, its states read from the live entities when sent, so the wire carries each
- * entity's states in causal order.
+ * a result is pushed, one that leaves is pushed when still visible to the connection and as `gone` when the
+ * policy filter hides it (its values never leave). Pushed means as the events that lead from the head the
+ * connection was last sent to the current one, when they form one line (the usual edit), else as its state
+ * (see Visibility.pushed). Everything routed in one tick goes out as one push, its states read from the live
+ * entities when sent, so the wire carries each entity's states in causal order.
  */
 export class ServerSubscriptions {
   readonly #vis: Visibility;
@@ -39,6 +40,8 @@ export class ServerSubscriptions {
   readonly #cancelled = new Set<string>();
   /** Entities routed since the last push, and windows to refill: flushed once per tick. */
   readonly #outgoing = new Map<string, Entity>();
+  /** The events of the outgoing entities' changes, per entity id (see Visibility.pushed). */
+  #chunks = new Map<string, EventChunks>();
   readonly #refill = new Set<ServerSub>();
   #flushQueued = false;
   #closed = false;
@@ -126,6 +129,7 @@ export class ServerSubscriptions {
     this.#closed = true;
     for (const sub of [...this.#subs.values()]) this.#drop(sub);
     this.#outgoing.clear();
+    this.#chunks.clear();
   }
 
   #drop(sub: ServerSub): void {
@@ -201,11 +205,13 @@ export class ServerSubscriptions {
       else gone.push({ collection: sub.collection, id });
     }
     if (sub.window) sub.window = new Map(entities.map((e) => [e.id, headKey(e)]));
-    // Entities the caller already holds at the current head are not sent again.
-    return this.#vis.materialize(
-      live.filter((e) => heads.get(e.id) !== headKey(e)),
-      gone,
-    );
+    // Entities the caller already holds at the current head are not sent again, and its pushes start there.
+    const send: Entity[] = [];
+    for (const e of live) {
+      if (heads.get(e.id) !== headKey(e)) send.push(e);
+      else this.#vis.sentAt(e, e.head);
+    }
+    return this.#vis.materialize(send, gone);
   }
 
   /** Refuses a result that makes the connection's live queries track more rows than `maxTrackedRows`. */
@@ -219,7 +225,7 @@ export class ServerSubscriptions {
   /** The candidates of one batch for one subscription (only those its index entry or members let through). */
   #changes(sub: ServerSub, candidates: readonly Candidate[]): void {
     let sent = false;
-    for (const { entity, row } of candidates) {
+    for (const { entity, row, events } of candidates) {
       sub.routed?.set(entity.id, entity);
       const wasIn = sub.watch.tracked.has(entity.id);
       const isIn = sub.watch.matches(row);
@@ -228,6 +234,11 @@ export class ServerSubscriptions {
       else if (!sub.watch.loading) continue;
       // An entity that left stays a state while visible (the peer re-evaluates it), else goes out as `gone`.
       this.#outgoing.set(entity.id, entity);
+      // Each batch's events once, however many of the connection's subscriptions it reached.
+      const chunk = events ?? BROKEN;
+      const chunks = this.#chunks.get(entity.id);
+      if (!chunks) this.#chunks.set(entity.id, [chunk]);
+      else if (!chunks.includes(chunk)) chunks.push(chunk);
       sent = true;
     }
     if (sent && sub.window) this.#refill.add(sub);
@@ -243,8 +254,11 @@ export class ServerSubscriptions {
     try {
       if (this.#outgoing.size > 0) {
         const entities = [...this.#outgoing.values()];
+        const chunks = this.#chunks;
         this.#outgoing.clear();
-        this.#push(this.#vis.materialize(entities));
+        this.#chunks = new Map();
+        const frame = this.#vis.pushed(entities, chunks);
+        if (frame) this.#push(frame);
       }
     } catch (e) {
       // A failing push must not break the reactor; the connection loses this one update.
@@ -267,9 +281,14 @@ export class ServerSubscriptions {
     const last = sub.window;
     sub.window = new Map(entities.map((e) => [e.id, headKey(e)]));
     const fresh = entities.filter((e) => last.get(e.id) !== headKey(e));
-    if (fresh.length > 0 && !this.#closed) this.#push(this.#vis.materialize(fresh));
+    if (fresh.length === 0 || this.#closed) return;
+    // Those sent meanwhile at their current head are left out; the others go as states.
+    const frame = this.#vis.pushed(fresh, NO_CHUNKS);
+    if (frame) this.#push(frame);
   }
 }
+
+const NO_CHUNKS: ReadonlyMap<string, EventChunks> = new Map();
 
 function windowOf(selection: Selection): Map<string, string> | undefined {
   return selection.limit !== undefined ? new Map() : undefined;

@@ -1,4 +1,7 @@
 import { type Entity } from '../entity/entity';
+import { clockEquals, type Clock } from '../event/clock';
+import { entityKey } from '../event/entity-key';
+import { type Event } from '../event/event';
 import { InternalError, NotFoundError, ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { Context } from '../node/api/context';
@@ -11,8 +14,37 @@ import { type WireState, type WireStates, wireStateOf } from '../protocol/wire-s
 
 type Row = Readonly<Record<string, unknown>>;
 
+/**
+ * The events routed for one entity since its last push, one list per change batch, in batch order; BROKEN
+ * marks a change that came without its events (a creation, a state adopted or read back from shared storage).
+ */
+export type EventChunks = (readonly Event[])[];
+
+/** A change whose events are unknown: the entity is pushed as its state. */
+export const BROKEN: readonly Event[] = Object.freeze([]);
+
 /** The filter of a collection the policy does not filter (materialize skips building its row). */
 const ALL_ROWS = NO_FILTER.match;
+
+/**
+ * The routed events as one line from `from` to `to`: each event's parents are the head before it (the first
+ * one's `from`, the next ones' the previous event alone), and the last event is `to`. Undefined otherwise
+ * (a merge, a change not routed here, a change without its events): the entity is then sent as its state.
+ */
+function lineOf(from: Clock, chunks: EventChunks | undefined, to: Clock): readonly Event[] | undefined {
+  if (!chunks || to.length !== 1) return undefined;
+  let last: string | undefined;
+  for (const chunk of chunks) {
+    if (chunk === BROKEN) return undefined;
+    for (const ev of chunk) {
+      const p = ev.parents;
+      if (last === undefined ? !clockEquals(p, from) : p.length !== 1 || p[0] !== last) return undefined;
+      last = ev.id;
+    }
+  }
+  if (last === undefined || last !== to[0]) return undefined;
+  return chunks.length === 1 ? (chunks[0] as readonly Event[]) : chunks.flat();
+}
 
 /** A head as one comparable string. */
 export function headKey(entity: Entity): string {
@@ -31,6 +63,11 @@ export class Visibility {
   readonly #limits: Limits;
   readonly #access: ReadAccess;
   #seq = 0;
+  /**
+   * Per entity (entityKey), the head of the state or events last sent to this connection, most recently
+   * sent last; at most `maxTrackedRows` (the oldest is forgotten, and that entity's next push is a state).
+   */
+  readonly #sent = new Map<string, Clock>();
 
   constructor(node: ReplicaPort, ctx: ContextData, limits: Limits, acceptUnknownCollections: boolean) {
     this.node = node;
@@ -71,10 +108,66 @@ export class Visibility {
     for (const e of entities) {
       const filter = this.#access.settled(e.collection)?.match;
       if (!filter) throw InternalError.filterNotCompiled(e.collection);
-      if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) states.push(wireStateOf(e));
-      else dropped.push({ collection: e.collection, id: e.id });
+      if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) {
+        states.push(wireStateOf(e));
+        this.sentAt(e, e.head);
+      } else {
+        dropped.push({ collection: e.collection, id: e.id });
+        this.#sent.delete(entityKey(e.collection, e.id));
+      }
     }
+    for (const g of gone) this.#sent.delete(entityKey(g.collection, g.id));
     return { seq: ++this.#seq, states, gone: dropped };
+  }
+
+  /**
+   * A push of live entities, read and numbered like `materialize`, except that an entity the connection was
+   * last sent at the head it has now is left out, and one whose routed `chunks` lead in a single line from
+   * the head last sent to its current head (the usual edit) goes out as those events instead of its state.
+   * Undefined when nothing is left to send.
+   */
+  pushed(entities: readonly Entity[], chunks: ReadonlyMap<string, EventChunks>): WireStates | undefined {
+    const states: WireState[] = [];
+    const gone: EntityRef[] = [];
+    let events: Event[] | undefined;
+    for (const e of entities) {
+      const filter = this.#access.settled(e.collection)?.match;
+      if (!filter) throw InternalError.filterNotCompiled(e.collection);
+      const key = entityKey(e.collection, e.id);
+      if (!e.exists || (filter !== ALL_ROWS && !filter(rowOf(e)))) {
+        gone.push({ collection: e.collection, id: e.id });
+        this.#sent.delete(key);
+        continue;
+      }
+      const head = e.head;
+      const sent = this.#sent.get(key);
+      if (sent !== undefined && (sent === head || clockEquals(sent, head))) continue;
+      const line = sent === undefined ? undefined : lineOf(sent, chunks.get(e.id), head);
+      if (line) {
+        events ??= [];
+        for (const ev of line) events.push(ev);
+      } else {
+        states.push(wireStateOf(e));
+      }
+      this.sentAt(e, head);
+    }
+    if (states.length === 0 && gone.length === 0 && !events) return undefined;
+    const seq = ++this.#seq;
+    return events ? { seq, states, gone, events } : { seq, states, gone };
+  }
+
+  /** Notes that the connection holds `entity` at `head` (sent to it, or named by it as held at that head). */
+  sentAt(entity: Entity, head: Clock): void {
+    const key = entityKey(entity.collection, entity.id);
+    const sent = this.#sent;
+    sent.delete(key);
+    sent.set(key, head);
+    if (sent.size > this.#limits.maxTrackedRows) {
+      for (const oldest of sent.keys()) {
+        sent.delete(oldest);
+        break;
+      }
+    }
   }
 
   /** Parses a selection, ANDs the policy filter and resolves reference paths (after the read check). */

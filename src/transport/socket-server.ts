@@ -8,6 +8,7 @@ import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../serve/server-session';
 import { type WireStates } from '../protocol/wire-states';
+import { type Event } from '../event/event';
 import { EVENTS } from './events';
 import { backlogOf, terminate } from './socket-backlog';
 import { sendWhole } from './socket-writes';
@@ -239,12 +240,34 @@ function serve(
 
 /**
  * A push as frames of at most `max` bytes: its states split in halves until each part fits (states are
- * independent, each carrying its own head). A single state over the limit cannot travel: it is reported.
+ * independent, each carrying its own head), its events apart from them and split the same way between
+ * entities (one entity's events stay together, in order). A single state, or one entity's events, over the
+ * limit cannot travel: it is reported.
  */
 function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
   const packed = packFrame(frame);
-  if (packed.bytes <= max || frame.states.length === 0) return [packed];
+  if (packed.bytes <= max) return [packed];
   const seq = frame.seq !== undefined ? { seq: frame.seq } : {};
+  const events = frame.events;
+  if (events && events.length > 0) {
+    if (frame.states.length > 0 || frame.gone.length > 0) {
+      return [
+        ...packPush({ states: frame.states, gone: frame.gone, ...seq }, max, node),
+        ...packPush({ states: [], gone: [], events, ...seq }, max, node),
+      ];
+    }
+    const cut = entityCut(events);
+    if (cut > 0) {
+      return [
+        ...packPush({ states: [], gone: [], events: events.slice(0, cut), ...seq }, max, node),
+        ...packPush({ states: [], gone: [], events: events.slice(cut), ...seq }, max, node),
+      ];
+    }
+    const e = events[0] as Event;
+    if (!node.closed) node.report(ProtocolError.pushTooLarge(e.collection, e.entityId, packed.bytes, max));
+    return [];
+  }
+  if (frame.states.length === 0) return [packed];
   const split = (a: WireStates['states'], b: WireStates['states'], gone: WireStates['gone']): Packed[] => [
     ...packPush({ states: a, gone, ...seq }, max, node),
     ...packPush({ states: b, gone: [], ...seq }, max, node),
@@ -259,4 +282,19 @@ function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
     node.report(ProtocolError.pushTooLarge(s.collection, s.id, packed.bytes, max));
   }
   return [];
+}
+
+/** Where to cut a push's events in two near the middle without parting one entity's events; 0 for one entity. */
+function entityCut(events: readonly Event[]): number {
+  // A cut at i parts events[i - 1] and events[i]: allowed where they are of different entities.
+  const parts = (i: number): boolean => {
+    const a = events[i - 1] as Event;
+    const b = events[i] as Event;
+    return a.entityId !== b.entityId || a.collection !== b.collection;
+  };
+  const half = Math.ceil(events.length / 2);
+  for (let d = 0; d < events.length; d++) {
+    for (const i of [half + d, half - d]) if (i >= 1 && i < events.length && parts(i)) return i;
+  }
+  return 0;
 }

@@ -43,10 +43,14 @@ describe('regression: a push that arrives while a refused commit is undone is ke
       const arrived = new Promise<void>((resolve) => (pushed = resolve));
       let undone = false;
       const adopt = internals(client).adoptStates.bind(internals(client));
-      internals(client).adoptStates = async (update, keep) => {
-        const out = await adopt(update, keep);
+      internals(client).adoptStates = async (update, keep, events) => {
+        const out = await adopt(update, keep, events);
         const mine = await internals(client).loadLocal('album', id);
-        if (update.states.some((s) => s.id === id && s.values['year'] === 2010)) pushed();
+        // The push carries the edit as the entity's state or as its event, whichever the server could send.
+        const edited =
+          update.states.some((s) => s.id === id && s.values['year'] === 2010) ||
+          (update.events ?? []).some((e) => e.entityId === id && e.operations.lww?.['year'] === 2010);
+        if (edited) pushed();
         else if (!undone && internals(client).pending$.value > 0 && mine?.values()['name'] === 'a') {
           undone = true;
           const t2 = other.context().begin();

@@ -54,8 +54,8 @@ describe('regression: an older gone answer does not delete an entity whose newer
       let adoptedLate!: () => void;
       const lateAdopted = new Promise<void>((resolve) => (adoptedLate = resolve));
       const adopt = internals(client).adoptStates.bind(internals(client));
-      internals(client).adoptStates = async (update, keep) => {
-        const out = await adopt(update, keep);
+      internals(client).adoptStates = async (update, keep, pushed) => {
+        const out = await adopt(update, keep, pushed);
         if (update === late) adoptedLate();
         return out;
       };

@@ -264,13 +264,16 @@ class TopologyRun {
     };
     if (this.#o.trace) {
       const adopt = internals(node).adoptStates.bind(internals(node));
-      internals(node).adoptStates = (update, keep) => {
+      internals(node).adoptStates = (update, keep, pushed) => {
         this.#log(
           () =>
             `client ${c.index} adopts seq ${update.seq}: ${update.states.map((s) => `${s.id}${s.deleted ? ' (deleted)' : ''} [${s.head.join(' ')}]`).join(', ')}` +
-            (update.gone.length > 0 ? `; gone ${update.gone.map((g) => g.id).join(', ')}` : ''),
+            (update.gone.length > 0 ? `; gone ${update.gone.map((g) => g.id).join(', ')}` : '') +
+            (update.events?.length
+              ? `; events ${update.events.map((e) => `${e.entityId} ${e.id} on [${e.parents.join(' ')}]`).join(', ')}`
+              : ''),
         );
-        return adopt(update, keep);
+        return adopt(update, keep, pushed);
       };
     }
     await this.#openQuery(c, 'true');

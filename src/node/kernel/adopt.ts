@@ -1,21 +1,25 @@
 import { Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
-import { StorageError } from '../../errors/errors';
+import { InternalError, StorageError } from '../../errors/errors';
 import { clockEquals } from '../../event/clock';
-import { type EntityChange } from '../ports';
+import { type Event } from '../../event/event';
+import { type EntityChange, type EventAdoption } from '../ports';
 import { type EntityRef, type RemoteStates } from '../peers/peer';
 import { type ApplyHost } from './apply-host';
 
 /**
  * Adopts states a durable peer sent (ephemeral nodes hold state without history) and drops `gone` entities
  * locally; entities for which `keep` is true are left alone (whether a state is older than one already
- * adopted is the caller's call: sequence numbers). One storage commit, then the live entities adopt the new
- * states and one change batch is emitted. Resolves to the live entities of `states`.
+ * adopted is the caller's call: sequence numbers). Pushed `events` are applied to copies whose head is their
+ * parents (see RemoteStates.events); an entity whose copy is elsewhere is passed to `pushed.stale`. One
+ * storage commit, then the live entities adopt the new states and one change batch is emitted. Resolves to
+ * the live entities of `states`.
  */
 export async function adoptStates(
   host: ApplyHost,
   update: RemoteStates,
   keep: (ref: EntityRef) => boolean,
+  pushed?: EventAdoption,
 ): Promise<Entity[]> {
   const out: Entity[] = [];
   const states: EntityState[] = [];
@@ -44,6 +48,29 @@ export async function adoptStates(
       await take({ ...held.state(), deleted: true, deletedBy: held.head[0] });
     }
   }
+  const events = update.events;
+  if (events && events.length > 0) {
+    if (!pushed) throw InternalError.eventsWithoutAdoption();
+    for (let i = 0; i < events.length; ) {
+      const first = events[i] as Event;
+      let j = i + 1;
+      while (j < events.length && sameEntity(events[j] as Event, first)) j++;
+      const run = events.slice(i, j);
+      i = j;
+      const ref: EntityRef = { collection: first.collection, id: first.entityId };
+      if (pushed.keep(ref)) continue;
+      await host.ensureCollection(host.metaOf(ref.collection));
+      const primary = await host.loadLocal(ref.collection, ref.id);
+      const next = primary && advanced(primary, run);
+      if (next === null) continue; // already holds them
+      if (!next || !primary) {
+        pushed.stale(ref);
+        continue;
+      }
+      states.push(next.state());
+      staged.push({ primary, next, before: primary.exists && !primary.deleted ? primary.values() : null });
+    }
+  }
   if (states.length === 0) return out;
   try {
     await host.storage.commit({ events: [], states });
@@ -58,4 +85,30 @@ export async function adoptStates(
   }
   host.emit({ changes });
   return out;
+}
+
+function sameEntity(a: Event, b: Event): boolean {
+  return a.entityId === b.entityId && a.collection === b.collection;
+}
+
+/**
+ * A copy of `entity` with a line of events applied (the first one's parents are its head, each next one's
+ * the previous event); null when its head already names the last event, undefined when the copy is
+ * elsewhere (the entity is to be read again).
+ */
+function advanced(entity: Entity, run: readonly Event[]): Entity | null | undefined {
+  const last = run[run.length - 1] as Event;
+  if (entity.head.includes(last.id)) return null;
+  if (!entity.exists || !clockEquals(entity.head, (run[0] as Event).parents)) return undefined;
+  const next = entity.clone();
+  try {
+    for (const event of run) {
+      const result = next.applyWithoutWalk(event);
+      if (!result || result.outcome === 'noop') return undefined;
+    }
+  } catch {
+    // A malformed event (or one that edits past a delete): read the entity again rather than adopt it.
+    return undefined;
+  }
+  return next;
 }

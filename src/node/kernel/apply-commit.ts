@@ -54,6 +54,7 @@ export function stage(host: ApplyHost, primary: Entity): Work {
     fresh,
     touched: false,
     changed: false,
+    events: [],
   };
 }
 
@@ -100,7 +101,7 @@ export async function commitWork(
       s++;
       if (w.primary && w.next) {
         w.primary.adopt(w.next, w.changed);
-        if (w.changed) changes.push({ entity: w.primary, before: w.before });
+        if (w.changed) changes.push({ entity: w.primary, before: w.before, events: w.events });
       }
     }
   }

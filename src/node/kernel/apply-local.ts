@@ -78,6 +78,7 @@ async function stageAll(
           fresh: true,
           touched: true,
           changed: true,
+          events: [event],
         });
         applied.push(event);
         continue;
@@ -101,6 +102,7 @@ async function stageAll(
     }
     if (result.outcome === 'noop') continue;
     applied.push(event);
+    w.events.push(event);
     w.touched = true;
     w.changed ||= result.changed;
   }

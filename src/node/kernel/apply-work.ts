@@ -20,6 +20,8 @@ export interface Work {
   readonly fresh: boolean;
   /** Some event of the batch was applied to it. */
   touched: boolean;
+  /** The events of the batch applied to it, in the order applied (what a durable node can push instead of its state). */
+  readonly events: Event[];
   /** Its values, existence or deleted flag changed. */
   changed: boolean;
 }

@@ -20,6 +20,7 @@ import {
   type ChangeBatch,
   type ChangedRef,
   type EntityChange,
+  type EventAdoption,
   type LocalBases,
   type NodeServices,
   type ReplicaPort,
@@ -217,8 +218,12 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     return this.peers.trackQuery(collection, selection, held, failed);
   }
 
-  adoptStates(update: RemoteStates, keep: (ref: EntityRef) => boolean): Promise<Entity[]> {
-    return this.#lock.run(() => adoptStates(this, update, keep));
+  adoptStates(
+    update: RemoteStates,
+    keep: (ref: EntityRef) => boolean,
+    pushed?: EventAdoption,
+  ): Promise<Entity[]> {
+    return this.#lock.run(() => adoptStates(this, update, keep, pushed));
   }
 
   /** Applies this node's own events, one transaction's (see apply-local.ts); `also` rides in the same commit. */

@@ -51,7 +51,12 @@ export class PeerHub implements PeerAttach {
     this.#node = node;
     this.#backoff = new Backoff(retry);
     this.#queue = new CommitQueue(pending);
-    this.#adoption = new PeerAdoption(node, (r) => this.#queue.touches(r));
+    this.#adoption = new PeerAdoption({
+      replica: node,
+      touches: (r) => this.#queue.touches(r),
+      read: async (r) => this.#peer?.get(r.collection, r.id),
+      report: (e) => this.#report(e),
+    });
     this.#sender = new CommitSender({
       queue: this.#queue,
       backoff: this.#backoff,

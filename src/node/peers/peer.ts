@@ -35,6 +35,14 @@ export interface RemoteStates {
    * a state with a lower number than one already adopted for the same entity is older and is skipped.
    */
   readonly seq?: number;
+  /**
+   * Pushes only: the events that carry entities the caller holds from the head it was last sent to their
+   * current head, grouped per entity in the order applied (each event's parents are the previous one's id,
+   * the first one's the head last sent). An entity appears here or in `states`, never both. The caller applies
+   * them to a copy whose head is the first event's parents, skips them when its head already names the last
+   * one, and otherwise reads the entity again.
+   */
+  readonly events?: readonly Event[];
 }
 
 /**

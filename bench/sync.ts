@@ -12,6 +12,7 @@ import { SocketServer } from 'ankurah/server';
 import { Album } from '../samples/albums/models';
 import { type ClientsResult, type ClientsRun, type Phase } from './sync-clients';
 import { addAlbum, client, ECHO_PAYLOAD } from './sync-shared';
+import { pushBytes } from './sync-bytes';
 import { breakdown, type Hop, type Pause } from './sync-hops';
 import { now, percentile, rate, row } from './stats';
 
@@ -325,6 +326,7 @@ async function inOneProcess(): Promise<void> {
   const latency = await commitToLiveQuery(srv.url);
   const edits = await editToAck(srv.url);
   const tput = await throughput(srv.url);
+  const bytes = await pushBytes(srv.url, server, 100_000);
   await srv.close();
   await server.close();
   const mem = await memoryPerClient();
@@ -347,4 +349,9 @@ async function inOneProcess(): Promise<void> {
     `${(mem.perClient / 1024).toFixed(1)} KiB`,
     `base ${(mem.baseline / 1048576).toFixed(1)} MiB`,
   );
+  console.log('  push sizes (p50 of 100 edits; bytes of frame JSON and binary attachment):');
+  row('', 'push', 'edit alone', 'the state');
+  for (const b of bytes) {
+    row(`  ${b.label}`, `${b.push} B`, `${b.edit} B (${(b.push / b.edit).toFixed(2)}x)`, `${b.state} B`);
+  }
 }

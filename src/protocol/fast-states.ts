@@ -39,13 +39,15 @@ export function fastRemoteStates(raw: unknown): RemoteStates | undefined {
       outEvents.push(event);
     }
   }
-  const out: RemoteStates = { states: outStates, gone: outGone };
-  if (seq === undefined && !outEvents) return out;
-  return {
-    ...out,
-    ...(seq !== undefined ? { seq: seq as number } : {}),
-    ...(outEvents ? { events: outEvents } : {}),
-  };
+  // Literal objects, not spreads: each shape is built in one step.
+  if (outEvents) {
+    return seq === undefined
+      ? { states: outStates, gone: outGone, events: outEvents }
+      : { states: outStates, gone: outGone, seq: seq as number, events: outEvents };
+  }
+  return seq === undefined
+    ? { states: outStates, gone: outGone }
+    : { states: outStates, gone: outGone, seq: seq as number };
 }
 
 function fastState(s: unknown): EntityState | undefined {

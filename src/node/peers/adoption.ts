@@ -31,6 +31,7 @@ function olderThanHeld(
 ): boolean {
   if (seq === undefined) return false;
   if ((seqs.get(key) ?? -1) > seq) return true;
+  if (deferred.size === 0) return false;
   const newer = deferred.get(key)?.seq;
   return newer !== undefined && newer > seq;
 }

@@ -208,6 +208,8 @@ class TopologyRun {
     staleCommits: 0,
     maxOpen: 0,
     staleHeads: 0,
+    pushedEvents: 0,
+    staleCopies: 0,
   };
 
   constructor(rng: Prng, o: TopologyOptions) {
@@ -262,9 +264,12 @@ class TopologyRun {
       // The snapshots the events were made on go through too (a stale commit applied here merges against them).
       return commitLocal(events, ctx, bases);
     };
-    if (this.#o.trace) {
-      const adopt = internals(node).adoptStates.bind(internals(node));
-      internals(node).adoptStates = (update, keep, pushed) => {
+    // Counts the pushed events clients receive, and how often a client's copy did not fit them (it is then read
+    // again, or once no queued commit touches it, unless the commit's acknowledgement was newer: docs/protocol.md,
+    // "Pushed updates").
+    const adopt = internals(node).adoptStates.bind(internals(node));
+    internals(node).adoptStates = (update, keep, pushed) => {
+      if (this.#o.trace) {
         this.#log(
           () =>
             `client ${c.index} adopts seq ${update.seq}: ${update.states.map((s) => `${s.id}${s.deleted ? ' (deleted)' : ''} [${s.head.join(' ')}]`).join(', ')}` +
@@ -273,9 +278,18 @@ class TopologyRun {
               ? `; events ${update.events.map((e) => `${e.entityId} ${e.id} on [${e.parents.join(' ')}]`).join(', ')}`
               : ''),
         );
-        return adopt(update, keep, pushed);
+      }
+      this.#counts.pushedEvents += update.events?.length ?? 0;
+      const counted = pushed && {
+        keep: pushed.keep,
+        stale: (ref: { collection: string; id: string }) => {
+          this.#counts.staleCopies++;
+          this.#log(() => `client ${c.index}: its copy of ${ref.id} does not fit the pushed events`);
+          pushed.stale(ref);
+        },
       };
-    }
+      return adopt(update, keep, counted);
+    };
     await this.#openQuery(c, 'true');
   }
 
@@ -323,6 +337,8 @@ class TopologyRun {
       staleCommits: this.#counts.staleCommits,
       maxOpen: this.#counts.maxOpen,
       staleHeads: this.#counts.staleHeads,
+      pushedEvents: this.#counts.pushedEvents,
+      staleCopies: this.#counts.staleCopies,
     };
   }
 

@@ -41,7 +41,7 @@ export class ServerSubscriptions {
   /** Entities routed since the last push, and windows to refill: flushed once per tick. */
   readonly #outgoing = new Map<string, Entity>();
   /** The events of the outgoing entities' changes, per entity id (see Visibility.pushed). */
-  #chunks = new Map<string, EventChunks>();
+  readonly #chunks = new Map<string, EventChunks>();
   readonly #refill = new Set<ServerSub>();
   #flushQueued = false;
   #closed = false;
@@ -254,10 +254,13 @@ export class ServerSubscriptions {
     try {
       if (this.#outgoing.size > 0) {
         const entities = [...this.#outgoing.values()];
-        const chunks = this.#chunks;
         this.#outgoing.clear();
-        this.#chunks = new Map();
-        const frame = this.#vis.pushed(entities, chunks);
+        let frame: WireStates | undefined;
+        try {
+          frame = this.#vis.pushed(entities, this.#chunks);
+        } finally {
+          this.#chunks.clear();
+        }
         if (frame) this.#push(frame);
       }
     } catch (e) {

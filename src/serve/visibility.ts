@@ -149,7 +149,7 @@ export class Visibility {
       } else {
         states.push(wireStateOf(e));
       }
-      this.sentAt(e, head);
+      this.#note(key, head);
     }
     if (states.length === 0 && gone.length === 0 && !events) return undefined;
     const seq = ++this.#seq;
@@ -158,7 +158,10 @@ export class Visibility {
 
   /** Notes that the connection holds `entity` at `head` (sent to it, or named by it as held at that head). */
   sentAt(entity: Entity, head: Clock): void {
-    const key = entityKey(entity.collection, entity.id);
+    this.#note(entityKey(entity.collection, entity.id), head);
+  }
+
+  #note(key: string, head: Clock): void {
     const sent = this.#sent;
     sent.delete(key);
     sent.set(key, head);

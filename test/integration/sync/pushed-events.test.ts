@@ -81,6 +81,24 @@ async function headOn(node: Node, id: string): Promise<readonly string[] | undef
   return (await internals(node).loadLocal('album', id))?.head;
 }
 
+/**
+ * A server, a writer that made one album of 2001, a raw subscriber to `year > 2000` recording its pushes, and a
+ * reader's live query on the same selection; `head` is the album's head on the server then.
+ */
+async function scene(rig: Rig, name: string) {
+  const { node: server, srv } = await rig.server();
+  const { node: writer } = await rig.client(srv.url);
+  const { node: reader } = await rig.client(srv.url);
+  const id = await addAlbum(writer, name, 2001);
+  const raw = await rig.raw(srv.url);
+  const answer = await subscribeRaw(raw, 'year > 2000');
+  const seen = pushes(raw);
+  const q = rig.track(reader.context().query(Album, 'year > 2000'), (live) => live.unsubscribe());
+  await q.loaded;
+  const head = [...((await headOn(server, id)) ?? [])];
+  return { server, srv, writer, reader, id, answer, seen, q, head };
+}
+
 describe('pushes carry the events of an edit to connections that hold the entity', () => {
   const rig = new Rig();
   afterEach(async () => {
@@ -89,17 +107,8 @@ describe('pushes carry the events of an edit to connections that hold the entity
   });
 
   it('an edit reaches a subscriber as its event, and the copy it makes equals the server state', async () => {
-    const { node: server, srv } = await rig.server();
-    const { node: writer } = await rig.client(srv.url);
-    const { node: reader } = await rig.client(srv.url);
-    const id = await addAlbum(writer, 'Origin', 2001);
-    const raw = await rig.raw(srv.url);
-    const answer = await subscribeRaw(raw, 'year > 2000');
+    const { server, writer, reader, id, answer, seen, q, head } = await scene(rig, 'Origin');
     expect(answer.states.map((s) => s.id)).toEqual([id]);
-    const seen = pushes(raw);
-    const q = reader.context().query(Album, 'year > 2000');
-    await q.loaded;
-    const before = await headOn(server, id);
 
     await writer
       .context()
@@ -111,7 +120,7 @@ describe('pushes carry the events of an edit to connections that hold the entity
     const [push] = await seen.atLeast(1);
     expect(push?.frame.states).toEqual([]);
     expect(push?.frame.events).toHaveLength(1);
-    expect(push?.frame.events?.[0]?.parents).toEqual(before);
+    expect(push?.frame.events?.[0]?.parents).toEqual(head);
 
     const serverEntity = await internals(server).loadLocal('album', id);
     const readerEntity = await internals(reader).loadLocal('album', id);
@@ -144,16 +153,7 @@ describe('pushes carry the events of an edit to connections that hold the entity
   });
 
   it('sends the state when the edit does not continue what the connection holds (concurrent events)', async () => {
-    const { node: server, srv } = await rig.server();
-    const { node: writer } = await rig.client(srv.url);
-    const { node: reader } = await rig.client(srv.url);
-    const id = await addAlbum(writer, 'Fork', 2001);
-    const raw = await rig.raw(srv.url);
-    await subscribeRaw(raw, 'year > 2000');
-    const seen = pushes(raw);
-    const q = reader.context().query(Album, 'year > 2000');
-    await q.loaded;
-    const head = [...((await headOn(server, id)) ?? [])];
+    const { server, srv, reader, id, seen, q, head } = await scene(rig, 'Fork');
 
     // Two events on the same parents: the server's head becomes both, which no single event line reaches.
     const a = edit(id, head, { name: 'A' });
@@ -232,16 +232,7 @@ describe('pushes carry the events of an edit to connections that hold the entity
   });
 
   it('a commit of several events in a line pushes them all, in order', async () => {
-    const { node: server, srv } = await rig.server();
-    const { node: writer } = await rig.client(srv.url);
-    const { node: reader } = await rig.client(srv.url);
-    const id = await addAlbum(writer, 'Line', 2001);
-    const raw = await rig.raw(srv.url);
-    await subscribeRaw(raw, 'year > 2000');
-    const seen = pushes(raw);
-    const q = reader.context().query(Album, 'year > 2000');
-    await q.loaded;
-    const head = [...((await headOn(server, id)) ?? [])];
+    const { srv, reader, id, seen, q, head } = await scene(rig, 'Line');
     const a = edit(id, head, { year: 2005 });
     const b = edit(id, [a.id], { name: 'B' });
     const committer = await rig.raw(srv.url);

@@ -54,7 +54,6 @@ export function stage(host: ApplyHost, primary: Entity): Work {
     fresh,
     touched: false,
     changed: false,
-    events: [],
   };
 }
 
@@ -101,7 +100,13 @@ export async function commitWork(
       s++;
       if (w.primary && w.next) {
         w.primary.adopt(w.next, w.changed);
-        if (w.changed) changes.push({ entity: w.primary, before: w.before, events: w.events });
+        if (w.changed) {
+          changes.push(
+            w.events
+              ? { entity: w.primary, before: w.before, events: w.events }
+              : { entity: w.primary, before: w.before },
+          );
+        }
       }
     }
   }

@@ -78,7 +78,6 @@ async function stageAll(
           fresh: true,
           touched: true,
           changed: true,
-          events: [event],
         });
         applied.push(event);
         continue;
@@ -102,7 +101,7 @@ async function stageAll(
     }
     if (result.outcome === 'noop') continue;
     applied.push(event);
-    w.events.push(event);
+    if (!w.fresh) (w.events ??= []).push(event);
     w.touched = true;
     w.changed ||= result.changed;
   }

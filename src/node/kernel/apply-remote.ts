@@ -166,7 +166,7 @@ async function applyReady(
     const result = next.applyWithoutWalk(event) ?? (await next.applyEvent(event, retriever, options));
     if (result.outcome === 'noop') continue;
     applied.push(event);
-    w.events.push(event);
+    if (!w.fresh) (w.events ??= []).push(event);
     w.touched = true;
     w.changed ||= result.changed;
   }

@@ -20,8 +20,11 @@ export interface Work {
   readonly fresh: boolean;
   /** Some event of the batch was applied to it. */
   touched: boolean;
-  /** The events of the batch applied to it, in the order applied (what a durable node can push instead of its state). */
-  readonly events: Event[];
+  /**
+   * The events of the batch applied to an entity that existed here, in the order applied (what a durable node
+   * can push instead of its state); made on the first one. A new entity's change carries no events.
+   */
+  events?: Event[];
   /** Its values, existence or deleted flag changed. */
   changed: boolean;
 }

@@ -51,6 +51,12 @@ export interface EntityChange {
 /** A set of entity changes applied together: one commit, or one batch of remote events. */
 export interface ChangeBatch {
   readonly changes: readonly EntityChange[];
+  /**
+   * Entities whose head moved while no value changed (their events lost to concurrent writes), with those
+   * events: routed only to the watches that take them (a durable node's remote subscriptions, which push the
+   * events so their peers' heads follow); local live queries are not told.
+   */
+  readonly quiet?: readonly EntityChange[];
   /** Read back from shared storage (another node's commit, see refreshFromStorage): not to be fanned out again. */
   readonly refreshed?: boolean;
 }

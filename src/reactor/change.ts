@@ -23,6 +23,8 @@ export interface ReactorChange {
 /** The changes applied together by one commit or one batch of remote events. */
 export interface ReactorBatch {
   readonly changes: readonly ReactorChange[];
+  /** Entities whose head moved while no value changed (see ChangeBatch.quiet): only to WatchHandler.quiet. */
+  readonly quiet?: readonly ReactorChange[];
 }
 
 /** A change routed to one watch: the entity and its row at the time of the change (undefined once deleted). */

@@ -110,6 +110,7 @@ export class Reactor {
   /** Routes one batch: each affected watch is called once with its candidates, in batch order. */
   apply(batch: ReactorBatch): void {
     if (this.#watches.size === 0) return;
+    if (batch.quiet && batch.quiet.length > 0) this.#quiet(batch.quiet);
     if (batch.changes.length === 1) {
       this.#applyOne(batch.changes[0] as ReactorChange);
       return;
@@ -165,6 +166,25 @@ export class Reactor {
     // Only a change some watch takes needs the shared entity.
     const candidates: readonly Candidate[] = [{ entity: c.entity, row, events: c.events }];
     for (const w of hit) this.#deliver(w, candidates);
+  }
+
+  /** Hands the watches tracking each quietly changed entity that take quiet changes their candidate. */
+  #quiet(changes: readonly ReactorChange[]): void {
+    for (const c of changes) {
+      const { collection, id } = c.entity;
+      const members = this.#members.get(collection)?.get(id);
+      if (!members) continue;
+      let candidates: readonly Candidate[] | undefined;
+      for (const w of members) {
+        if (w.closed || !w.handler.quiet) continue;
+        candidates ??= [{ entity: c.entity, row: rowOf(c.entity), events: c.events }];
+        try {
+          w.handler.quiet(candidates);
+        } catch (e) {
+          this.#report(asError(e));
+        }
+      }
+    }
   }
 
   /** Hands a watch its candidates; a throwing handler is reported, not passed on. */

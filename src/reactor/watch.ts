@@ -7,6 +7,11 @@ import { type Candidate, type Row } from './change';
 export interface WatchHandler {
   /** The candidates of one batch for this watch, in batch order (at most one per entity). */
   changes(candidates: readonly Candidate[]): void;
+  /**
+   * Entities this watch tracks whose head moved while no value changed (membership cannot have changed): for
+   * owners that forward heads to peers; the others leave it out.
+   */
+  quiet?(candidates: readonly Candidate[]): void;
   /** The reactor closed (the node is closing); no more changes will come. */
   closed(): void;
 }

@@ -1,4 +1,5 @@
 import { type Entity } from '../entity/entity';
+import { type Event } from '../event/event';
 import { ProtocolError } from '../errors/errors';
 import { type Selection } from '../query/ast';
 import { type Candidate, rowOf } from '../reactor/change';
@@ -86,6 +87,10 @@ export class ServerSubscriptions {
       changes: (candidates) => {
         const sub = this.#subs.get(id);
         if (sub?.watch === watch) this.#changes(sub, candidates);
+      },
+      quiet: (candidates) => {
+        const sub = this.#subs.get(id);
+        if (sub?.watch === watch) this.#quiet(candidates);
       },
       closed: () => {
         const sub = this.#subs.get(id);
@@ -233,16 +238,28 @@ export class ServerSubscriptions {
       else if (wasIn) sub.watch.untrack(entity.id);
       else if (!sub.watch.loading) continue;
       // An entity that left stays a state while visible (the peer re-evaluates it), else goes out as `gone`.
-      this.#outgoing.set(entity.id, entity);
-      // Each batch's events once, however many of the connection's subscriptions it reached.
-      const chunk = events ?? BROKEN;
-      const chunks = this.#chunks.get(entity.id);
-      if (!chunks) this.#chunks.set(entity.id, [chunk]);
-      else if (!chunks.includes(chunk)) chunks.push(chunk);
+      this.#send(entity, events);
       sent = true;
     }
     if (sent && sub.window) this.#refill.add(sub);
-    if (sent && !this.#flushQueued) {
+  }
+
+  /**
+   * Tracked entities whose head moved while no value changed: pushed (as their events, usually) so the peer's
+   * head follows the server's, and its next edits continue it instead of merging with it.
+   */
+  #quiet(candidates: readonly Candidate[]): void {
+    for (const { entity, events } of candidates) this.#send(entity, events);
+  }
+
+  /** Puts an entity in the next push, with the events of this change (each batch's once per connection). */
+  #send(entity: Entity, events: readonly Event[] | undefined): void {
+    this.#outgoing.set(entity.id, entity);
+    const chunk = events ?? BROKEN;
+    const chunks = this.#chunks.get(entity.id);
+    if (!chunks) this.#chunks.set(entity.id, [chunk]);
+    else if (!chunks.includes(chunk)) chunks.push(chunk);
+    if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.#flush());
     }

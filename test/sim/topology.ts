@@ -50,8 +50,9 @@ export interface TopologyOptions {
   /** Clients restart (close and reopen on the storage they kept). */
   readonly restarts: boolean;
   /**
-   * Clients must show the server's heads too, not only its values. Off by default: an event that changes no
-   * value is not pushed (see `differs`), which leaves a head stale without any visible difference.
+   * Clients must show the server's heads too, not only its values. Found by this simulation, fixed: an event
+   * that changed no value (a write losing to a concurrent one) was not pushed, which left a client's head
+   * behind the server's without any visible difference (now pushed as a quiet change, docs/protocol.md).
    */
   readonly compareHeads: boolean;
   /**
@@ -79,7 +80,7 @@ export const TOPOLOGY_DEFAULTS: TopologyOptions = {
   faultReads: true,
   staleLocalCommits: true,
   restarts: true,
-  compareHeads: false,
+  compareHeads: true,
   heldOutsideQueries: true,
   queriesRaceFlush: true,
 };

@@ -23,7 +23,13 @@ export async function adoptStates(
 ): Promise<Entity[]> {
   const out: Entity[] = [];
   const states: EntityState[] = [];
-  const staged: { primary: Entity | undefined; next: Entity; before: Record<string, unknown> | null }[] = [];
+  // `quiet`: pushed events that moved the head and changed no value (kept, not announced to live queries).
+  const staged: {
+    primary: Entity | undefined;
+    next: Entity;
+    before: Record<string, unknown> | null;
+    quiet?: boolean;
+  }[] = [];
   const take = async (state: EntityState): Promise<Entity | undefined> => {
     await host.ensureCollection(host.metaOf(state.collection));
     const primary = await host.loadLocal(state.collection, state.id);
@@ -61,14 +67,16 @@ export async function adoptStates(
       if (pushed.keep(ref)) continue;
       await host.ensureCollection(host.metaOf(ref.collection));
       const primary = await host.loadLocal(ref.collection, ref.id);
-      const next = primary && advanced(primary, run);
-      if (next === null) continue; // already holds them
-      if (!next || !primary) {
+      const step = primary && advanced(primary, run);
+      if (step === null) continue; // already holds them
+      if (!step || !primary) {
         pushed.stale(ref);
         continue;
       }
+      const { next, changed } = step;
       states.push(next.state());
-      staged.push({ primary, next, before: primary.exists && !primary.deleted ? primary.values() : null });
+      const before = primary.exists && !primary.deleted ? primary.values() : null;
+      staged.push(changed ? { primary, next, before } : { primary, next, before, quiet: true });
     }
   }
   if (states.length === 0) return out;
@@ -79,11 +87,11 @@ export async function adoptStates(
   }
   const changes: EntityChange[] = [];
   for (const w of staged) {
-    if (w.primary) w.primary.adopt(w.next);
+    if (w.primary) w.primary.adopt(w.next, !w.quiet);
     else host.cache.put(w.next);
-    changes.push({ entity: w.primary ?? w.next, before: w.before });
+    if (!w.quiet) changes.push({ entity: w.primary ?? w.next, before: w.before });
   }
-  host.emit({ changes });
+  if (changes.length > 0) host.emit({ changes });
   return out;
 }
 
@@ -93,22 +101,27 @@ function sameEntity(a: Event, b: Event): boolean {
 
 /**
  * A copy of `entity` with a line of events applied (the first one's parents are its head, each next one's
- * the previous event); null when its head already names the last event, undefined when the copy is
- * elsewhere (the entity is to be read again).
+ * the previous event), and whether a value changed; null when its head already names the last event,
+ * undefined when the copy is elsewhere (the entity is to be read again).
  */
-function advanced(entity: Entity, run: readonly Event[]): Entity | null | undefined {
+function advanced(
+  entity: Entity,
+  run: readonly Event[],
+): { next: Entity; changed: boolean } | null | undefined {
   const last = run[run.length - 1] as Event;
   if (entity.head.includes(last.id)) return null;
   if (!entity.exists || !clockEquals(entity.head, (run[0] as Event).parents)) return undefined;
   const next = entity.clone();
+  let changed = false;
   try {
     for (const event of run) {
       const result = next.applyWithoutWalk(event);
       if (!result || result.outcome === 'noop') return undefined;
+      changed ||= result.changed;
     }
   } catch {
     // A malformed event (or one that edits past a delete): read the entity again rather than adopt it.
     return undefined;
   }
-  return next;
+  return { next, changed };
 }

@@ -91,6 +91,7 @@ export async function commitWork(
   // Local ids were minted here; remote ones move the clock only once stored (observeId ignores forgeries).
   if (!local) for (const e of applied) observeId(e.id);
   const changes: EntityChange[] = [];
+  let quiet: EntityChange[] | undefined;
   let s = 0;
   for (let i = 0; i < touched.length; i++) {
     const w = touched[i] as Work;
@@ -106,11 +107,15 @@ export async function commitWork(
               ? { entity: w.primary, before: w.before, events: w.events }
               : { entity: w.primary, before: w.before },
           );
+        } else if (w.events) {
+          // Its head moved, no value did: only peers holding it are told (ChangeBatch.quiet).
+          (quiet ??= []).push({ entity: w.primary, before: w.before, events: w.events });
         }
       }
     }
   }
-  if (changes.length > 0) host.emit({ changes });
+  if (quiet) host.emit({ changes, quiet });
+  else if (changes.length > 0) host.emit({ changes });
   return changes;
 }
 

@@ -77,6 +77,33 @@ async function subscribeRaw(socket: Socket, selection: string): Promise<PushFram
   return answer.result as PushFrame;
 }
 
+/**
+ * Watches the states of `id` that `node` stores (its storage commit is wrapped): the returned function
+ * resolves with the first stored head, since the call to storedHead, that `pred` accepts.
+ */
+function storedHead(
+  node: Node,
+  id: string,
+): (pred: (head: readonly string[]) => boolean) => Promise<readonly string[]> {
+  const storage = internals(node).storage;
+  const commit = storage.commit.bind(storage);
+  const heads: (readonly string[])[] = [];
+  const waiting: (() => void)[] = [];
+  storage.commit = async (batch) => {
+    const out = await commit(batch);
+    for (const s of batch.states) if (s.id === id) heads.push(s.head);
+    for (const wake of waiting.splice(0)) wake();
+    return out;
+  };
+  return async (pred) => {
+    for (;;) {
+      const found = heads.find(pred);
+      if (found) return found;
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  };
+}
+
 async function headOn(node: Node, id: string): Promise<readonly string[] | undefined> {
   return (await internals(node).loadLocal('album', id))?.head;
 }
@@ -322,5 +349,38 @@ describe('pushes carry the events of an edit to connections that hold the entity
     expect(seen.list.flatMap((p) => p.frame.events?.map((e) => e.entityId) ?? []).sort()).toEqual(
       [...ids].sort(),
     );
+  });
+
+  it('an edit that changes no value still moves the subscriber’s head, without telling its live queries', async () => {
+    const { server, srv, reader, id, seen, q, head } = await scene(rig, 'Same');
+    let emissions = 0;
+    q.items$.subscribe(() => emissions++);
+    const before = emissions;
+    const stored = storedHead(reader, id);
+    const same = edit(id, head, { year: 2001 }); // the value it already has
+    const committer = await rig.raw(srv.url);
+    expect((await request(committer, { id: 1, kind: 'commit', events: [same] })).ok).toBe(true);
+    const [push] = await seen.atLeast(1);
+    expect(push?.frame.events?.map((e) => e.id)).toEqual([same.id]);
+    expect(await stored((h) => h.includes(same.id))).toEqual([same.id]);
+    expect(await headOn(server, id)).toEqual([same.id]);
+    // A read through the reader's node, after its adoption (the node's lock orders them): nothing was emitted.
+    await reader.context().fetch(Album, 'year > 3000');
+    expect(emissions).toBe(before);
+  });
+
+  it('a concurrent write that loses still moves the subscriber’s head to the merge', async () => {
+    const { server, srv, reader, id, seen, q, head } = await scene(rig, 'Lose');
+    const loser = edit(id, head, { year: 2004 }); // minted first: the smaller id loses the field
+    const winner = edit(id, head, { year: 2005 });
+    const committer = await rig.raw(srv.url);
+    expect((await request(committer, { id: 1, kind: 'commit', events: [winner] })).ok).toBe(true);
+    await until(q.items$, (items) => items[0]?.year === 2005);
+    const stored = storedHead(reader, id);
+    expect((await request(committer, { id: 2, kind: 'commit', events: [loser] })).ok).toBe(true);
+    const merged = [loser.id, winner.id].sort();
+    expect(await stored((h) => h.length === 2)).toEqual(merged);
+    expect(await headOn(server, id)).toEqual(merged);
+    expect((await seen.atLeast(2)).at(-1)?.frame.states.map((s) => s.head)).toEqual([merged]);
   });
 });

@@ -120,6 +120,8 @@ export class Fanout {
       const ref = (c as ReactorChange).unshared ?? c.entity;
       this.#pending.push([ref.collection, ref.id, head]);
     }
+    // A head that moved with no value (ChangeBatch.quiet): the other nodes' clients must follow it too.
+    for (const c of batch.quiet ?? []) this.#pending.push([c.entity.collection, c.entity.id, c.entity.head]);
     // One notice per tick at most: a burst of commits shares messages.
     if (first && this.#pending.length > 0) queueMicrotask(() => this.#flush());
   }

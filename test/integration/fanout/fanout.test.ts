@@ -7,6 +7,8 @@ import { PostgresFanout, RedisFanout, type Fanout } from 'ankurah/server';
 import { PostgresStorage } from 'ankurah/typeorm';
 import { Msg } from '../../fixtures/fanout-model';
 import { DATABASE_URL, dropSchema, postgresAvailable, testSchema } from '../storage/postgres-env';
+import { internals } from '../../fixtures/internals';
+import { newId } from '../../../src/event/ids';
 import { REDIS_URL, redisAvailable } from './env';
 
 /** A bus under test: how to start a fan-out on it, send a raw payload, and cut the listening connections. */
@@ -141,6 +143,44 @@ const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort
     expect(a.fanout?.stats.published).toBe(3);
     onA.unsubscribe();
     onB.unsubscribe();
+    onClient.unsubscribe();
+  });
+
+  test('a commit that moves only a head (no value changed) reaches the clients of the other node', async () => {
+    const a = await durable(true);
+    const b = await durable(true);
+    const client = await Node.ephemeral(new MemoryStorage(), { models: [Msg] });
+    closers.push(() => client.close());
+    const conn = await LocalConnector.connect(b.node, client);
+    closers.push(async () => conn.close());
+    const onClient = client.context().query(Msg, "room = 'r1'");
+    await onClient.loaded;
+    const trx = a.node.context().begin();
+    const m = await trx.create(Msg, { room: 'r1', body: 'same', t: 0 });
+    await trx.commit();
+    await until(onClient, (items) => texts(items).includes('same'));
+
+    // An event that writes the value the entity already has: its head moves, nothing visible changes.
+    const head = [...((await internals(a.node).loadLocal('fanout_msg', m.id))?.head ?? [])];
+    const quiet = {
+      id: newId(),
+      entityId: m.id,
+      collection: 'fanout_msg',
+      parents: head,
+      operations: { lww: { body: 'same' } },
+    };
+    const stored = new Promise<void>((resolve) => {
+      const storage = internals(client).storage;
+      const commit = storage.commit.bind(storage);
+      storage.commit = async (batch) => {
+        const out = await commit(batch);
+        if (batch.states.some((s) => s.id === m.id && s.head.includes(quiet.id))) resolve();
+        return out;
+      };
+    });
+    expect(await internals(a.node).applyRemote([quiet], {})).toEqual([]); // no change announced on A
+    await stored;
+    expect((await internals(client).loadLocal('fanout_msg', m.id))?.head).toEqual([quiet.id]);
     onClient.unsubscribe();
   });
 

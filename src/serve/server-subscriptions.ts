@@ -245,8 +245,9 @@ export class ServerSubscriptions {
   }
 
   /**
-   * Tracked entities whose head moved while no value changed: pushed (as their events, usually) so the peer's
-   * head follows the server's, and its next edits continue it instead of merging with it.
+   * Tracked entities whose head moved while no value changed: pushed (as their events when they continue what
+   * the connection holds, else as the state) so the peer's head follows the server's, and its next edits
+   * continue it instead of merging with it.
    */
   #quiet(candidates: readonly Candidate[]): void {
     for (const { entity, events } of candidates) this.#send(entity, events);

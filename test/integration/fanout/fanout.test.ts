@@ -91,6 +91,15 @@ const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort
     return { node, fanout: f };
   };
 
+  /** An ephemeral node connected to `server` in process. */
+  const clientOf = async (server: Node): Promise<Node> => {
+    const client = await Node.ephemeral(new MemoryStorage(), { models: [Msg] });
+    closers.push(() => client.close());
+    const conn = await LocalConnector.connect(server, client);
+    closers.push(async () => conn.close());
+    return client;
+  };
+
   beforeEach(() => {
     schema = testSchema();
     channel = `ankurah_t_${randomBytes(5).toString('hex')}`;
@@ -103,10 +112,7 @@ const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort
   test('a commit on node A reaches live queries on node B and a client connected to B', async () => {
     const a = await durable(true);
     const b = await durable(true);
-    const client = await Node.ephemeral(new MemoryStorage(), { models: [Msg] });
-    closers.push(() => client.close());
-    const conn = await LocalConnector.connect(b.node, client);
-    closers.push(async () => conn.close());
+    const client = await clientOf(b.node);
 
     const onB = b.node.context().query(Msg, "room = 'r1'");
     const onClient = client.context().query(Msg, "room = 'r1'");
@@ -149,10 +155,7 @@ const texts = (items: readonly Msg[]): string[] => items.map((m) => m.body).sort
   test('a commit that moves only a head (no value changed) reaches the clients of the other node', async () => {
     const a = await durable(true);
     const b = await durable(true);
-    const client = await Node.ephemeral(new MemoryStorage(), { models: [Msg] });
-    closers.push(() => client.close());
-    const conn = await LocalConnector.connect(b.node, client);
-    closers.push(async () => conn.close());
+    const client = await clientOf(b.node);
     const onClient = client.context().query(Msg, "room = 'r1'");
     await onClient.loaded;
     const trx = a.node.context().begin();

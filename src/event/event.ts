@@ -23,3 +23,8 @@ export interface Event {
 export function isGenesis(event: Event): boolean {
   return event.parents.length === 0 && event.id === event.entityId;
 }
+
+/** True when two events belong to the same entity. */
+export function sameEntity(a: Event, b: Event): boolean {
+  return a.entityId === b.entityId && a.collection === b.collection;
+}

@@ -106,9 +106,7 @@ export class Visibility {
     const states: WireState[] = [];
     const dropped: EntityRef[] = [...gone];
     for (const e of entities) {
-      const filter = this.#access.settled(e.collection)?.match;
-      if (!filter) throw InternalError.filterNotCompiled(e.collection);
-      if (e.exists && (filter === ALL_ROWS || filter(rowOf(e)))) {
+      if (this.#visibleNow(e)) {
         states.push(wireStateOf(e));
         this.sentAt(e, e.head);
       } else {
@@ -131,10 +129,8 @@ export class Visibility {
     const gone: EntityRef[] = [];
     let events: Event[] | undefined;
     for (const e of entities) {
-      const filter = this.#access.settled(e.collection)?.match;
-      if (!filter) throw InternalError.filterNotCompiled(e.collection);
       const key = entityKey(e.collection, e.id);
-      if (!e.exists || (filter !== ALL_ROWS && !filter(rowOf(e)))) {
+      if (!this.#visibleNow(e)) {
         gone.push({ collection: e.collection, id: e.id });
         this.#sent.delete(key);
         continue;
@@ -154,6 +150,13 @@ export class Visibility {
     if (states.length === 0 && gone.length === 0 && !events) return undefined;
     const seq = ++this.#seq;
     return events ? { seq, states, gone, events } : { seq, states, gone };
+  }
+
+  /** True when the live entity exists and passes the connection's row filter now (compiled beforehand). */
+  #visibleNow(e: Entity): boolean {
+    const filter = this.#access.settled(e.collection)?.match;
+    if (!filter) throw InternalError.filterNotCompiled(e.collection);
+    return e.exists && (filter === ALL_ROWS || filter(rowOf(e)));
   }
 
   /** Notes that the connection holds `entity` at `head` (sent to it, or named by it as held at that head). */

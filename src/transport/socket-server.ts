@@ -8,7 +8,7 @@ import { toErrorData } from '../protocol/error-data';
 import { resolveLimits, type Limits } from '../protocol/limits';
 import { ServerSession, type Accepted } from '../serve/server-session';
 import { type WireStates } from '../protocol/wire-states';
-import { type Event } from '../event/event';
+import { sameEntity, type Event } from '../event/event';
 import { EVENTS } from './events';
 import { backlogOf, terminate } from './socket-backlog';
 import { sendWhole } from './socket-writes';
@@ -287,11 +287,7 @@ function packPush(frame: WireStates, max: number, node: ReplicaPort): Packed[] {
 /** Where to cut a push's events in two near the middle without parting one entity's events; 0 for one entity. */
 function entityCut(events: readonly Event[]): number {
   // A cut at i parts events[i - 1] and events[i]: allowed where they are of different entities.
-  const parts = (i: number): boolean => {
-    const a = events[i - 1] as Event;
-    const b = events[i] as Event;
-    return a.entityId !== b.entityId || a.collection !== b.collection;
-  };
+  const parts = (i: number): boolean => !sameEntity(events[i - 1] as Event, events[i] as Event);
   const half = Math.ceil(events.length / 2);
   for (let d = 0; d < events.length; d++) {
     for (const i of [half + d, half - d]) if (i >= 1 && i < events.length && parts(i)) return i;

@@ -2,7 +2,7 @@ import { Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
 import { InternalError, StorageError } from '../../errors/errors';
 import { clockEquals } from '../../event/clock';
-import { type Event } from '../../event/event';
+import { sameEntity, type Event } from '../../event/event';
 import { type EntityChange, type EventAdoption } from '../ports';
 import { type EntityRef, type RemoteStates } from '../peers/peer';
 import { type ApplyHost } from './apply-host';
@@ -93,10 +93,6 @@ export async function adoptStates(
   }
   if (changes.length > 0) host.emit({ changes });
   return out;
-}
-
-function sameEntity(a: Event, b: Event): boolean {
-  return a.entityId === b.entityId && a.collection === b.collection;
 }
 
 /**

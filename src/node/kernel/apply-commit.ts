@@ -1,4 +1,5 @@
 import { Entity, type ApplyOptions } from '../../entity/entity';
+import { type ApplyResult } from '../../entity/apply-result';
 import { genesisState, type EntityState } from '../../entity/entity-state';
 import { AccessDeniedError, StorageError } from '../../errors/errors';
 import { type Event } from '../../event/event';
@@ -55,6 +56,15 @@ export function stage(host: ApplyHost, primary: Entity): Work {
     touched: false,
     changed: false,
   };
+}
+
+/** Records that `event` was applied to `w`'s staged copy with `result` (both pipelines, per applied event). */
+export function recordApplied(w: Work, event: Event, result: ApplyResult, applied: Event[]): void {
+  applied.push(event);
+  // Events of an entity that existed here travel with its change (EntityChange.events); a new one's do not.
+  if (!w.fresh) (w.events ??= []).push(event);
+  w.touched = true;
+  w.changed ||= result.changed;
 }
 
 /**

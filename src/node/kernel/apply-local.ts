@@ -6,7 +6,7 @@ import { type EventRetriever } from '../../event/lineage';
 import { type EntityChange, type LocalBases } from '../ports';
 import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
-import { applyOptions, batchRetriever, commitWork, primaryOf, stage } from './apply-commit';
+import { applyOptions, batchRetriever, commitWork, primaryOf, recordApplied, stage } from './apply-commit';
 import { type Work } from './apply-work';
 
 /**
@@ -100,9 +100,6 @@ async function stageAll(
       result = await next.applyEvent(event, retriever, base ? { ...options, base } : options);
     }
     if (result.outcome === 'noop') continue;
-    applied.push(event);
-    if (!w.fresh) (w.events ??= []).push(event);
-    w.touched = true;
-    w.changed ||= result.changed;
+    recordApplied(w, event, result, applied);
   }
 }

@@ -6,7 +6,7 @@ import { checkSameEntity, reachableTargets } from '../../event/lineage';
 import { type EntityChange } from '../ports';
 import { type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
-import { applyOptions, batchRetriever, commitWork, primaryOf, stage } from './apply-commit';
+import { applyOptions, batchRetriever, commitWork, primaryOf, recordApplied, stage } from './apply-commit';
 import { type Work } from './apply-work';
 import { EntityCache } from './entity-cache';
 
@@ -165,10 +165,7 @@ async function applyReady(
     const next = w.next as NonNullable<Work['next']>;
     const result = next.applyWithoutWalk(event) ?? (await next.applyEvent(event, retriever, options));
     if (result.outcome === 'noop') continue;
-    applied.push(event);
-    if (!w.fresh) (w.events ??= []).push(event);
-    w.touched = true;
-    w.changed ||= result.changed;
+    recordApplied(w, event, result, applied);
   }
   return commitWork(host, all, applied, ctx, false, []);
 }

@@ -36,6 +36,12 @@ function olderThanHeld(
   return newer !== undefined && newer > seq;
 }
 
+/** Defers `d` for the entity unless what is deferred for it already is newer. */
+function deferNewest(deferred: Map<string, Deferred>, key: string, d: Deferred): void {
+  const was = deferred.get(key);
+  if (!was || d.seq === undefined || (was.seq ?? -1) <= d.seq) deferred.set(key, d);
+}
+
 /** What PeerAdoption needs besides the node. */
 export interface AdoptionHost {
   readonly replica: Pick<ReplicaPort, 'adoptStates'>;
@@ -88,10 +94,11 @@ export class PeerAdoption {
         if (olderThanHeld(seqs, deferred, key, seq)) return true;
         if (!force && this.#host.touches(r)) {
           // Left out for now: adopted once no queued commit touches the entity, if still the newest then.
-          const was = deferred.get(key);
-          if (!was || seq === undefined || (was.seq ?? -1) <= seq) {
-            deferred.set(key, { ref: r, state: states.has(r) ? (r as EntityState) : undefined, seq });
-          }
+          deferNewest(deferred, key, {
+            ref: r,
+            state: states.has(r) ? (r as EntityState) : undefined,
+            seq,
+          });
           return true;
         }
         if (seq !== undefined) seqs.set(key, seq);
@@ -115,11 +122,7 @@ export class PeerAdoption {
       stale: (r) => {
         if (seqs !== this.#seqs) return; // from a peer that left: the next one resends what changed
         if (!force && this.#host.touches(r)) {
-          const key = refKey(r);
-          const was = deferred.get(key);
-          if (!was || seq === undefined || (was.seq ?? -1) <= seq) {
-            deferred.set(key, { ref: r, state: undefined, seq, refetch: true });
-          }
+          deferNewest(deferred, refKey(r), { ref: r, state: undefined, seq, refetch: true });
           return;
         }
         this.#reread(r);

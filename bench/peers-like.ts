@@ -367,7 +367,7 @@ async function text(): Promise<void> {
     `${TEXT_COMMITS} commits of 1 insert into 10k-char @Text`,
     `${f((o / TEXT_COMMITS) * 1000, 0)} µs/commit`,
     `raw Yjs ${f((r / TEXT_COMMITS) * 1000, 1)} µs/insert`,
-    `${f(o / r, 0)}x (CPU ${f(oursCpu / rawCpu, 0)}x)`,
+    `${f(o / r, 1)}x (CPU ${f(oursCpu / rawCpu, 1)}x)`,
     '<= 5x',
     o <= 5 * r,
   );

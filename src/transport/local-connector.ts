@@ -1,3 +1,4 @@
+import { type Subscription } from 'rxjs';
 import { ProtocolError, UnavailableError } from '../errors/errors';
 import { replicaOf, type Node } from '../node/node';
 import { type PeerLink } from '../node/peers/peer';
@@ -18,7 +19,10 @@ export interface LocalConnectOptions {
 
 /** An in-process connection between a durable and an ephemeral node. */
 export interface LocalConnection {
-  /** Disconnects: in-flight requests fail with UnavailableError and the ephemeral node goes offline. */
+  /**
+   * Disconnects: in-flight requests fail with UnavailableError and the ephemeral node goes offline. Closing
+   * either node does it too.
+   */
   close(): void;
 }
 
@@ -79,14 +83,17 @@ export class LocalConnector {
     const link: PeerLink = client.peers.attach(
       new ClientSession(channel, parseServerHello(structuredClone(accepted.hello))),
     );
-    return {
-      close: () => {
-        if (!open) return;
-        open = false;
-        session.close();
-        inFlight.failAll('the local connection was closed');
-        link.detach();
-      },
+    const ending: Subscription[] = [];
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      for (const s of ending) s.unsubscribe();
+      session.close();
+      inFlight.failAll('the local connection was closed');
+      link.detach();
     };
+    // Closing either node closes the connection: the server's session then drops its live queries.
+    for (const n of [server, client]) ending.push(n.changes$.subscribe({ complete: close }));
+    return { close };
   }
 }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
 import { AccessDeniedError, UnavailableError } from '../errors/errors';
 import { AnkurahError } from '../errors/ankurah-error';
@@ -71,6 +71,8 @@ export class SocketClient {
   #closed = false;
   #wasConnected = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
+  /** Closing the node closes this client (see connect). */
+  #nodeClosing: Subscription | undefined;
   readonly #retryDelay: number;
   readonly #connected = new BehaviorSubject<boolean>(false);
   /** Whether the client is connected to the durable node now; emits the current state, then each change. */
@@ -143,8 +145,14 @@ export class SocketClient {
         failover.onSwitch = (next) =>
           client.#wire(next, connected, client.#wasConnected ? (e) => replica.report(e) : refused);
       }
+      // The client belongs to its node: closing the node closes it, and fails a connect still under way
+      // (at once if the node is closed already), instead of leaving a socket that retries until the timeout.
+      client.#nodeClosing = replica.changes$.subscribe({
+        complete: () => refused(UnavailableError.nodeClosed(replica.id)),
+      });
     });
-    socket.connect();
+    // Not when the node was closed already (the client is then closed, and `first` rejected).
+    if (!client.#closed) socket.connect();
     await first;
     return client;
   }
@@ -159,10 +167,11 @@ export class SocketClient {
     return this.#link !== undefined;
   }
 
-  /** Disconnects for good (no reconnection); queued commits stay queued in the node. */
+  /** Disconnects for good (no reconnection); queued commits stay queued in the node. Closing the node does it too. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#nodeClosing?.unsubscribe();
     clearTimeout(this.#retry);
     this.#failover?.close();
     this.#drop('the client was closed');

@@ -22,6 +22,7 @@ interface AppHandle {
   create(name: string, rank?: number): Promise<string>;
   rename(id: string, name: string): Promise<void>;
   close(): Promise<void>;
+  closeNode(): Promise<void>;
   firstRender: number;
   database: string;
 }
@@ -136,6 +137,24 @@ describeBrowser('browser e2e: IndexedDB, offline, shared tabs', () => {
     await t2.evaluate(() => (window as unknown as Win).app.create('After failover', 4));
     expect(await durableNames()).toContain('After failover');
     expect(srv.connections - before).toBe(1);
+    await ctx.close();
+  }, 60_000);
+
+  it('hands the lead to another tab when the leader closes its node without conn.close()', async () => {
+    await waitUntil(() => srv.connections === 0, 'the earlier pages to disconnect');
+    const ctx = await browser.newContext();
+    const t1 = await openApp(ctx, 'Closing');
+    await t1.evaluate(() => (window as unknown as Win).app.ready());
+    const t2 = await openApp(ctx, 'Next');
+    await t2.evaluate(() => (window as unknown as Win).app.ready());
+    expect(await t1.evaluate(() => (window as unknown as Win).app.role())).toBe('leader');
+    // The tab stays open; only its node closes. Its socket and the leader lock must go with it.
+    await t1.evaluate(() => (window as unknown as Win).app.closeNode());
+    await t2.waitForFunction(() => (window as unknown as Win).app.role() === 'leader');
+    await t2.evaluate(() => (window as unknown as Win).app.ready());
+    await t2.evaluate(() => (window as unknown as Win).app.create('After the node closed', 6));
+    expect(await durableNames()).toContain('After the node closed');
+    await waitUntil(() => srv.connections === 1, "the closed node's socket to go, the new leader's to stay");
     await ctx.close();
   }, 60_000);
 

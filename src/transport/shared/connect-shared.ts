@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable, Subscription } from 'rxjs';
 import { UnavailableError } from '../../errors/errors';
 import { newId } from '../../event/ids';
 import { replicaOf, type Node } from '../../node/node';
@@ -109,20 +109,25 @@ export async function connectShared(
   locks.request(`ankurah-leader:${name}`, { signal: abort.signal }, lead).catch(() => undefined);
   follower.ask();
 
+  const nodeClosing = new Subscription();
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    nodeClosing.unsubscribe();
+    if (relay) relay.closed();
+    else follower.leave();
+    abort.abort();
+    channel.removeEventListener('message', onMessage);
+    channel.close();
+    role$.complete();
+  };
+  // Closing the node leaves too: a leader hands the lock over instead of retrying for a closed node.
+  nodeClosing.add(replicaOf(node).changes$.subscribe({ complete: close }));
   return {
     get role() {
       return role$.value;
     },
     role$: role$.asObservable(),
-    close: () => {
-      if (closed) return;
-      closed = true;
-      if (relay) relay.closed();
-      else follower.leave();
-      abort.abort();
-      channel.removeEventListener('message', onMessage);
-      channel.close();
-      role$.complete();
-    },
+    close,
   };
 }

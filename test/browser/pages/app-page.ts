@@ -71,6 +71,8 @@ async function start(): Promise<void> {
         conn.close();
         await node.close();
       },
+      // The node alone: the shared connection must end with it.
+      closeNode: () => node.close(),
     },
   });
   document.title = 'ready';

@@ -1,4 +1,4 @@
-import { type Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { ProtocolError, UnavailableError } from '../errors/errors';
 import { replicaOf, type Node } from '../node/node';
 import { type PeerLink } from '../node/peers/peer';
@@ -83,17 +83,17 @@ export class LocalConnector {
     const link: PeerLink = client.peers.attach(
       new ClientSession(channel, parseServerHello(structuredClone(accepted.hello))),
     );
-    const ending: Subscription[] = [];
+    const ending = new Subscription();
     const close = (): void => {
       if (!open) return;
       open = false;
-      for (const s of ending) s.unsubscribe();
+      ending.unsubscribe();
       session.close();
       inFlight.failAll('the local connection was closed');
       link.detach();
     };
     // Closing either node closes the connection: the server's session then drops its live queries.
-    for (const n of [server, client]) ending.push(n.changes$.subscribe({ complete: close }));
+    for (const n of [server, client]) ending.add(n.changes$.subscribe({ complete: close }));
     return { close };
   }
 }

@@ -114,6 +114,11 @@ export interface ReplicaPort {
   readonly reactor: Reactor;
   /** Every batch of applied changes (commits, remote events, adopted states). */
   readonly changes$: Observable<ChangeBatch>;
+  /**
+   * Emits nothing; completes when the node closes (at once for a subscriber that comes later). What a
+   * transport waits on to end with its node, without an observer on every change batch.
+   */
+  readonly closing$: Observable<never>;
   /** The user-API services of the same node (a server answers queries through a Context on them). */
   readonly services: NodeServices;
   /** Ephemeral node: its durable peers (a transport attaches one per connection). */

@@ -93,7 +93,7 @@ export class LocalConnector {
       link.detach();
     };
     // Closing either node closes the connection: the server's session then drops its live queries.
-    for (const n of [server, client]) ending.add(n.changes$.subscribe({ complete: close }));
+    for (const n of [server, client]) ending.add(n.closing$.subscribe({ complete: close }));
     return { close };
   }
 }

@@ -147,7 +147,7 @@ export class SocketClient {
       }
       // The client belongs to its node: closing the node closes it, and fails a connect still under way
       // (at once if the node is closed already), instead of leaving a socket that retries until the timeout.
-      client.#nodeClosing = replica.changes$.subscribe({
+      client.#nodeClosing = replica.closing$.subscribe({
         complete: () => refused(UnavailableError.nodeClosed(replica.id)),
       });
     });

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject } from 'rxjs';
+import { BehaviorSubject, type Observable, Subject } from 'rxjs';
 import { type Entity } from '../../entity/entity';
 import { type EntityState } from '../../entity/entity-state';
 import { UnavailableError, asError } from '../../errors/errors';
@@ -52,6 +52,9 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
   readonly changes$ = new Subject<ChangeBatch>();
   readonly errors$ = new Subject<Error>();
   readonly pending$ = new BehaviorSubject<number>(0);
+  readonly #closing = new Subject<never>();
+  /** Emits nothing; completes when the node closes (at once for a subscriber that comes later). */
+  readonly closing$: Observable<never> = this.#closing.asObservable();
   readonly reactor = new Reactor(this.changes$, (e) => this.errors$.next(e));
   readonly peers: PeerHub;
   readonly textClients = new TextClients(this.id);
@@ -288,6 +291,7 @@ export class Kernel implements NodeServices, ReplicaPort, ApplyHost {
     });
     this.peers.close();
     for (const e of this.cache.live()) e.complete();
+    this.#closing.complete();
     this.changes$.complete();
     this.errors$.complete();
     this.pending$.complete();

@@ -122,7 +122,7 @@ export async function connectShared(
     role$.complete();
   };
   // Closing the node leaves too: a leader hands the lock over instead of retrying for a closed node.
-  nodeClosing.add(replicaOf(node).changes$.subscribe({ complete: close }));
+  nodeClosing.add(replicaOf(node).closing$.subscribe({ complete: close }));
   return {
     get role() {
       return role$.value;

@@ -4,6 +4,7 @@ import { type Event } from '../../event/event';
 import { newId, newIdAfter } from '../../event/ids';
 import { type CreateArgs } from '../../model/field-keys';
 import { type ModelClass, type ModelMeta } from '../../model/model-meta';
+import { objectArray } from '../../model/object-array';
 import { checkValues } from '../../model/validate';
 import { viewSource, type View } from '../../model/view';
 import { Fork, type Guard } from './fork';
@@ -27,7 +28,7 @@ export class Transaction {
   readonly #ctx: ContextData;
   readonly #access: ReadAccess;
   // One fork (and mutable) per entity, in the order they were opened.
-  readonly #forks: Fork[] = [];
+  readonly #forks: Fork[] = objectArray();
   // By collection, then entity id; built on the first lookup (a create-only transaction never needs it).
   #index: Map<string, Map<string, Fork>> | undefined;
   #state: TxState = 'open';
@@ -117,32 +118,14 @@ export class Transaction {
     this.#guard('commit');
     this.#state = 'committing';
     try {
-      const events: Event[] = [];
-      let checks: Promise<void>[] | undefined;
-      // Each edit's snapshot, by event id: applying the event where the entity moved on since reads its past there.
-      let bases: Map<string, Entity> | undefined;
-      for (const fork of this.#forks) {
-        const operations = fork.operations();
-        if (!operations) continue;
-        if (!fork.deleted) {
-          const check = checkValues(fork.meta, fork.values());
-          if (check) (checks ??= []).push(check);
-        }
-        const parents = fork.baseHead;
-        // After the parents even when one is dated beyond the skew bound (observeId ignores those).
-        const id = fork.isNew ? fork.id : newIdAfter(parents);
-        events.push(
-          Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }),
-        );
-        if (fork.base) (bases ??= new Map()).set(id, fork.base);
-      }
+      const { events, checks, bases } = eventsOf(this.#forks);
       if (checks) await Promise.all(checks);
       if (events.length > 0) await this.#node.commitLocal(events, this.#ctx, bases);
       this.#state = 'committed';
-      for (const fork of this.#forks) fork.settle(true);
+      settleAll(this.#forks, true);
     } catch (e) {
       this.#state = 'failed';
-      for (const fork of this.#forks) fork.settle(false);
+      settleAll(this.#forks, false);
       throw e;
     }
   }
@@ -159,7 +142,7 @@ export class Transaction {
   rollback(): void {
     this.#guard('rollback');
     this.#state = 'rolled back';
-    for (const fork of this.#forks) fork.settle(false);
+    settleAll(this.#forks, false);
   }
 }
 
@@ -170,4 +153,40 @@ function index(byCollection: Map<string, Map<string, Fork>>, fork: Fork): void {
     byCollection.set(fork.collection, forks);
   }
   forks.set(fork.id, fork);
+}
+
+/**
+ * A transaction's events, one per changed entity, with the checks of their values still running and each
+ * edit's snapshot by event id (applying the event where the entity moved on since reads its past there).
+ * The loops over the forks are functions of their own: a bulk transaction makes V8 compile such a loop
+ * on-stack mid-way, and code after it in the same function that had not run yet (the awaits of `commit`)
+ * was deoptimized at the end of the loop on every later bulk commit.
+ */
+function eventsOf(forks: readonly Fork[]): {
+  events: Event[];
+  checks: Promise<void>[] | undefined;
+  bases: Map<string, Entity> | undefined;
+} {
+  const events: Event[] = objectArray();
+  let checks: Promise<void>[] | undefined;
+  let bases: Map<string, Entity> | undefined;
+  for (let i = 0; i < forks.length; i++) {
+    const fork = forks[i] as Fork;
+    const operations = fork.operations();
+    if (!operations) continue;
+    if (!fork.deleted) {
+      const check = checkValues(fork.meta, fork.values());
+      if (check) (checks ??= []).push(check);
+    }
+    const parents = fork.baseHead;
+    // After the parents even when one is dated beyond the skew bound (observeId ignores those).
+    const id = fork.isNew ? fork.id : newIdAfter(parents);
+    events.push(Object.freeze({ id, entityId: fork.id, collection: fork.collection, parents, operations }));
+    if (fork.base) (bases ??= new Map()).set(id, fork.base);
+  }
+  return { events, checks, bases };
+}
+
+function settleAll(forks: readonly Fork[], committed: boolean): void {
+  for (let i = 0; i < forks.length; i++) (forks[i] as Fork).settle(committed);
 }

@@ -3,6 +3,7 @@ import { isPlainCreation, type EntityState } from '../../entity/entity-state';
 import { CausalError } from '../../errors/errors';
 import { isGenesis, type Event } from '../../event/event';
 import { type EventRetriever } from '../../event/lineage';
+import { objectArray } from '../../model/object-array';
 import { type EntityChange, type LocalBases } from '../ports';
 import { PermissiveAgent, type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
@@ -28,8 +29,8 @@ export async function applyLocal(
   // Events this node just minted cannot be stored yet: only make sure their collections exist.
   if (events.length === 1) await host.ensureCollection(host.metaOf((events[0] as Event).collection));
   else for (const c of new Set(events.map((e) => e.collection))) await host.ensureCollection(host.metaOf(c));
-  const all: Work[] = [];
-  const applied: Event[] = [];
+  const all: Work[] = objectArray();
+  const applied: Event[] = objectArray();
   // Storage that derives a plain creation's state itself gets the event alone (no policy needs the state).
   const direct =
     host.durable &&

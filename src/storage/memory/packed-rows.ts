@@ -1,6 +1,7 @@
 import { type EntityState, persistable } from '../../entity/entity-state';
 import { EMPTY_CLOCK } from '../../event/clock';
 import { type Event } from '../../event/event';
+import { objectArray } from '../../model/object-array';
 import { type LwwCandidate } from '../../property/lww';
 import { TextBackend } from '../../property/text';
 
@@ -24,10 +25,10 @@ const NO_TOMBSTONES: readonly string[] = Object.freeze([]);
  */
 export class PackedRows {
   /** The id of each row ('' when free). */
-  readonly ids: string[] = [];
+  readonly ids: string[] = objectArray();
   /** The values of each row, frozen (undefined when free): the query row itself. */
-  readonly values: (Values | undefined)[] = [];
-  readonly #layouts: (Layout | undefined)[] = [];
+  readonly values: (Values | undefined)[] = objectArray();
+  readonly #layouts: (Layout | undefined)[] = objectArray();
   readonly #collection: string;
   readonly #interned = new Map<string, Layout>();
   readonly #free: number[] = [];

@@ -1,9 +1,11 @@
+import { objectArray } from '../model/object-array';
+
 /**
  * A heap of event ids, greatest first by default: causal walks visit the greatest id first, so children come
  * before their parents. `least` makes it a min-heap (topological orders take the least ready id first).
  */
 export class IdHeap {
-  readonly #items: string[] = [];
+  readonly #items: string[] = objectArray();
   readonly #sign: number;
 
   constructor(order: 'greatest' | 'least' = 'greatest') {

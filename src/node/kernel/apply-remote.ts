@@ -3,6 +3,7 @@ import { StorageConflict } from '../../storage/conflict';
 import { planBatch, type BatchPlan, type OutsideParents } from '../../event/batch-plan';
 import { isGenesis, type Event } from '../../event/event';
 import { checkSameEntity, reachableTargets } from '../../event/lineage';
+import { objectArray } from '../../model/object-array';
 import { type EntityChange } from '../ports';
 import { type ContextData } from '../policy';
 import { type ApplyHost } from './apply-host';
@@ -150,8 +151,8 @@ async function applyReady(
   const retriever = batchRetriever(host, ready);
   const options = applyOptions(host);
   const work = new Map<string, Work>();
-  const all: Work[] = [];
-  const applied: Event[] = [];
+  const all: Work[] = objectArray();
+  const applied: Event[] = objectArray();
   for (const event of ready) {
     const key = EntityCache.key(event.collection, event.entityId);
     let w = work.get(key);

@@ -1,6 +1,6 @@
 /**
  * An empty array that V8 already holds as an array of objects (its "elements kind"), for the arrays a bulk
- * transaction fills with one object or string per entity.
+ * transaction or a large remote batch fills with one object or string per entity or event.
  *
  * A new `[]` starts as an array of small integers, and the first object pushed changes its kind. Optimized
  * code compiled on an earlier array of objects then meets the new, integer-kind array at its first push and

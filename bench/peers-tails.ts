@@ -27,7 +27,7 @@ export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
 /** Starts recording GC pauses; `explain` tells how much of the p99 tail of some samples overlapped one. */
 export function watchGc(): {
   explain: (samples: readonly Sample[]) => string;
-  inside: (span: Sample) => string;
+  inside: (spans: Sample | readonly Sample[]) => string;
   stop: () => void;
 } {
   const pauses: { start: number; end: number; major: boolean }[] = [];
@@ -71,16 +71,18 @@ export function watchGc(): {
       `(${pauses.length} GC pauses seen in all)`
     );
   };
-  /** The GC pauses inside one span of time (performance.now() ms), major and minor. */
-  const inside = (span: Sample): string => {
-    const within = pauses.filter((p) => p.start < span.start + span.ms && p.end > span.start);
+  /** The GC pauses inside spans of time (performance.now() ms), major and minor. */
+  const inside = (spans: Sample | readonly Sample[]): string => {
+    const all: readonly Sample[] = 'start' in spans ? [spans] : spans;
+    const within = pauses.filter((p) => all.some((s) => p.start < s.start + s.ms && p.end > s.start));
+    const total = all.reduce((a, s) => a + s.ms, 0);
     const ms = (major: boolean): string =>
       within
         .filter((p) => p.major === major)
         .reduce((a, p) => a + p.end - p.start, 0)
         .toFixed(1);
     const n = within.filter((p) => p.major).length;
-    return `GC pauses inside the ${span.ms.toFixed(0)} ms of our commits: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
+    return `GC pauses inside the ${total.toFixed(0)} ms of our commits: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
   };
   return { explain, inside, stop: () => obs.disconnect() };
 }

@@ -27,7 +27,7 @@ export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
 /** Starts recording GC pauses; `explain` tells how much of the p99 tail of some samples overlapped one. */
 export function watchGc(): {
   explain: (samples: readonly Sample[]) => string;
-  inside: (spans: Sample | readonly Sample[]) => string;
+  inside: (spans: readonly Sample[]) => string;
   stop: () => void;
 } {
   const pauses: { start: number; end: number; major: boolean }[] = [];
@@ -72,10 +72,9 @@ export function watchGc(): {
     );
   };
   /** The GC pauses inside spans of time (performance.now() ms), major and minor. */
-  const inside = (spans: Sample | readonly Sample[]): string => {
-    const all: readonly Sample[] = 'start' in spans ? [spans] : spans;
-    const within = pauses.filter((p) => all.some((s) => p.start < s.start + s.ms && p.end > s.start));
-    const total = all.reduce((a, s) => a + s.ms, 0);
+  const inside = (spans: readonly Sample[]): string => {
+    const within = pauses.filter((p) => spans.some((s) => p.start < s.start + s.ms && p.end > s.start));
+    const total = spans.reduce((a, s) => a + s.ms, 0);
     const ms = (major: boolean): string =>
       within
         .filter((p) => p.major === major)

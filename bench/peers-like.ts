@@ -237,16 +237,34 @@ function topK(rows: readonly (AlbumData & { id: string })[]): unknown[] {
   return top;
 }
 
-async function timeAlternating(fns: (() => unknown)[]): Promise<number[]> {
+/**
+ * The median time of each function, called in turn QUERY_RUNS times after two untimed turns; the timed calls of
+ * the first one (ours) are added to `spans` (performance.now() ms, for watchGc).
+ */
+async function timeAlternating(fns: (() => unknown)[], spans?: Sample[]): Promise<number[]> {
   const xs: number[][] = fns.map(() => []);
   for (let r = 0; r < QUERY_RUNS + 2; r++) {
     for (let j = 0; j < fns.length; j++) {
+      const start = performance.now();
       const t0 = now();
       await fns[j]!();
-      if (r >= 2) xs[j]!.push(now() - t0);
+      if (r < 2) continue;
+      xs[j]!.push(now() - t0);
+      if (j === 0) spans?.push({ start, ms: performance.now() - start, cpu: NaN });
     }
   }
   return xs.map(median);
+}
+
+/** Times the functions as timeAlternating does, and adds a line on the GC pauses inside the first one's calls. */
+async function timeAlternatingGc(what: string, fns: (() => unknown)[]): Promise<number[]> {
+  const gc = watchGc();
+  const spans: Sample[] = [];
+  const out = await timeAlternating(fns, spans);
+  await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
+  gc.stop();
+  tails.push(`${what}: ${gc.inside(spans, 'our fetches')}`);
+  return out;
 }
 
 /** Row 3: ctx.fetch(QUERY) over BIG albums created by the same node, cache full, memory and SQLite. */
@@ -277,7 +295,7 @@ async function orderedFetch(dir: string): Promise<void> {
     throw new Error('memory fetch differs from the one-pass top-k');
   const tinyQuery = tinyTop50(tinyStore(data));
   if (tinyQuery().join() !== expect) throw new Error('TinyBase query differs from the one-pass top-k');
-  const [memMs, jsMs, tinyMs, rxMs, rxStoreMs] = await timeAlternating([
+  const [memMs, jsMs, tinyMs, rxMs, rxStoreMs] = await timeAlternatingGc('fetch, memory', [
     () => mctx.fetch(PlAlbum, QUERY),
     () => topK(plain),
     tinyQuery,
@@ -307,7 +325,10 @@ async function orderedFetch(dir: string): Promise<void> {
     const stmt = sqliteHandle(storage).prepare(
       `SELECT "id", "_head", "_state" FROM "${table}" WHERE "year" > ? ORDER BY "name" LIMIT 50`,
     );
-    const [ours, sql] = await timeAlternating([() => ctx.fetch(model, QUERY), () => stmt.all(2000)]);
+    const [ours, sql] = await timeAlternatingGc(`fetch, SQLite, ${label}`, [
+      () => ctx.fetch(model, QUERY),
+      () => stmt.all(2000),
+    ]);
     await node.close();
     add(
       `fetch same query, SQLite, ${label}, same node`,
@@ -374,7 +395,7 @@ async function text(): Promise<void> {
   }
   await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
   gc.stop();
-  tails.push(`text: ${gc.inside(spans)}`);
+  tails.push(`text: ${gc.inside(spans, 'our commits')}`);
   await node.close();
   add(
     `${TEXT_COMMITS} commits of 1 insert into 10k-char @Text`,

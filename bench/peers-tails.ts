@@ -27,7 +27,7 @@ export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
 /** Starts recording GC pauses; `explain` tells how much of the p99 tail of some samples overlapped one. */
 export function watchGc(): {
   explain: (samples: readonly Sample[]) => string;
-  inside: (spans: readonly Sample[]) => string;
+  inside: (spans: readonly Sample[], what: string) => string;
   stop: () => void;
 } {
   const pauses: { start: number; end: number; major: boolean }[] = [];
@@ -71,8 +71,8 @@ export function watchGc(): {
       `(${pauses.length} GC pauses seen in all)`
     );
   };
-  /** The GC pauses inside spans of time (performance.now() ms), major and minor. */
-  const inside = (spans: readonly Sample[]): string => {
+  /** The GC pauses inside spans of time (performance.now() ms, `what` they timed), major and minor. */
+  const inside = (spans: readonly Sample[], what: string): string => {
     const within = pauses.filter((p) => spans.some((s) => p.start < s.start + s.ms && p.end > s.start));
     const total = spans.reduce((a, s) => a + s.ms, 0);
     const ms = (major: boolean): string =>
@@ -81,7 +81,7 @@ export function watchGc(): {
         .reduce((a, p) => a + p.end - p.start, 0)
         .toFixed(1);
     const n = within.filter((p) => p.major).length;
-    return `GC pauses inside the ${total.toFixed(0)} ms of our commits: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
+    return `GC pauses inside the ${total.toFixed(0)} ms of ${what}: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
   };
   return { explain, inside, stop: () => obs.disconnect() };
 }

@@ -238,33 +238,28 @@ function topK(rows: readonly (AlbumData & { id: string })[]): unknown[] {
 }
 
 /**
- * The median time of each function, called in turn QUERY_RUNS times after two untimed turns; the timed calls of
- * the first one (ours) are added to `spans` (performance.now() ms, for watchGc).
+ * The median time of each function, called in turn QUERY_RUNS times after two untimed turns; adds a line
+ * (`what`) on the GC pauses inside the timed calls of the first one (ours).
  */
-async function timeAlternating(fns: (() => unknown)[], spans?: Sample[]): Promise<number[]> {
+async function timeAlternating(what: string, fns: (() => unknown)[]): Promise<number[]> {
+  const gc = watchGc();
+  const spans: Sample[] = [];
   const xs: number[][] = fns.map(() => []);
   for (let r = 0; r < QUERY_RUNS + 2; r++) {
     for (let j = 0; j < fns.length; j++) {
-      const start = performance.now();
+      const start = performance.now(); // the GC observer's clock
       const t0 = now();
       await fns[j]!();
       if (r < 2) continue;
-      xs[j]!.push(now() - t0);
-      if (j === 0) spans?.push({ start, ms: performance.now() - start, cpu: NaN });
+      const ms = now() - t0;
+      xs[j]!.push(ms);
+      if (j === 0) spans.push({ start, ms, cpu: NaN });
     }
   }
-  return xs.map(median);
-}
-
-/** Times the functions as timeAlternating does, and adds a line on the GC pauses inside the first one's calls. */
-async function timeAlternatingGc(what: string, fns: (() => unknown)[]): Promise<number[]> {
-  const gc = watchGc();
-  const spans: Sample[] = [];
-  const out = await timeAlternating(fns, spans);
   await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
   gc.stop();
   tails.push(`${what}: ${gc.inside(spans, 'our fetches')}`);
-  return out;
+  return xs.map(median);
 }
 
 /** Row 3: ctx.fetch(QUERY) over BIG albums created by the same node, cache full, memory and SQLite. */
@@ -295,7 +290,7 @@ async function orderedFetch(dir: string): Promise<void> {
     throw new Error('memory fetch differs from the one-pass top-k');
   const tinyQuery = tinyTop50(tinyStore(data));
   if (tinyQuery().join() !== expect) throw new Error('TinyBase query differs from the one-pass top-k');
-  const [memMs, jsMs, tinyMs, rxMs, rxStoreMs] = await timeAlternatingGc('fetch, memory', [
+  const [memMs, jsMs, tinyMs, rxMs, rxStoreMs] = await timeAlternating('fetch, memory', [
     () => mctx.fetch(PlAlbum, QUERY),
     () => topK(plain),
     tinyQuery,
@@ -325,7 +320,7 @@ async function orderedFetch(dir: string): Promise<void> {
     const stmt = sqliteHandle(storage).prepare(
       `SELECT "id", "_head", "_state" FROM "${table}" WHERE "year" > ? ORDER BY "name" LIMIT 50`,
     );
-    const [ours, sql] = await timeAlternatingGc(`fetch, SQLite, ${label}`, [
+    const [ours, sql] = await timeAlternating(`fetch, SQLite, ${label}`, [
       () => ctx.fetch(model, QUERY),
       () => stmt.all(2000),
     ]);

@@ -68,8 +68,7 @@ async function main(): Promise<void> {
         ).toFixed(1)} µs)`,
     );
     if (gc) {
-      await new Promise((res) => setTimeout(res, 50));
-      gc.stop();
+      await gc.stop();
       console.log('  ' + gc.explain(lat));
     }
   }

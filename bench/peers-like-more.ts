@@ -84,8 +84,7 @@ export async function window(updates: number, hooks?: ProfileHooks): Promise<str
     throw new Error('window drifted from fetch');
   q.unsubscribe();
   await node.close();
-  await new Promise((r) => setTimeout(r, 50)); // let the GC observer's entries arrive
-  gc.stop();
+  await gc.stop();
   const lat = samples.map((x) => x.ms);
   const raw = rawWindow(data, edits).slice(WINDOW_WARM_UP);
   const tinyM = tinyWindow('mergeable', data, edits, WINDOW_WARM_UP);

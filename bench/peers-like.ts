@@ -168,14 +168,12 @@ async function fanOut(): Promise<void> {
   // sample, which tells a descheduled process from a slow step in the tail (and costs each sample some µs).
   let gc = watchGc();
   const samples = (await fanOutRun(ctx, ids, 1, FAN_UPDATES, { noSampleCpu: true })).lat;
-  await new Promise((r) => setTimeout(r, 50)); // let the GC observer's entries arrive
-  gc.stop();
+  await gc.stop();
   const lat = samples.map((x) => x.ms);
   tails.push(`fan-out: ${gc.explain(samples)}`);
   gc = watchGc();
   const withCpu = (await fanOutRun(ctx, ids, 2, FAN_UPDATES)).lat;
-  await new Promise((r) => setTimeout(r, 50));
-  gc.stop();
+  await gc.stop();
   const cpuLat = withCpu.map((x) => x.ms);
   tails.push(
     `fan-out with a CPU reading per sample: p50 ${us(percentile(cpuLat, 50))} p99 ${us(percentile(cpuLat, 99))}; ${gc.explain(withCpu)}`,
@@ -256,8 +254,7 @@ async function timeAlternating(what: string, fns: (() => unknown)[]): Promise<nu
       if (j === 0) spans.push({ start, ms, cpu: NaN });
     }
   }
-  await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
-  gc.stop();
+  await gc.stop();
   tails.push(`${what}: ${gc.inside(spans, 'our fetches')}`);
   return xs.map(median);
 }
@@ -388,8 +385,7 @@ async function text(): Promise<void> {
     r += raw(per);
     rCpu += rawCpu;
   }
-  await new Promise((res) => setTimeout(res, 50)); // let the GC observer's entries arrive
-  gc.stop();
+  await gc.stop();
   tails.push(`text: ${gc.inside(spans, 'our commits')}`);
   await node.close();
   add(

@@ -28,7 +28,8 @@ export function end(b: { start: number; cpu: NodeJS.CpuUsage }): Sample {
 export function watchGc(): {
   explain: (samples: readonly Sample[]) => string;
   inside: (spans: readonly Sample[], what: string) => string;
-  stop: () => void;
+  /** Stops recording, once the entries of the pauses so far have arrived (the observer gets them later). */
+  stop: () => Promise<void>;
 } {
   const pauses: { start: number; end: number; major: boolean }[] = [];
   const obs = new PerformanceObserver((list) => {
@@ -83,7 +84,11 @@ export function watchGc(): {
     const n = within.filter((p) => p.major).length;
     return `GC pauses inside the ${total.toFixed(0)} ms of ${what}: ${n} major (${ms(true)} ms), ${within.length - n} scavenges (${ms(false)} ms)`;
   };
-  return { explain, inside, stop: () => obs.disconnect() };
+  const stop = async (): Promise<void> => {
+    await new Promise((res) => setTimeout(res, 50));
+    obs.disconnect();
+  };
+  return { explain, inside, stop };
 }
 
 export const pnow = (): number => performance.now();
